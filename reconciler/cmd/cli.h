@@ -1,0 +1,53 @@
+#ifndef SBXAPPLY_CMD_CLI_H
+#define SBXAPPLY_CMD_CLI_H
+/*
+ * The command line: one exit-code table for every command, the options every
+ * command may take, and one `struct cmd_entry` per command (tmux's pattern),
+ * each in its own cmd_*.c file and listed in commands.c. --help lists only the
+ * entries in that table, so a command exists the day its entry does.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+
+enum sbx_exit {
+	EXIT_OK = 0,		/* done; in sync */
+	EXIT_CHANGES = 1,	/* diff/plan: changes pending */
+	EXIT_USAGE = 2,		/* bad command line */
+	EXIT_INVALID = 3,	/* the configuration did not validate */
+	EXIT_BACKEND = 4,	/* Docker Model Runner or sbx unavailable */
+	EXIT_APPLY_FAILED = 5,	/* some actions failed; the rest applied */
+	EXIT_LOCKED = 6,	/* another run holds the project's lock */
+	EXIT_INTERRUPTED = 130,	/* SIGINT/SIGTERM: stopped cleanly, the next run resumes */
+};
+
+enum cli_option_flag {
+	OPT_FILE = 1 << 0,	/* -f, --file */
+	OPT_OUTPUT = 1 << 1,	/* -o, --output text|json */
+	OPT_QUIET = 1 << 2,	/* -q, --quiet */
+};
+
+struct cli_options {
+	const char *file;	/* default ./sandbox.yaml; "-" is stdin */
+	const char *output;	/* "text" or "json" */
+	bool quiet;
+	bool color;		/* stderr/stdout is a terminal and NO_COLOR is unset */
+	char **args;		/* positional arguments after the command */
+	int nr_args;
+};
+
+struct cmd_entry {
+	const char *name;
+	const char *summary;	/* one line for the command list */
+	const char *usage;	/* "sbxapply validate [-f FILE] [-o text|json]" */
+	const char *help;	/* the rest of --help: what it does, exit codes */
+	unsigned options;	/* enum cli_option_flag bits it accepts */
+	int (*exec)(const struct cli_options *opts);
+};
+
+extern const struct cmd_entry *const commands[];
+
+int cli_main(int argc, char **argv);
+void cli_print_command_help(const struct cmd_entry *cmd, FILE *out);
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,13 @@
+#include "cmd/cli.h"
+
+extern const struct cmd_entry cmd_validate_entry;
+extern const struct cmd_entry cmd_schema_entry;
+extern const struct cmd_entry cmd_version_entry;
+
+/* Every command sbxapply has, in the order --help lists them. */
+const struct cmd_entry *const commands[] = {
+	&cmd_validate_entry,
+	&cmd_schema_entry,
+	&cmd_version_entry,
+	NULL,
+};

@@ -1,0 +1,33 @@
+#include "fileio.h"
+
+#include <errno.h>
+
+int read_stream(FILE *in, struct strbuf *out, size_t max)
+{
+	char buf[65536];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0) {
+		if (out->len + n > max) {
+			errno = EFBIG;
+			return -1;
+		}
+		strbuf_add(out, buf, n);
+	}
+	if (ferror(in)) {
+		errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+int read_file(const char *path, struct strbuf *out, size_t max)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	int rc = read_stream(f, out, max);
+	int saved = errno;
+	fclose(f);
+	errno = saved;
+	return rc;
+}

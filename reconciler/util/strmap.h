@@ -1,0 +1,25 @@
+#ifndef SBXAPPLY_UTIL_STRMAP_H
+#define SBXAPPLY_UTIL_STRMAP_H
+/*
+ * A hash map from strings to borrowed pointers (open addressing). Keys are
+ * copied; values are not owned. strmap_put replaces an existing key's value.
+ */
+#include <stddef.h>
+
+struct strmap_slot {
+	char *key;
+	void *value;
+};
+
+struct strmap {
+	struct strmap_slot *slots;
+	size_t nr, cap;
+};
+
+#define STRMAP_INIT { 0 }
+
+void strmap_put(struct strmap *map, const char *key, void *value);
+void *strmap_get(const struct strmap *map, const char *key);
+void strmap_release(struct strmap *map);
+
+#endif
