@@ -111,18 +111,32 @@ static bool is_directory(const char *path)
 	return !stat(path, &st) && S_ISDIR(st.st_mode);
 }
 
-/* The model refs declared, for "did you mean" on a bad reference. */
+/* The declared model or package closest to ref, compared in the CLI's short form. */
 static const char *suggest_model(const struct config *cfg, const char *ref)
 {
-	const char **names = xmalloc((cfg->nr_models + cfg->nr_packages + 1) * sizeof(*names));
-	size_t n = 0;
-	for (size_t i = 0; i < cfg->nr_models; i++)
-		names[n++] = cfg->models[i].ref;
-	for (size_t i = 0; i < cfg->nr_packages; i++)
-		names[n++] = cfg->packages[i].name;
-	const char *hint = str_suggest(ref, names, n);
-	free(names);
-	return hint;
+	size_t total = cfg->nr_models + cfg->nr_packages, n = 0;
+	char **shorts = xmalloc((total + 1) * sizeof(*shorts));
+	const char **written = xmalloc((total + 1) * sizeof(*written));
+	for (size_t i = 0; i < cfg->nr_models; i++, n++) {
+		shorts[n] = modelref_display(cfg->models[i].ref);
+		written[n] = cfg->models[i].ref;
+	}
+	for (size_t i = 0; i < cfg->nr_packages; i++, n++) {
+		shorts[n] = modelref_display(cfg->packages[i].name);
+		written[n] = cfg->packages[i].name;
+	}
+	char *want = modelref_display(ref);
+	const char *hint = str_suggest(want, (const char *const *)shorts, n);
+	const char *found = NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (hint == shorts[i])
+			found = written[i];
+		free(shorts[i]);
+	}
+	free(want);
+	free(shorts);
+	free(written);
+	return found;
 }
 
 static void build_models(struct builder *b, const struct ynode *models)
@@ -139,7 +153,10 @@ static void build_models(struct builder *b, const struct ynode *models)
 		char *canonical = modelref_normalize(ref);
 		const struct cfg_model *twin = config_find_model(cfg, ref);
 		if (twin) {
-			error_at(b, p->key->mark, "'%s' names the same model as '%s' (line %d)", ref, twin->ref, twin->mark.line);
+			/* the same text twice is a duplicate key, which the loader reported */
+			if (strcmp(twin->ref, ref))
+				error_at(b, p->key->mark, "'%s' names the same model as '%s' (line %d)", ref,
+					 twin->ref, twin->mark.line);
 			free(canonical);
 			continue;
 		}

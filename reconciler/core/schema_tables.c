@@ -84,7 +84,7 @@ static const struct schema_field model_fields[] = {
 	  "Runtime context size applied through the runner (as Compose's models element); "
 	  "re-applied when the runner forgets it. The first configure loads the model." },
 	{ "runtime_flags", &runtime_flags, false, NULL, NULL },
-	{ NULL },
+	{ 0 },
 };
 
 static const struct schema_type model_options = {
@@ -106,7 +106,7 @@ static const struct schema_type models = {
 static const struct schema_field package_fields[] = {
 	{ "from", &model_ref, true, NULL, "The declared model this variant is packaged from." },
 	{ "context_size", &context_size, true, NULL, "Context size stored in the variant." },
-	{ NULL },
+	{ 0 },
 };
 
 static const struct schema_type package = {
@@ -148,7 +148,7 @@ static const struct schema_field policy_fields[] = {
 	{ "init", &policy_init, false, NULL, NULL },
 	{ "allow", &rules, false, NULL, "Global allow rules (sbx policy allow network)." },
 	{ "deny", &rules, false, NULL, "Global deny rules; deny beats allow." },
-	{ NULL },
+	{ 0 },
 };
 
 static const struct schema_type policy = {
@@ -161,7 +161,7 @@ static const struct schema_type policy = {
 static const struct schema_field sandbox_policy_fields[] = {
 	{ "allow", &rules, false, NULL, "Allow rules scoped to this sandbox." },
 	{ "deny", &rules, false, NULL, "Deny rules scoped to this sandbox." },
-	{ NULL },
+	{ 0 },
 };
 
 static const struct schema_type sandbox_policy = {
@@ -194,7 +194,7 @@ static const struct schema_type sensitive_flag = {
 static const struct schema_field env_object_fields[] = {
 	{ "value", &env_text, true, NULL, NULL },
 	{ "sensitive", &sensitive_flag, false, "false, or true when the name looks secret", NULL },
-	{ NULL },
+	{ 0 },
 };
 
 static const struct schema_type env_object = {
@@ -288,7 +288,7 @@ static const struct schema_type memory = {
 
 static const struct schema_field sandbox_fields[] = {
 	{ "agent", &agent, true, NULL, NULL },
-	{ "workspace", &path, false, ".", "The workspace directory, relative to this file." },
+	{ "workspace", &path, false, "the file's directory (.)", "The workspace directory, relative to this file." },
 	{ "mounts", &mounts, false, NULL, NULL },
 	{ "model", &model_ref, false, NULL, "A declared model or package; `sbxapply run` passes it to the agent." },
 	{ "cpus", &cpus, false, NULL, NULL },
@@ -296,7 +296,7 @@ static const struct schema_field sandbox_fields[] = {
 	{ "env", &env, false, NULL, "Variables for this sandbox; they win over the top-level env." },
 	{ "policy", &sandbox_policy, false, NULL, NULL },
 	{ "secrets", &secrets, false, NULL, "Secrets scoped to this sandbox." },
-	{ NULL },
+	{ 0 },
 };
 
 static const struct schema_type sandbox_name = {
@@ -348,7 +348,7 @@ static const struct schema_type endpoint = {
 
 static const struct schema_field runner_fields[] = {
 	{ "endpoint", &endpoint, false, NULL, NULL },
-	{ NULL },
+	{ 0 },
 };
 
 static const struct schema_type runner = {
@@ -368,7 +368,7 @@ static const struct schema_field root_fields[] = {
 	{ "env", &env, false, NULL, "Variables for every sandbox." },
 	{ "secrets", &secrets, false, NULL, "Global secrets; they reach only sandboxes created after them." },
 	{ "sandboxes", &sandboxes, false, NULL, NULL },
-	{ NULL },
+	{ 0 },
 };
 
 const struct schema_type schema_root = {

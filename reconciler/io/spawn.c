@@ -271,7 +271,7 @@ static bool cancel_requested(int fd, volatile sig_atomic_t *flag)
 	return fd >= 0 && poll(&p, 1, 0) > 0;
 }
 
-/* Called after a failed spawn only, to tell a bad directory from a bad program. */
+/* 0 when dir can be the child's working directory, else why not. */
 static int dir_error(const char *dir)
 {
 	struct stat st;
@@ -282,6 +282,59 @@ static int dir_error(const char *dir)
 	if (access(dir, X_OK) < 0)
 		return errno;
 	return 0;
+}
+
+/* 0 when path is an executable file, else the errno exec would give. */
+static int exec_error(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) < 0)
+		return errno;
+	if (!S_ISREG(st.st_mode) || access(path, X_OK) < 0)
+		return EACCES;
+	return 0;
+}
+
+/*
+ * Finds the program before spawning, as git's run-command does. glibc's
+ * posix_spawnp() reports a failed exec as its return value only because its
+ * child shares our memory (CLONE_VM|CLONE_VFORK); where that is emulated by a
+ * plain fork (valgrind, qemu-user, other libcs) the failure becomes an exit
+ * status 127 that nobody can tell from the program's own. Relative and empty
+ * PATH entries are skipped, as Go's exec.LookPath does: they would run
+ * whatever lies in the directory we happen to be in.
+ */
+static int resolve_program(const char *name, const char *dir, char **out)
+{
+	const char *path = getenv("PATH"), *p, *end;
+	int e, best = ENOENT;
+
+	*out = NULL;
+	if (!*name)
+		return ENOENT;
+	if (strchr(name, '/')) {
+		char *where = (dir && *name != '/') ? xasprintf("%s/%s", dir, name) : NULL;
+		e = exec_error(where ? where : name);
+		free(where);
+		if (!e)
+			*out = xstrdup(name);	/* the child resolves it after its chdir */
+		return e;
+	}
+	for (p = path ? path : "/bin:/usr/bin"; *p; p = *end ? end + 1 : end) {
+		char *cand;
+		end = strchrnul(p, ':');
+		if (*p != '/')
+			continue;
+		cand = xasprintf("%.*s/%s", (int)(end - p), p, name);
+		if (!(e = exec_error(cand))) {
+			*out = cand;
+			return 0;
+		}
+		free(cand);
+		if (e == EACCES)
+			best = EACCES;	/* as execvp(): report it if nothing better turns up */
+	}
+	return best;
 }
 
 static int setup_attr(posix_spawnattr_t *attr)
@@ -348,7 +401,7 @@ int spawn_start(struct spawn_process *proc, const struct spawn_request *req)
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	bool have_fa = false, have_attr = false;
-	char **envp = NULL;
+	char **envp = NULL, *program = NULL;
 	int e;
 
 	memset(proc, 0, sizeof(*proc));
@@ -365,6 +418,14 @@ int spawn_start(struct spawn_process *proc, const struct spawn_request *req)
 		e = ECANCELED;
 		goto done;
 	}
+	if (req->counter)
+		atomic_fetch_add_explicit(req->counter, 1, memory_order_relaxed);
+	if (req->dir && (e = dir_error(req->dir))) {
+		proc->dir_failed = true;
+		goto done;
+	}
+	if ((e = resolve_program(req->args.v[0], req->dir, &program)))
+		goto done;
 	if ((e = posix_spawn_file_actions_init(&fa)))
 		goto done;
 	have_fa = true;
@@ -375,15 +436,9 @@ int spawn_start(struct spawn_process *proc, const struct spawn_request *req)
 		goto done;
 
 	envp = req->env.nr ? env_build(&req->env) : environ;
-	if (req->counter)
-		atomic_fetch_add_explicit(req->counter, 1, memory_order_relaxed);
-	/*
-	 * glibc's posix_spawnp() runs the child with CLONE_VFORK and reports a
-	 * failed exec (ENOENT, EACCES, ...) as its return value, so a missing
-	 * program is known here, not as an exit status 127 later.
-	 */
-	e = posix_spawnp(&proc->pid, req->args.v[0], &fa, &attr, req->args.v, envp);
+	e = posix_spawn(&proc->pid, program, &fa, &attr, req->args.v, envp);
 	if (e) {
+		/* the checks above raced with a change, or exec failed otherwise */
 		int de;
 		proc->pid = 0;
 		if (req->dir && (de = dir_error(req->dir))) {
@@ -413,6 +468,7 @@ int spawn_start(struct spawn_process *proc, const struct spawn_request *req)
 done:
 	if (envp != environ)
 		free(envp);
+	free(program);
 	if (have_fa)
 		posix_spawn_file_actions_destroy(&fa);
 	if (have_attr)

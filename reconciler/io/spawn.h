@@ -4,9 +4,11 @@
  * Running `sbx` and `docker` as child processes (modelled on git's run-command).
  *
  * Contract:
- * - No shell, ever: argv goes to posix_spawnp() as is. The program is looked up
- *   on the PATH of this process (not on a PATH set in req->env): give an
- *   absolute path to run something else.
+ * - No shell, ever: argv goes to posix_spawn() as is. A program name without a
+ *   '/' is looked up on the PATH of this process (not on a PATH set in
+ *   req->env; relative PATH entries are skipped) before spawning, so "not
+ *   found" is reported reliably; a name with a '/' is taken relative to the
+ *   child's working directory.
  * - Each child leads its own process group; a timeout or a cancel signals the
  *   whole group (SIGTERM, then SIGKILL after grace_ms), so grandchildren die too.
  *   Being a background group, it also does not see the terminal's Ctrl-C: the
@@ -75,7 +77,7 @@ struct spawn_request {
 	int cancel_fd;			/* -1: none */
 	volatile sig_atomic_t *cancel_flag;	/* NULL: none */
 
-	/* Incremented once per attempt to run a program, failed ones included. */
+	/* Incremented per attempt to run a program, "not found" included. */
 	atomic_ulong *counter;
 
 	/* Indexes into args shown as "(sensitive)" by spawn_request_format(). */

@@ -1,0 +1,187 @@
+/* The util layer: strbuf, strutil, jsonw, strmap, diag. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/diag.h"
+#include "util/jsonw.h"
+#include "util/strbuf.h"
+#include "util/strmap.h"
+#include "util/strutil.h"
+
+START_TEST(strbuf_grows_and_stays_terminated)
+{
+	struct strbuf sb = STRBUF_INIT;
+	ck_assert_str_eq(sb.buf, "");
+	for (int i = 0; i < 1000; i++)
+		strbuf_addf(&sb, "%03d", i);
+	ck_assert_uint_eq(sb.len, 3000);
+	ck_assert_int_eq(sb.buf[3000], '\0');
+	ck_assert(!memcmp(sb.buf + 2997, "999", 3));
+	strbuf_add(&sb, "a\0b", 3);
+	ck_assert_uint_eq(sb.len, 3003);
+	strbuf_setlen(&sb, 2);
+	ck_assert_str_eq(sb.buf, "00");
+	size_t len;
+	char *taken = strbuf_detach(&sb, &len);
+	ck_assert_uint_eq(len, 2);
+	ck_assert_str_eq(taken, "00");
+	ck_assert_str_eq(sb.buf, "");
+	free(taken);
+	strbuf_release(&sb);
+}
+END_TEST
+
+START_TEST(json_string_escapes)
+{
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_add_json_string(&sb, "a\"b\\c\n\x01\xc3\xa9", 9);
+	ck_assert_str_eq(sb.buf, "\"a\\\"b\\\\c\\n\\u0001\xc3\xa9\"");
+	strbuf_release(&sb);
+}
+END_TEST
+
+static const struct {
+	const char *a, *b;
+	size_t d;
+} distances[] = {
+	{ "", "", 0 }, { "models", "models", 0 }, { "modles", "models", 1 }, { "contxt_size", "context_size", 1 },
+	{ "kitten", "sitting", 3 }, { "", "abc", 3 }, { "Agent", "agent", 0 }, { "ab", "ba", 1 },
+};
+
+START_TEST(edit_distance_table)
+{
+	ck_assert_uint_eq(str_edit_distance(distances[_i].a, distances[_i].b), distances[_i].d);
+	ck_assert_uint_eq(str_edit_distance(distances[_i].b, distances[_i].a), distances[_i].d);
+}
+END_TEST
+
+START_TEST(suggest_only_close_words)
+{
+	const char *words[] = { "models", "packages", "policy", "sandboxes" };
+	ck_assert_str_eq(str_suggest("modle", words, 4), "models");
+	ck_assert_str_eq(str_suggest("sandbox", words, 4), "sandboxes");
+	ck_assert_ptr_null(str_suggest("zzz", words, 4));
+	ck_assert_ptr_null(str_suggest("network", words, 4));
+}
+END_TEST
+
+START_TEST(to_long_is_strict)
+{
+	long v;
+	ck_assert(str_to_long("42", 0, 100, &v) && v == 42);
+	ck_assert(str_to_long("-5", -10, 10, &v) && v == -5);
+	ck_assert(!str_to_long("", 0, 100, &v));
+	ck_assert(!str_to_long(" 4", 0, 100, &v));
+	ck_assert(!str_to_long("4x", 0, 100, &v));
+	ck_assert(!str_to_long("101", 0, 100, &v));
+	ck_assert(!str_to_long("99999999999999999999", 0, 100, &v));
+}
+END_TEST
+
+START_TEST(jsonw_pretty_and_compact)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct jsonw w;
+	jsonw_init(&w, &sb, false);
+	jsonw_begin_object(&w);
+	jsonw_kv_string(&w, "a", "x");
+	jsonw_key(&w, "b");
+	jsonw_begin_array(&w);
+	jsonw_int(&w, 1);
+	jsonw_bool(&w, true);
+	jsonw_null(&w);
+	jsonw_begin_object(&w);
+	jsonw_end_object(&w);
+	jsonw_end_array(&w);
+	jsonw_end_object(&w);
+	ck_assert_str_eq(sb.buf, "{\"a\":\"x\",\"b\":[1,true,null,{}]}");
+	strbuf_reset(&sb);
+	jsonw_init(&w, &sb, true);
+	jsonw_begin_object(&w);
+	jsonw_kv_int(&w, "n", -3);
+	jsonw_key(&w, "l");
+	jsonw_begin_array(&w);
+	jsonw_string(&w, "s");
+	jsonw_end_array(&w);
+	jsonw_end_object(&w);
+	ck_assert_str_eq(sb.buf, "{\n  \"n\": -3,\n  \"l\": [\n    \"s\"\n  ]\n}");
+	strbuf_release(&sb);
+}
+END_TEST
+
+START_TEST(strmap_put_get_replace)
+{
+	struct strmap map = STRMAP_INIT;
+	static int values[2000];
+	char key[32];
+	for (int i = 0; i < 2000; i++) {
+		snprintf(key, sizeof(key), "key-%d", i);
+		strmap_put(&map, key, &values[i]);
+	}
+	ck_assert_uint_eq(map.nr, 2000);
+	for (int i = 0; i < 2000; i++) {
+		snprintf(key, sizeof(key), "key-%d", i);
+		ck_assert_ptr_eq(strmap_get(&map, key), &values[i]);
+	}
+	ck_assert_ptr_null(strmap_get(&map, "key-2000"));
+	strmap_put(&map, "key-7", &values[0]);
+	ck_assert_ptr_eq(strmap_get(&map, "key-7"), &values[0]);
+	ck_assert_uint_eq(map.nr, 2000);
+	strmap_release(&map);
+}
+END_TEST
+
+static char *print_to_string(const struct diag_list *list)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	diag_list_print(list, f, false);
+	fclose(f);
+	return buf;
+}
+
+START_TEST(diag_sorted_deduplicated_with_caret)
+{
+	const char text[] = "version: 1\n\tmodels: x\nsandb\xc3\xb6xes: y\n";
+	struct diag_source src = { "f.yaml", text, sizeof(text) - 1 };
+	struct diag_list list = DIAG_LIST_INIT;
+	diag_add(&list, DIAG_ERROR, &src, 3, 10, "third");
+	diag_add(&list, DIAG_WARNING, &src, 2, 3, "second");
+	diag_add(&list, DIAG_ERROR, &src, 1, 1, "first");
+	diag_add(&list, DIAG_ERROR, &src, 3, 10, "third");
+	diag_list_sort(&list);
+	ck_assert_uint_eq(list.nr, 3);
+	ck_assert_uint_eq(list.errors, 2);
+	ck_assert_uint_eq(list.warnings, 1);
+	char *out = print_to_string(&list);
+	/* the tab is kept under the tab, the UTF-8 character counts as one column */
+	ck_assert_str_eq(out, "f.yaml:1:1: first\n  version: 1\n  ^\n"
+			      "f.yaml:2:3: warning: second\n  \tmodels: x\n  \t ^\n"
+			      "f.yaml:3:10: third\n  sandb\xc3\xb6xes: y\n           ^\n");
+	free(out);
+	diag_list_release(&list);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("util");
+	TCase *tc = tcase_create("util");
+	tcase_add_test(tc, strbuf_grows_and_stays_terminated);
+	tcase_add_test(tc, json_string_escapes);
+	tcase_add_loop_test(tc, edit_distance_table, 0, (int)(sizeof(distances) / sizeof(distances[0])));
+	tcase_add_test(tc, suggest_only_close_words);
+	tcase_add_test(tc, to_long_is_strict);
+	tcase_add_test(tc, jsonw_pretty_and_compact);
+	tcase_add_test(tc, strmap_put_get_replace);
+	tcase_add_test(tc, diag_sorted_deduplicated_with_caret);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
