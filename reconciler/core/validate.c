@@ -472,7 +472,7 @@ void validate_document(struct ydoc *doc, const struct interp_env *env, struct di
 		strbuf_release(&sb);
 		return;
 	}
-	walk(&v, "the top level", &schema_root, doc->root, doc->root->mark, (struct ymark){ 1, 1 });
+	walk(&v, "the top level", &schema_root, doc->root, doc->root->mark, doc->root->mark);
 	for (size_t i = 0; i < v.nr_patterns; i++)
 		if (v.patterns[i].ok)
 			regfree(&v.patterns[i].re);

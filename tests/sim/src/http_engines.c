@@ -1,5 +1,5 @@
 /*
- * http_engines: /engines/* (runtime configs, status, OpenAI models and chat)
+ * http_engines: the /engines endpoints (runtime configs, status, OpenAI models and chat)
  * and the Anthropic-compatible /v1/messages.
  *
  * Runtime configs live in this process only, keyed by model id, like DMR's

@@ -12,6 +12,8 @@
  * caller to root in a new user namespace first); otherwise exec fails with
  * a message that says so.
  */
+/* unshare(2) and the CLONE_* flags are Linux-only. */
+#define _GNU_SOURCE
 #include "sbx_internal.h"
 #include "state.h"
 

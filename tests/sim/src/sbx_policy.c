@@ -100,7 +100,7 @@ static bool is_user_rule(const cJSON *r)
 
 /* allow/deny/rm/check scope: NULL for global, else a sandbox name. */
 static int parse_scope(struct sbx_ctx *ctx, struct args *a, int sandbox_flag, int global_flag, int want_pos,
-		       const char **scope, const char ***pos, int *npos)
+		       bool required, const char **scope, const char ***pos, int *npos)
 {
 	*scope = NULL;
 	*pos = a->pos;
@@ -120,7 +120,7 @@ static int parse_scope(struct sbx_ctx *ctx, struct args *a, int sandbox_flag, in
 		(*pos)[0] = a->pos[0];
 		return 0;
 	}
-	if (want_pos == 0)
+	if (!required)
 		return 0;
 	return sbx_error(ctx, "either --global (-g) or a sandbox name is required");
 }
@@ -146,7 +146,7 @@ static int cmd_allow_deny(struct sbx_ctx *ctx, int argc, char **argv, const char
 	if (args_parse(ctx, scope_flags, 2, argc, argv, true, &a) < 0)
 		return 1;
 	const char *scope, **pos;
-	int npos, rc = parse_scope(ctx, &a, 0, 1, 2, &scope, &pos, &npos);
+	int npos, rc = parse_scope(ctx, &a, 0, 1, 2, true, &scope, &pos, &npos);
 	if (!rc && npos != 2)
 		rc = sbx_error(ctx, "accepts 2 arg(s), received %d", npos);
 	if (!rc && strcmp(pos[0], "network") != 0)
@@ -205,7 +205,7 @@ static int cmd_rm(struct sbx_ctx *ctx, int argc, char **argv)
 	if (args_parse(ctx, scope_flags, 4, argc, argv, true, &a) < 0)
 		return 1;
 	const char *scope, **pos;
-	int npos, rc = parse_scope(ctx, &a, 0, 1, 1, &scope, &pos, &npos);
+	int npos, rc = parse_scope(ctx, &a, 0, 1, 1, !a.set[3], &scope, &pos, &npos);
 	if (!rc && (npos != 1 || strcmp(pos[0], "network") != 0))
 		rc = sbx_error(ctx, "usage: sbx policy rm network [--sandbox NAME] --resource RESOURCE | --id ID");
 	if (!rc && !a.set[2] && !a.set[3])
@@ -355,7 +355,7 @@ static int cmd_ls(struct sbx_ctx *ctx, int argc, char **argv)
 	if (a.set[0]) {
 		cJSON *out = cJSON_CreateObject();
 		cJSON_AddItemToObject(out, "rules", cJSON_Duplicate(rules, 1));
-		char *text = cJSON_Print(out);
+		char *text = cJSON_PrintUnformatted(out);
 		fprintf(ctx->out, "%s\n", text);
 		free(text);
 		cJSON_Delete(out);
@@ -373,7 +373,7 @@ static int cmd_check(struct sbx_ctx *ctx, int argc, char **argv)
 	if (args_parse(ctx, scope_flags, 2, argc, argv, true, &a) < 0)
 		return 1;
 	const char *scope, **pos;
-	int npos, rc = parse_scope(ctx, &a, 0, 1, 2, &scope, &pos, &npos);
+	int npos, rc = parse_scope(ctx, &a, 0, 1, 2, false, &scope, &pos, &npos);
 	if (!rc && (npos != 2 || strcmp(pos[0], "network") != 0))
 		rc = sbx_error(ctx, "usage: sbx policy check network [--sandbox NAME] TARGET");
 	if (rc) {

@@ -301,7 +301,7 @@ int sbx_cmd_ls(struct sbx_ctx *ctx, int argc, char **argv)
 		cJSON *arr = cJSON_AddArrayToObject(out, "sandboxes");
 		const cJSON *sb;
 		cJSON_ArrayForEach(sb, list) cJSON_AddItemToArray(arr, ls_row(sb, ctx->version >= V_SCOPE_FLAG));
-		char *text = cJSON_Print(out);
+		char *text = cJSON_PrintUnformatted(out);
 		fprintf(ctx->out, "%s\n", text);
 		free(text);
 		cJSON_Delete(out);

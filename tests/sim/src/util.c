@@ -1,3 +1,5 @@
+/* nftw() is XSI. */
+#define _XOPEN_SOURCE 700
 #include "util.h"
 
 #include <errno.h>
@@ -60,12 +62,15 @@ char *xstrndup(const char *s, size_t n)
 char *xasprintf(const char *fmt, ...)
 {
 	va_list ap;
-	char *out;
 	va_start(ap, fmt);
-	int n = vasprintf(&out, fmt, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		oom();
+	char *out = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(out, (size_t)n + 1, fmt, ap);
+	va_end(ap);
 	return out;
 }
 
