@@ -21,11 +21,12 @@
  *   copied so that a secret exists only in the caller's buffer; it must stay
  *   alive until spawn_finish() returns. A spawn_result owns its out and err
  *   buffers; spawn_result_release() frees them (strbuf_detach() takes them).
- * - Errors: spawn_run(), spawn_start() and spawn_finish() return 0 when the
- *   program ran and was reaped, whatever its exit status, timeout or cancel,
+ * - Errors: spawn_run() and spawn_finish() return 0 when the program ran and
+ *   was reaped, whatever its exit status, timeout or cancel (see the result),
  *   and -1 with errno when it could not be run (res->spawn_errno: ENOENT is
- *   "not found", see spawn_result_not_found()) or a system call failed on the
- *   way (then the group has been killed and reaped).
+ *   "not found", see spawn_result_not_found(); ECANCELED: cancelled before it
+ *   started) or a system call failed on the way (then the group has been
+ *   killed and reaped). spawn_start() returns 0 once the child runs.
  * - Threads: no global state; run spawns in parallel from any threads. Every fd
  *   this module opens is close-on-exec, so one thread's pipes never leak into
  *   another thread's child. Children are reaped by pid with waitpid(), so
@@ -58,7 +59,7 @@ struct spawn_request {
 	struct spawn_strvec env;
 	char *dir;			/* working directory of the child, NULL: ours */
 
-	const void *in;			/* borrowed; NULL: stdin is /dev/null */
+	const void *in;			/* borrowed; NULL or in_len 0: /dev/null */
 	size_t in_len;
 
 	size_t out_cap, err_cap;	/* bytes kept of each; 0 keeps none */
@@ -136,7 +137,7 @@ bool spawn_result_not_found(const struct spawn_result *res);
 /*
  * Appends what happened in the style of the project's messages, naming the
  * program `what`: "'sbx' not found", "'sbx' timed out (killed after 5003 ms)",
- * "'sbx' exited with status 1", "'sbx' killed by signal 9 (Killed)".
+ * "'sbx' exited with status 1", "'sbx' killed by signal 9".
  */
 void spawn_result_describe(const struct spawn_result *res, const char *what,
 			   struct strbuf *out);
@@ -158,7 +159,7 @@ int spawn_run(const struct spawn_request *req, struct spawn_result *res);
 struct spawn_process {
 	pid_t pid;		/* also the process group id; 0 when not started */
 
-	/* private to spawn.c */
+	/* private to spawn.c and spawn_io.c */
 	int in_fd, out_fd, err_fd, pid_fd;
 	const unsigned char *in;
 	size_t in_len, in_off;

@@ -1,0 +1,16 @@
+/* The resource kinds, in plan order: one line per kind (see kind.h). */
+#include <string.h>
+
+#include "core/kind.h"
+
+const struct kind *const kinds[] = {
+	NULL,
+};
+
+const struct kind *kind_by_name(const char *name)
+{
+	for (size_t i = 0; kinds[i]; i++)
+		if (!strcmp(kinds[i]->name, name))
+			return kinds[i];
+	return NULL;
+}

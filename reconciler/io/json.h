@@ -1,0 +1,22 @@
+#ifndef SBXAPPLY_IO_JSON_H
+#define SBXAPPLY_IO_JSON_H
+/*
+ * Reading JSON with cJSON, tolerant of what the backends print around it:
+ * `sbx` can print "Starting sandboxd daemon..." lines before its JSON
+ * (FACTS.md section 6), so parsing starts at the first '{' or '['.
+ * Returned cJSON trees belong to the caller (cJSON_Delete). Accessors return
+ * NULL or the fallback when the key is missing or of another type.
+ */
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+cJSON *json_parse(const char *text, size_t len);
+/* Skips anything before the first '{' or '['; NULL if there is no JSON. */
+cJSON *json_parse_embedded(const char *text, size_t len);
+const char *json_string(const cJSON *obj, const char *key);
+long long json_int(const cJSON *obj, const char *key, long long fallback);
+const cJSON *json_array(const cJSON *obj, const char *key);
+const cJSON *json_object(const cJSON *obj, const char *key);
+
+#endif
