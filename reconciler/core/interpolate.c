@@ -34,8 +34,8 @@ static bool name_char(int c) { return c == '_' || isalnum(c); }
 
 static int expand(struct scan *s, struct strbuf *out);
 
-/* Interpolates the sub-range [from, to) of the same input (a default or message). */
-static int expand_part(struct scan *s, size_t from, size_t to, struct strbuf *out)
+/* Interpolates the sub-range [from, to) of the expression at `start` (a default or message). */
+static int expand_part(struct scan *s, size_t start, size_t from, size_t to, struct strbuf *out)
 {
 	struct scan sub = *s;
 	sub.in = s->in + from;
@@ -43,7 +43,7 @@ static int expand_part(struct scan *s, size_t from, size_t to, struct strbuf *ou
 	sub.base = s->base + from;
 	sub.depth = s->depth + 1;
 	if (sub.depth > 16) {
-		report(s, DIAG_ERROR, from, "interpolation nested more than 16 levels deep");
+		report(s, DIAG_ERROR, start, "interpolation nested more than 16 levels deep");
 		return -1;
 	}
 	return expand(&sub, out);
@@ -109,16 +109,16 @@ static long expand_braced(struct scan *s, size_t start, struct strbuf *out)
 	char c = op < close ? s->in[op] : '\0';
 	if (c == '-') {
 		if (unset)
-			rc = expand_part(s, op + 1, close, out);
+			rc = expand_part(s, start, op + 1, close, out);
 		else
 			strbuf_addstr(out, val);
 	} else if (c == '+') {
 		if (!unset)
-			rc = expand_part(s, op + 1, close, out);
+			rc = expand_part(s, start, op + 1, close, out);
 	} else if (c == '?') {
 		if (unset) {
 			struct strbuf msg = STRBUF_INIT;
-			expand_part(s, op + 1, close, &msg);
+			expand_part(s, start, op + 1, close, &msg);
 			char *text = msg.len ? xasprintf("%s: %s", name, msg.buf)
 					     : xasprintf("required variable %s is %s", name, val ? "empty" : "not set");
 			report(s, DIAG_ERROR, start, "%s", text);

@@ -24,15 +24,26 @@ bool modelref_is_id(const char *ref)
 	return (n == 12 || n == 64) && all_hex(ref, n);
 }
 
-/* Offset where the tag (':') or digest ('@') starts, or strlen(ref). */
+/* Offset where the tag (':') or else the digest ('@') starts, or strlen(ref). */
 static size_t name_end(const char *ref)
 {
 	const char *at = strchr(ref, '@');
-	if (at)
-		return (size_t)(at - ref);
-	const char *slash = strrchr(ref, '/');
-	const char *colon = strrchr(slash ? slash : ref, ':');
-	return colon ? (size_t)(colon - ref) : strlen(ref);
+	size_t stop = at ? (size_t)(at - ref) : strlen(ref);
+	size_t slash = 0;
+	for (size_t i = 0; i < stop; i++)
+		if (ref[i] == '/')
+			slash = i;
+	for (size_t i = stop; i-- > slash;)
+		if (ref[i] == ':')
+			return i;
+	return stop;
+}
+
+/* Offset of the digest ('@'), or strlen(ref). */
+static size_t digest_start(const char *ref)
+{
+	const char *at = strchr(ref, '@');
+	return at ? (size_t)(at - ref) : strlen(ref);
 }
 
 char *modelref_normalize(const char *ref)
@@ -86,15 +97,30 @@ static bool is_name_char(int c)
 	return isalnum(c) || c == '.' || c == '_' || c == '-';
 }
 
-/* One path component: alphanumerics separated by single '.', '_', '__' or '-'s. */
+/*
+ * One path component, as the distribution reference grammar has it:
+ * alphanumerics separated by one '.', one '_', '__', or a run of '-'.
+ */
 static bool valid_component(const char *s, size_t n)
 {
-	if (!n || !isalnum((unsigned char)s[0]) || !isalnum((unsigned char)s[n - 1]))
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!is_name_char((unsigned char)s[i]))
+	size_t i = 0;
+	for (;;) {
+		size_t run = 0;
+		while (i < n && isalnum((unsigned char)s[i]))
+			i++, run++;
+		if (!run)
 			return false;
-	return true;
+		if (i == n)
+			return true;
+		if (s[i] == '.' || s[i] == '_') {
+			i += (s[i] == '_' && i + 1 < n && s[i + 1] == '_') ? 2 : 1;
+		} else if (s[i] == '-') {
+			while (i < n && s[i] == '-')
+				i++;
+		} else {
+			return false;
+		}
+	}
 }
 
 static bool valid_registry(const char *s, size_t n)
@@ -117,10 +143,10 @@ const char *modelref_check(const char *ref)
 	const char *at = strchr(ref, '@');
 	if (at && (!str_starts_with(at + 1, "sha256:") || strlen(at + 8) != 64 || !all_hex(at + 8, 64)))
 		return "a digest is written @sha256: followed by 64 lowercase hex digits";
-	size_t end = name_end(ref);
-	if (!at && ref[end] == ':') {
+	size_t end = name_end(ref), dstart = digest_start(ref);
+	if (ref[end] == ':') {
 		const char *tag = ref + end + 1;
-		size_t tl = strlen(tag);
+		size_t tl = dstart - end - 1;
 		if (!tl || tl > 128 || !(isalnum((unsigned char)tag[0]) || tag[0] == '_'))
 			return "a tag starts with a letter, digit or '_' and is at most 128 characters";
 		for (size_t i = 0; i < tl; i++)
@@ -135,13 +161,15 @@ const char *modelref_check(const char *ref)
 			if (!valid_registry(p, first))
 				return "the registry part is not a host name";
 			p = slash + 1;
+			if (p == name_stop)
+				return "a model name cannot end with '/'";
 		}
 	}
 	while (p < name_stop) {
 		const char *s = memchr(p, '/', (size_t)(name_stop - p));
 		size_t len = s ? (size_t)(s - p) : (size_t)(name_stop - p);
 		if (!valid_component(p, len))
-			return "each part of a model name holds letters, digits, '.', '_' and '-' and starts and ends with a letter or digit";
+			return "each part of a model name holds letters and digits, joined by single '.' or '_', '__' or dashes";
 		p += len + (s ? 1 : 0);
 		if (s && p == name_stop)
 			return "a model name cannot end with '/'";

@@ -339,9 +339,28 @@ static void on_alias(struct loader *ld, const yaml_event_t *ev)
 	attach(ld, a->node, where);
 }
 
+/* Line and column of a byte offset, counting characters as libyaml does. */
+static struct ymark mark_at_offset(const struct ydoc *doc, size_t offset)
+{
+	struct ymark m = { 1, 1 };
+	for (size_t i = 0; i < offset && i < doc->source.len; i++) {
+		unsigned char c = (unsigned char)doc->source.text[i];
+		if (c == '\n') {
+			m.line++;
+			m.col = 1;
+		} else if ((c & 0xC0) != 0x80) {
+			m.col++;
+		}
+	}
+	return m;
+}
+
 static void syntax_error(struct loader *ld, const yaml_parser_t *p)
 {
 	struct ymark m = mark_of(p->problem_mark);
+	/* encoding errors come from the reader, which sets only problem_offset */
+	if (p->error == YAML_READER_ERROR)
+		m = mark_at_offset(ld->doc, p->problem_offset);
 	const char *problem = p->problem ? p->problem : "cannot parse";
 	if (p->context)
 		diag_add(ld->diags, DIAG_ERROR, &ld->doc->source, m.line, m.col,

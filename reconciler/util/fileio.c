@@ -6,6 +6,7 @@ int read_stream(FILE *in, struct strbuf *out, size_t max)
 {
 	char buf[65536];
 	size_t n;
+	errno = 0;
 	while ((n = fread(buf, 1, sizeof(buf), in)) > 0) {
 		if (out->len + n > max) {
 			errno = EFBIG;
@@ -14,7 +15,8 @@ int read_stream(FILE *in, struct strbuf *out, size_t max)
 		strbuf_add(out, buf, n);
 	}
 	if (ferror(in)) {
-		errno = EIO;
+		if (!errno)
+			errno = EIO;
 		return -1;
 	}
 	return 0;

@@ -2,10 +2,14 @@
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "util/diag.h"
 #include "util/jsonw.h"
+#include "util/lockfile.h"
 #include "util/strbuf.h"
 #include "util/strmap.h"
 #include "util/strutil.h"
@@ -166,6 +170,44 @@ START_TEST(diag_sorted_deduplicated_with_caret)
 }
 END_TEST
 
+START_TEST(lock_held_by_another_process_then_freed_by_its_death)
+{
+	char dir[] = "/tmp/check_util.XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char path[64];
+	snprintf(path, sizeof(path), "%s/p.lock", dir);
+	int ready[2];
+	ck_assert_int_eq(pipe(ready), 0);
+	pid_t child = fork();
+	if (child == 0) {
+		struct lockfile l = LOCKFILE_INIT;
+		struct strbuf why = STRBUF_INIT;
+		if (lockfile_acquire(&l, path, 0, &why) != 0)
+			_exit(1);
+		ck_assert_int_eq(write(ready[1], "x", 1), 1);
+		pause();
+		_exit(0);
+	}
+	char c;
+	ck_assert_int_eq(read(ready[0], &c, 1), 1);
+	struct lockfile lock = LOCKFILE_INIT;
+	struct strbuf holder = STRBUF_INIT;
+	ck_assert_int_eq(lockfile_acquire(&lock, path, 100, &holder), 1);
+	char want[64];
+	snprintf(want, sizeof(want), "sbxapply pid %ld, running since ", (long)child);
+	ck_assert_ptr_nonnull(strstr(holder.buf, want));
+	/* kill -9: the kernel drops the lock, nobody has to clean up */
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	strbuf_reset(&holder);
+	ck_assert_int_eq(lockfile_acquire(&lock, path, 1000, &holder), 0);
+	lockfile_release(&lock);
+	strbuf_release(&holder);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("util");
@@ -178,6 +220,7 @@ int main(void)
 	tcase_add_test(tc, jsonw_pretty_and_compact);
 	tcase_add_test(tc, strmap_put_get_replace);
 	tcase_add_test(tc, diag_sorted_deduplicated_with_caret);
+	tcase_add_test(tc, lock_held_by_another_process_then_freed_by_its_death);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

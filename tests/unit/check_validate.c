@@ -269,7 +269,7 @@ static const struct {
 	{ "version: 1\nmodels:\n  gpt-oss:\n  docker.io/ai/gpt-oss:latest:\n",
 	  "4:3: 'docker.io/ai/gpt-oss:latest' names the same model as 'gpt-oss' (line 3)\n" },
 	{ "version: 1\nmodels:\n  ai/x y:\n",
-	  "3:3: 'ai/x y' is not a model reference: each part of a model name holds letters, digits, '.', '_' and '-' and starts and ends with a letter or digit\n" },
+	  "3:3: 'ai/x y' is not a model reference: each part of a model name holds letters and digits, joined by single '.' or '_', '__' or dashes\n" },
 	{ "version: 1\nmodels:\n  ai/gpt-oss:\npackages:\n  gpt-oss:32k:\n    from: gpt-os\n    context_size: 32000\n",
 	  "6:11: package 'gpt-oss:32k' is made from 'gpt-os', which is not declared under models; did you mean 'ai/gpt-oss'?\n" },
 	{ "version: 1\nmodels:\n  ai/gpt-oss:\npackages:\n  gpt-oss:32k:\n    from: ai/gpt-oss\n",
