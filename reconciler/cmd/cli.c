@@ -1,6 +1,8 @@
 #include "cmd/cli.h"
 
+#include <ctype.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -10,14 +12,48 @@
 
 #define EXIT_TABLE \
 	"Exit codes:\n" \
-	"  0  success; with diff and plan: no changes pending\n" \
-	"  1  diff, plan: changes pending\n" \
-	"  2  usage error\n" \
-	"  3  invalid configuration\n" \
-	"  4  Docker Model Runner or sbx unavailable\n" \
-	"  5  apply failed partway (the failures are listed)\n" \
-	"  6  locked by another run\n" \
+	"  0    success; with diff and plan: no changes pending\n" \
+	"  1    diff, plan: changes pending\n" \
+	"  2    usage error\n" \
+	"  3    invalid configuration\n" \
+	"  4    Docker Model Runner or sbx unavailable\n" \
+	"  5    apply failed partway (the failures are listed)\n" \
+	"  6    locked by another run\n" \
 	"  130  interrupted\n"
+
+enum value_kind { V_NONE, V_STRING, V_COUNT, V_DURATION };
+
+/* Every option, with the commands (flag bits) that take it. */
+static const struct option_spec {
+	const char *short_name, *long_name;
+	unsigned flag;
+	enum value_kind value;
+	size_t offset;		/* into struct cli_options */
+	const char *metavar, *help;
+} option_specs[] = {
+	{ "-f", "--file", OPT_FILE, V_STRING, offsetof(struct cli_options, file), "FILE",
+	  "configuration file (default ./sandbox.yaml; - reads stdin)" },
+	{ "-o", "--output", OPT_OUTPUT, V_STRING, offsetof(struct cli_options, output), "FORMAT", "text (default) or json" },
+	{ "-q", "--quiet", OPT_QUIET, V_NONE, offsetof(struct cli_options, quiet), NULL, "print only problems" },
+	{ NULL, "--state-dir", OPT_ENGINE, V_STRING, offsetof(struct cli_options, state_dir), "DIR",
+	  "where inventories live (default $XDG_STATE_HOME/sbxapply)" },
+	{ NULL, "--runner", OPT_ENGINE, V_STRING, offsetof(struct cli_options, runner), "URL",
+	  "Docker Model Runner endpoint (http://..., unix:///...)" },
+	{ NULL, "--show-secrets", OPT_ENGINE, V_NONE, offsetof(struct cli_options, show_secrets), NULL,
+	  "print sensitive values instead of (sensitive)" },
+	{ NULL, "--prune", OPT_CHANGE, V_NONE, offsetof(struct cli_options, prune), NULL,
+	  "delete what this project created and the file no longer declares" },
+	{ NULL, "--allow-replace", OPT_CHANGE, V_NONE, offsetof(struct cli_options, allow_replace), NULL,
+	  "allow replacing or deleting resources that hold work (sandboxes)" },
+	{ NULL, "--parallelism", OPT_APPLY, V_COUNT, offsetof(struct cli_options, parallelism), "N",
+	  "actions run at once (default 4)" },
+	{ NULL, "--lock-timeout", OPT_APPLY, V_DURATION, offsetof(struct cli_options, lock_timeout_ms), "DURATION",
+	  "wait this long for another run (500ms, 30s, 2m; default 0)" },
+	{ NULL, "--dry-run", OPT_APPLY, V_NONE, offsetof(struct cli_options, dry_run), NULL,
+	  "print the plan and change nothing" },
+};
+
+#define NR_OPTIONS (sizeof(option_specs) / sizeof(option_specs[0]))
 
 void cli_error(const char *fmt, ...)
 {
@@ -44,15 +80,17 @@ static void print_main_help(FILE *out)
 
 void cli_print_command_help(const struct cmd_entry *cmd, FILE *out)
 {
-	fprintf(out, "Usage: %s\n\n%s\n", cmd->usage, cmd->help);
-	fputs("Options:\n", out);
-	if (cmd->options & OPT_FILE)
-		fputs("  -f, --file FILE     configuration file (default ./sandbox.yaml; - reads stdin)\n", out);
-	if (cmd->options & OPT_OUTPUT)
-		fputs("  -o, --output FORMAT text (default) or json\n", out);
-	if (cmd->options & OPT_QUIET)
-		fputs("  -q, --quiet         print only problems\n", out);
-	fputs("  -h, --help          show this help\n\n" EXIT_TABLE, out);
+	fprintf(out, "Usage: %s\n\n%s\nOptions:\n", cmd->usage, cmd->help);
+	for (size_t i = 0; i < NR_OPTIONS; i++) {
+		const struct option_spec *o = &option_specs[i];
+		if (!(cmd->options & o->flag))
+			continue;
+		char left[64];
+		snprintf(left, sizeof(left), "%s%s%s%s%s", o->short_name ? o->short_name : "  ",
+			 o->short_name ? ", " : "  ", o->long_name, o->metavar ? " " : "", o->metavar ? o->metavar : "");
+		fprintf(out, "  %-26s %s\n", left, o->help);
+	}
+	fprintf(out, "  %-26s %s\n\n" EXIT_TABLE, "-h, --help", "show this help");
 }
 
 static const struct cmd_entry *find_command(const char *name)
@@ -77,46 +115,68 @@ static int unknown_command(const char *name)
 	return EXIT_USAGE;
 }
 
-/* Takes an option's value from "--opt=value", "-ovalue" or the next argument. */
-static const char *option_value(int argc, char **argv, int *i, const char *arg, size_t name_len)
+/* "500ms", "30s", "2m", "1h", or plain seconds. */
+static bool parse_duration(const char *text, long *ms)
 {
-	if (arg[name_len] == '=')
-		return arg + name_len + 1;
-	if (arg[1] != '-' && arg[name_len])
-		return arg + name_len;
-	if (*i + 1 >= argc)
-		return NULL;
-	return argv[++*i];
+	char *end;
+	long v = strtol(text, &end, 10);
+	if (end == text || v < 0 || !isdigit((unsigned char)text[0]))
+		return false;
+	long scale = !strcmp(end, "ms") ? 1 : (!strcmp(end, "s") || !*end) ? 1000 : !strcmp(end, "m") ? 60000
+		     : !strcmp(end, "h") ? 3600000 : 0;
+	if (!scale || v > 86400000L / scale)
+		return false;
+	*ms = v * scale;
+	return true;
 }
 
-static bool matches(const char *arg, const char *short_opt, const char *long_opt, size_t *len)
+/* Matches arg against one option; returns its spec and where its value starts (or NULL). */
+static const struct option_spec *match_option(const char *arg, const char **inline_value)
 {
-	size_t n;
-	if (short_opt && !strncmp(arg, short_opt, (n = strlen(short_opt))) && arg[1] != '-') {
-		*len = n;
-		return true;
+	*inline_value = NULL;
+	for (size_t i = 0; i < NR_OPTIONS; i++) {
+		const struct option_spec *o = &option_specs[i];
+		size_t n = strlen(o->long_name);
+		if (!strncmp(arg, o->long_name, n) && (arg[n] == '\0' || (arg[n] == '=' && o->value != V_NONE))) {
+			*inline_value = arg[n] == '=' ? arg + n + 1 : NULL;
+			return o;
+		}
+		if (o->short_name && !strncmp(arg, o->short_name, 2) &&
+		    (arg[2] == '\0' || o->value != V_NONE)) {
+			*inline_value = arg[2] ? arg + 2 : NULL;
+			return o;
+		}
 	}
-	n = strlen(long_opt);
-	if (!strncmp(arg, long_opt, n) && (arg[n] == '\0' || arg[n] == '=')) {
-		*len = n;
-		return true;
-	}
-	return false;
+	return NULL;
+}
+
+static const char *suggest_option(const char *arg)
+{
+	const char *names[NR_OPTIONS + 4];
+	size_t n = 0;
+	for (size_t i = 0; i < NR_OPTIONS; i++)
+		names[n++] = option_specs[i].long_name;
+	names[n++] = "--help";
+	names[n++] = "--version";
+	names[n++] = "--no-color";
+	char *bare = xstrndup(arg, strcspn(arg, "="));
+	const char *hint = str_suggest(bare, names, n);
+	free(bare);
+	return hint;
 }
 
 int cli_main(int argc, char **argv)
 {
-	struct cli_options opts = { .file = "sandbox.yaml", .output = "text" };
+	struct cli_options opts = { .file = "sandbox.yaml", .output = "text", .parallelism = 4 };
 	const struct cmd_entry *cmd = NULL;
 	const char *verb = NULL;
 	bool help = false, version = false, no_color = false;
-	unsigned seen = 0;
+	bool used[NR_OPTIONS] = { false };
 	int rc = EXIT_USAGE;
 	opts.args = xcalloc((size_t)argc + 1, sizeof(*opts.args));
 
 	for (int i = 1; i < argc; i++) {
-		const char *arg = argv[i];
-		size_t len;
+		const char *arg = argv[i], *value;
 		if (!strcmp(arg, "--")) {
 			while (++i < argc)
 				opts.args[opts.nr_args++] = argv[i];
@@ -129,31 +189,50 @@ int cli_main(int argc, char **argv)
 				opts.args[opts.nr_args++] = argv[i];
 			continue;
 		}
-		if (matches(arg, "-h", "--help", &len) && !arg[len]) {
+		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
 			help = true;
-		} else if (!strcmp(arg, "--version")) {
+			continue;
+		}
+		if (!strcmp(arg, "--version")) {
 			version = true;
-		} else if (!strcmp(arg, "--no-color")) {
+			continue;
+		}
+		if (!strcmp(arg, "--no-color")) {
 			no_color = true;
-		} else if (matches(arg, "-f", "--file", &len)) {
-			if (!(opts.file = option_value(argc, argv, &i, arg, len)))
-				goto missing;
-			seen |= OPT_FILE;
-		} else if (matches(arg, "-o", "--output", &len)) {
-			if (!(opts.output = option_value(argc, argv, &i, arg, len)))
-				goto missing;
-			seen |= OPT_OUTPUT;
-		} else if (matches(arg, "-q", "--quiet", &len) && !arg[len]) {
-			opts.quiet = true;
-			seen |= OPT_QUIET;
-		} else {
-			cli_error("unknown option '%s'; see 'sbxapply %s--help'", arg, verb ? verb : "");
+			continue;
+		}
+		const struct option_spec *o = match_option(arg, &value);
+		if (!o) {
+			const char *hint = suggest_option(arg);
+			if (hint)
+				cli_error("unknown option '%s'; did you mean '%s'?", arg, hint);
+			else
+				cli_error("unknown option '%s'; see 'sbxapply %s%s--help'", arg, verb ? verb : "", verb ? " " : "");
 			goto done;
 		}
-		continue;
-missing:
-		cli_error("option '%s' needs a value", arg);
-		goto done;
+		char *field = (char *)&opts + o->offset;
+		if (o->value == V_NONE) {
+			*(bool *)field = true;
+		} else {
+			if (!value && i + 1 < argc)
+				value = argv[++i];
+			if (!value) {
+				cli_error("option '%s' needs a value", arg);
+				goto done;
+			}
+			if (o->value == V_STRING) {
+				*(const char **)field = value;
+			} else if (o->value == V_COUNT) {
+				if (!str_to_long(value, 1, 1024, (long *)field)) {
+					cli_error("%s takes a number from 1 to 1024, not '%s'", o->long_name, value);
+					goto done;
+				}
+			} else if (!parse_duration(value, (long *)field)) {
+				cli_error("%s takes a duration such as 500ms, 30s or 2m, not '%s'", o->long_name, value);
+				goto done;
+			}
+		}
+		used[o - option_specs] = true;
 	}
 
 	if (version)
@@ -172,13 +251,13 @@ missing:
 		rc = EXIT_OK;
 		goto done;
 	}
-	/* -f is global: accepted anywhere, ignored by commands that read no file */
-	unsigned unsupported = seen & ~cmd->options & ~(unsigned)OPT_FILE;
-	if (unsupported) {
-		cli_error("'%s' takes no %s option; see 'sbxapply %s --help'", cmd->name,
-			  unsupported & OPT_OUTPUT ? "--output" : "--quiet", cmd->name);
-		goto done;
-	}
+	for (size_t i = 0; i < NR_OPTIONS; i++)
+		/* -f is global: accepted anywhere, ignored by commands that read no file */
+		if (used[i] && option_specs[i].flag != OPT_FILE && !(cmd->options & option_specs[i].flag)) {
+			cli_error("'%s' takes no %s option; see 'sbxapply %s --help'", cmd->name, option_specs[i].long_name,
+				  cmd->name);
+			goto done;
+		}
 	if (strcmp(opts.output, "text") && strcmp(opts.output, "json")) {
 		cli_error("unknown output format '%s'; use text or json", opts.output);
 		goto done;

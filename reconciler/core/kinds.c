@@ -2,8 +2,12 @@
 #include <string.h>
 
 #include "core/kind.h"
+#include "core/kinds_dmr.h"
 
 const struct kind *const kinds[] = {
+	&kind_model,
+	&kind_package,
+	&kind_runtime,
 	NULL,
 };
 

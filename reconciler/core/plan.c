@@ -27,6 +27,21 @@ void plan_add_note(struct plan *plan, const char *fmt, ...)
 	va_end(ap);
 }
 
+static void free_action(struct action *a)
+{
+	free(a->name);
+	free(a->display);
+	free(a->reason);
+	free(a->blocked);
+	for (size_t j = 0; j < a->nr_changes; j++) {
+		free(a->changes[j].name);
+		free(a->changes[j].before);
+		free(a->changes[j].after);
+	}
+	free(a->changes);
+	free(a->deps);
+}
+
 static struct action *new_action(struct plan *plan, enum action_type type, const struct resource *d,
 				 const struct resource *o)
 {
@@ -145,6 +160,16 @@ static void plan_desired(struct plan *plan, const struct plan_context *pc, const
 	if (!changed) {
 		free(probe.changes);
 		if (last) {
+			/* in sync field by field; the kind may still know better (a re-pulled base) */
+			if (d->kind->refine) {
+				a = new_action(plan, ACTION_NOOP, d, o);
+				a->reason = xstrdup("in sync");
+				d->kind->refine(pc, a);
+				if (a->type != ACTION_NOOP)
+					return;
+				free_action(a);
+				plan->nr--;
+			}
 			plan->in_sync++;
 			return;
 		}
@@ -287,7 +312,7 @@ void plan_build(struct plan *plan, const struct resource_set *desired, const str
 		}
 	}
 	for (size_t i = 0; i < plan->nr; i++)
-		if (plan->actions[i].kind->refine)
+		if (plan->actions[i].kind->refine && plan->actions[i].type != ACTION_NOOP)
 			plan->actions[i].kind->refine(&pc, &plan->actions[i]);
 	link_dependencies(plan, kind_table);
 	block_unsafe(plan, pc.options);
@@ -295,20 +320,8 @@ void plan_build(struct plan *plan, const struct resource_set *desired, const str
 
 void plan_release(struct plan *plan)
 {
-	for (size_t i = 0; i < plan->nr; i++) {
-		struct action *a = &plan->actions[i];
-		free(a->name);
-		free(a->display);
-		free(a->reason);
-		free(a->blocked);
-		for (size_t j = 0; j < a->nr_changes; j++) {
-			free(a->changes[j].name);
-			free(a->changes[j].before);
-			free(a->changes[j].after);
-		}
-		free(a->changes);
-		free(a->deps);
-	}
+	for (size_t i = 0; i < plan->nr; i++)
+		free_action(&plan->actions[i]);
 	free(plan->actions);
 	for (size_t i = 0; i < plan->nr_notes; i++)
 		free(plan->notes[i]);

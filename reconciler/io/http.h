@@ -70,7 +70,8 @@ void http_endpoint_release(struct http_endpoint *ep);
 /*
  * Parses url into ep (initialised; its old contents are released). -1 with a
  * message appended to err (which may be NULL) when url is malformed, e.g.
- * "invalid endpoint 'http://x:99999': port '99999' is not between 1 and 65535".
+ * "invalid endpoint 'http://x:99999': port '99999' is not a number between 1
+ * and 65535".
  */
 int http_endpoint_parse(struct http_endpoint *ep, const char *url, struct strbuf *err);
 

@@ -427,8 +427,6 @@ done:
 						      : classify(&t, code, res->duration_ms);
 	if (res->error != HTTP_ERR_CONNECT)
 		res->os_errno = 0;
-	if (why.len)
-		strbuf_addbuf_compat:;
 	strbuf_addstr(&res->curl_message, why.len ? why.buf : errbuf);
 	if (t.h)
 		curl_easy_cleanup(t.h);

@@ -33,7 +33,7 @@ check() { # check NAME COMMANDS...: counts one test
 t_version() { run 0 --version && has out "sbxapply 0.1.0 (libyaml " && run 0 version && has out "libcurl"; }
 t_help() {
 	run 0 --help && has out "Usage: sbxapply [-f FILE] COMMAND" && has out "validate" && has out "schema" &&
-	has out "3  invalid configuration" && has out "6  locked by another run"
+	has out "3    invalid configuration" && has out "6    locked by another run"
 }
 t_help_lists_only_what_works() {
 	run 0 --help || return 1

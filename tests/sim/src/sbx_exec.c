@@ -116,6 +116,15 @@ static _Noreturn void child(const char *name, cJSON *env, const char *workdir, c
 	_exit(e == ENOENT ? 127 : 126);
 }
 
+static volatile sig_atomic_t g_child;
+
+/* A killed sbx exec takes its command with it, as the real CLI's session does. */
+static void forward(int sig)
+{
+	if (g_child > 0)
+		kill((pid_t)g_child, sig);
+}
+
 int sandbox_spawn(const char *name, cJSON *env, const char *workdir, char **argv, bool stdin_null, bool wait)
 {
 	fflush(NULL);
@@ -128,6 +137,12 @@ int sandbox_spawn(const char *name, cJSON *env, const char *workdir, char **argv
 		child(name, env, workdir, argv, stdin_null);
 	if (!wait)
 		return 0;
+	g_child = pid;
+	struct sigaction sa = { .sa_handler = forward };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	int status;
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR)

@@ -444,7 +444,7 @@ int sbx_cmd_run(struct sbx_ctx *ctx, int argc, char **argv)
 
 	char *dir = sandbox_dir(name);
 	char *run_path = xasprintf("%s/agent-run.json", dir);
-	char *text = cJSON_Print(run);
+	char *text = cJSON_PrintUnformatted(run);
 	write_file_atomic(run_path, text, strlen(text));
 	free(text);
 	free(run_path);

@@ -1,0 +1,63 @@
+/*
+ * Models in Docker Model Runner (the guide's steps 1 and 8): present or not.
+ * Identity is the canonical reference, so any tag form the store uses matches.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/engine.h"
+#include "core/kind.h"
+#include "core/kinds_dmr.h"
+#include "core/modelref.h"
+
+static void model_desired(const struct config *cfg, struct resource_set *out)
+{
+	for (size_t i = 0; i < cfg->nr_models; i++) {
+		struct resource *r = resource_new(&kind_model, cfg->models[i].canonical, cfg->models[i].ref);
+		r->line = cfg->models[i].mark.line;
+		resource_set_add(out, r);
+	}
+}
+
+/* Every tag in the store, as a model: one GET /models for this kind and packages. */
+static int model_observe(struct engine *e, struct resource_set *out, struct strbuf *err)
+{
+	const struct dmr_model *models;
+	size_t nr;
+	if (engine_models(e, &models, &nr, err) < 0)
+		return -1;
+	for (size_t i = 0; i < nr; i++)
+		for (size_t t = 0; t < models[i].nr_tags; t++) {
+			char *canonical = modelref_normalize(models[i].tags[t]);
+			struct resource *r = resource_new(&kind_model, canonical, models[i].tags[t]);
+			r->observed_id = strdup(models[i].id);
+			resource_set_add(out, r);
+			free(canonical);
+		}
+	return 0;
+}
+
+static int model_apply(struct engine *e, const struct action *a, struct strbuf *err)
+{
+	struct dmr *d = engine_dmr(e, err);
+	if (!d)
+		return -1;
+	switch (a->type) {
+	case ACTION_CREATE:
+		return dmr_pull(d, a->name, err);
+	case ACTION_DELETE:
+		/* by tag: a model with other tags is only untagged, never forced */
+		return dmr_delete(d, a->observed ? a->observed->display : a->name, err);
+	default:
+		return 0;	/* a model has no fields to update */
+	}
+}
+
+const struct kind kind_model = {
+	.name = "model",
+	.noun = "model",
+	.updatable = false,
+	.desired = model_desired,
+	.observe = model_observe,
+	.apply = model_apply,
+};

@@ -1,0 +1,70 @@
+# sbx exec: real processes against the sandbox's own /etc, argv untouched.
+. "$(dirname "$0")/lib.sh"
+mkdir -p "$T/ws" && cd "$T/ws" || exit 1
+run_sbx create claude --name box .
+check_eq "create" 0 "$RC"
+ETC="$SBXSIM_STATE_DIR/sandboxes/box/etc"
+check_eq "persistent file exists, empty" "yes 0" "$([ -f "$ETC/sandbox-persistent.sh" ] && echo yes) $(wc -c <"$ETC/sandbox-persistent.sh" | tr -d ' ')"
+
+WEIRD="it's \$(touch pwned) \`id\` \"quoted\" \\ \${HOME} 😀"
+run_sbx exec box printf '%s' "$WEIRD"
+check_eq "argv byte for byte" "$WEIRD" "$OUT"
+run_sbx exec box bash -c 'printf "%s\n" "$1" >> /etc/sandbox-persistent.sh' sbxapply "$WEIRD"
+check_eq "weird value in the sandbox file" "$WEIRD" "$(cat "$ETC/sandbox-persistent.sh")"
+check_eq "nothing was executed" "" "$(find "$T" "$SBXSIM_STATE_DIR" -name pwned)"
+check_eq "host /etc untouched" no "$([ -e /etc/sandbox-persistent.sh ] && echo yes || echo no)"
+: >"$ETC/sandbox-persistent.sh"
+
+# The guide's step 4, twice: the line is duplicated (FACTS.md section 7).
+for i in 1 2; do
+	run_sbx exec -d box bash -c "echo 'export ANTHROPIC_BASE_URL=http://host.docker.internal:12434' >> /etc/sandbox-persistent.sh"
+	check_eq "exec -d $i" 0 "$RC"
+done
+check_eq "appended twice" 2 "$(grep -c '^export ANTHROPIC_BASE_URL=http://host.docker.internal:12434$' "$ETC/sandbox-persistent.sh")"
+run_sbx exec box bash -lc 'echo "$ANTHROPIC_BASE_URL"'
+check_eq "login shell sources it" "http://host.docker.internal:12434" "$OUT"
+run_sbx exec box sh -c 'echo "[$ANTHROPIC_BASE_URL]"'
+check_eq "plain exec does not" "[]" "$OUT"
+
+run_sbx exec box sh -c 'exit 7'
+check_eq "exit code returned" 7 "$RC"
+run_sbx exec -d box sh -c 'exit 7'
+check_eq "-d loses the exit code" 0 "$RC"
+run_sbx exec box sh -c 'kill -TERM $$'
+check_eq "signal as 128+n" 143 "$RC"
+run_sbx exec box no-such-binary
+check_eq "missing binary" "127 ERROR: exec: \"no-such-binary\": executable file not found in \$PATH" "$RC $ERR"
+run_sbx exec box pwd
+check_eq "runs in the workspace" "$T/ws" "$OUT"
+
+printf 'secret-value\n' | "$SBX" exec -i box sh -c 'cat > /etc/from-stdin' >/dev/null
+check_eq "-i forwards stdin" "secret-value" "$(cat "$ETC/from-stdin")"
+printf 'ignored\n' | "$SBX" exec box sh -c 'cat; echo end' >"$T/o"
+check_eq "without -i stdin is empty" "end" "$(cat "$T/o")"
+
+run_sbx stop box
+run_sbx exec box true
+run_sbx ls --json
+check_has "exec starts a stopped sandbox" "$OUT" '"name":"box","agent":"claude","status":"running"'
+run_sbx exec ghost true
+check_eq "missing sandbox (SBXI#504)" "1 ERROR: no sandbox named 'ghost'" "$RC $ERR"
+run_sbx exec box
+check_eq "exec needs a command" 1 "$RC"
+
+# Env given at create (v0.39+) reaches every exec.
+run_sbx create shell --name envbox -e 'GREETING=hello world' .
+run_sbx exec envbox sh -c 'echo "$GREETING"'
+check_eq "create -e env" "hello world" "$OUT"
+
+# A running session blocks rm without -f.
+"$SBX" exec box sleep 5 >/dev/null 2>&1 &
+EPID=$!
+sleep 0.3
+run_sbx rm box
+check_eq "rm refuses an active session" "1 ERROR: sandbox 'box' has an active session; use --force to remove it" "$RC $ERR"
+kill "$EPID" 2>/dev/null
+wait "$EPID" 2>/dev/null
+run_sbx rm -f box
+check_eq "rm -f" "0 Removed sandbox 'box'" "$RC $OUT"
+check_eq "gone with rm" no "$([ -e "$ETC/sandbox-persistent.sh" ] && echo yes || echo no)"
+finish
