@@ -237,11 +237,13 @@ int cli_main(int argc, char **argv)
 
 	if (version)
 		verb = "version";
-	if (!verb) {
-		print_main_help(help ? stdout : stderr);
-		rc = help ? EXIT_OK : EXIT_USAGE;
+	if (!verb && help) {
+		print_main_help(stdout);
+		rc = EXIT_OK;
 		goto done;
 	}
+	if (!verb)
+		verb = "apply";	/* sbxapply [-f FILE] is apply, as the README says */
 	if (!(cmd = find_command(verb))) {
 		rc = unknown_command(verb);
 		goto done;

@@ -1,11 +1,17 @@
 #include "cmd/cli.h"
 
+extern const struct cmd_entry cmd_apply_entry;
+extern const struct cmd_entry cmd_diff_entry;
+extern const struct cmd_entry cmd_plan_entry;
 extern const struct cmd_entry cmd_validate_entry;
 extern const struct cmd_entry cmd_schema_entry;
 extern const struct cmd_entry cmd_version_entry;
 
 /* Every command sbxapply has, in the order --help lists them. */
 const struct cmd_entry *const commands[] = {
+	&cmd_apply_entry,
+	&cmd_diff_entry,
+	&cmd_plan_entry,
 	&cmd_validate_entry,
 	&cmd_schema_entry,
 	&cmd_version_entry,

@@ -17,6 +17,7 @@ void dmr_init(struct dmr *d)
 	memset(d, 0, sizeof(*d));
 	http_endpoint_init(&d->endpoint);
 	d->cancel_fd = -1;
+	strbuf_init(&d->connect_body);
 	pthread_mutex_init(&d->pull_lock, NULL);
 	pthread_cond_init(&d->pull_slot, NULL);
 }
@@ -25,6 +26,7 @@ void dmr_release(struct dmr *d)
 {
 	http_endpoint_release(&d->endpoint);
 	free(d->found_via);
+	strbuf_release(&d->connect_body);
 	pthread_mutex_destroy(&d->pull_lock);
 	pthread_cond_destroy(&d->pull_slot);
 }
@@ -78,6 +80,9 @@ static int try_endpoint(struct dmr *d, const char *url, const char *via, struct 
 		d->endpoint = ep;
 		free(d->found_via);
 		d->found_via = xstrdup(via);
+		strbuf_reset(&d->connect_body);
+		strbuf_addbuf(&d->connect_body, &res.body);
+		d->connect_body_fresh = true;
 		http_response_release(&res);
 		return 0;
 	}
@@ -130,9 +135,17 @@ int dmr_list(struct dmr *d, struct dmr_model **out, size_t *nr, struct strbuf *e
 	request_init(d, &req, "GET", "/models");
 	*out = NULL;
 	*nr = 0;
-	int rc = call(d, &req, &res, err);
-	if (!rc)
-		rc = expect_status(&res, 200, err);
+	int rc = 0;
+	if (d->connect_body_fresh) {
+		/* the answer to the liveness check is the list: no second request */
+		d->connect_body_fresh = false;
+		strbuf_addbuf(&res.body, &d->connect_body);
+		res.status = 200;
+	} else {
+		rc = call(d, &req, &res, err);
+		if (!rc)
+			rc = expect_status(&res, 200, err);
+	}
 	cJSON *list = rc ? NULL : json_parse(res.body.buf, res.body.len);
 	if (!rc && !cJSON_IsArray(list)) {
 		strbuf_addf(err, "'GET /models' answered something that is not a JSON list: %.80s", res.body.buf);

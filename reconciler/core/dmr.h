@@ -37,6 +37,8 @@ struct dmr {
 	char *found_via;	/* where the endpoint came from, for messages */
 	int cancel_fd;
 	atomic_ulong *counter;
+	struct strbuf connect_body;	/* GET /models answered while connecting: the first list reuses it */
+	bool connect_body_fresh;
 	pthread_mutex_t pull_lock;
 	pthread_cond_t pull_slot;
 	int pulls_running;

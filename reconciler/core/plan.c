@@ -164,6 +164,7 @@ static void plan_desired(struct plan *plan, const struct plan_context *pc, const
 			if (d->kind->refine) {
 				a = new_action(plan, ACTION_NOOP, d, o);
 				a->reason = xstrdup("in sync");
+				a->refined = true;
 				d->kind->refine(pc, a);
 				if (a->type != ACTION_NOOP)
 					return;
@@ -312,8 +313,10 @@ void plan_build(struct plan *plan, const struct resource_set *desired, const str
 		}
 	}
 	for (size_t i = 0; i < plan->nr; i++)
-		if (plan->actions[i].kind->refine && plan->actions[i].type != ACTION_NOOP)
+		if (plan->actions[i].kind->refine && !plan->actions[i].refined) {
+			plan->actions[i].refined = true;
 			plan->actions[i].kind->refine(&pc, &plan->actions[i]);
+		}
 	link_dependencies(plan, kind_table);
 	block_unsafe(plan, pc.options);
 }

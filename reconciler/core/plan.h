@@ -56,6 +56,7 @@ struct action {
 	size_t nr_deps;
 	char *blocked;		/* why it will not run (needs a flag), or NULL */
 	bool adopt;		/* record as found, not created */
+	bool refined;		/* the kind's refine() has seen it */
 	const struct resource *desired, *observed;	/* borrowed; either may be NULL */
 };
 

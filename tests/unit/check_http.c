@@ -724,6 +724,11 @@ START_TEST(test_body_cap)
 	describe(&res, &msg);
 	assert_contains(msg.buf, "the response body is larger than 4096 bytes");
 
+	req.body_cap = BIG_BODY - 1;	/* one byte short */
+	ck_assert_int_eq(request("GET", "/big", &req, &res), -1);
+	ck_assert_int_eq(res.error, HTTP_ERR_TRUNCATED);
+	ck_assert_uint_eq(res.body.len, BIG_BODY - 1);
+
 	req.body_cap = BIG_BODY;	/* exactly the size: not truncated */
 	ck_assert_int_eq(request("GET", "/big", &req, &res), 0);
 	ck_assert(!res.truncated);

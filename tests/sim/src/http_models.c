@@ -5,6 +5,7 @@
 #include "http.h"
 #include "refs.h"
 #include "store.h"
+#include "state.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -175,9 +176,9 @@ static void repackage_model(struct http_req *req, const char *ref, struct http_r
 	cJSON *variant = store_find(id);
 	if (!variant) {
 		variant = cJSON_Duplicate(src, 1);
-		cJSON_ReplaceItemInObjectCaseSensitive(variant, "id", cJSON_CreateString(id));
-		cJSON_ReplaceItemInObjectCaseSensitive(variant, "tags", cJSON_CreateArray());
-		cJSON_ReplaceItemInObjectCaseSensitive(variant, "created", cJSON_CreateNumber((double)(int64_t)now_s()));
+		json_set(variant, "id", cJSON_CreateString(id));
+		json_set(variant, "tags", cJSON_CreateArray());
+		json_set(variant, "created", cJSON_CreateNumber((double)(int64_t)now_s()));
 		cJSON *cfg = cJSON_GetObjectItemCaseSensitive(variant, "config");
 		if (cfg && cJSON_IsNumber(ctx)) {
 			cJSON_DeleteItemFromObjectCaseSensitive(cfg, "context_size");

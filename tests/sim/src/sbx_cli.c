@@ -38,7 +38,7 @@ void sbx_daemon_stop(void)
 	cJSON *doc = sandboxes_load();
 	cJSON *sb;
 	cJSON_ArrayForEach(sb, cJSON_GetObjectItemCaseSensitive(doc, "sandboxes"))
-		cJSON_ReplaceItemInObjectCaseSensitive(sb, "status", cJSON_CreateString("stopped"));
+		json_set(sb, "status", cJSON_CreateString("stopped"));
 	sandboxes_save(doc);
 	cJSON_Delete(doc);
 	state_flag_set("daemon.stopped", 1);

@@ -46,7 +46,7 @@ static const char *MODES[] = { "allow-all", "balanced", "deny-all" };
 
 static void init_store(cJSON *doc, const char *mode)
 {
-	cJSON_ReplaceItemInObjectCaseSensitive(doc, "initialized", cJSON_CreateString(mode));
+	json_set(doc, "initialized", cJSON_CreateString(mode));
 	cJSON *rules = cJSON_GetObjectItemCaseSensitive(doc, "rules");
 	add_rule(rules, "local", "-", "local-policy", "default-fs-read-allow-all", "all", "filesystem:read", "allow", "**");
 	add_rule(rules, "local", "-", "local-policy", "default-fs-write-allow-all", "all", "filesystem:write", "allow",

@@ -354,7 +354,7 @@ static int stop_or_rm(struct sbx_ctx *ctx, int argc, char **argv, bool rm)
 			continue;
 		}
 		if (!rm) {
-			cJSON_ReplaceItemInObjectCaseSensitive(sb, "status", cJSON_CreateString("stopped"));
+			json_set(sb, "status", cJSON_CreateString("stopped"));
 			fprintf(ctx->out, "Stopped sandbox '%s'\n", a.pos[i]);
 			continue;
 		}
@@ -436,7 +436,7 @@ int sbx_cmd_run(struct sbx_ctx *ctx, int argc, char **argv)
 	for (int i = 0; i < a.nrest; i++)
 		cJSON_AddItemToArray(args, cJSON_CreateString(a.rest[i]));
 	cJSON_AddBoolToObject(run, "detached", a.set[flag_index(create_flags, NCREATE, "detach")]);
-	cJSON_ReplaceItemInObjectCaseSensitive(sb, "last_run", cJSON_Duplicate(run, 1));
+	json_set(sb, "last_run", cJSON_Duplicate(run, 1));
 	cJSON *env = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(sb, "env"), 1);
 	sandboxes_save(doc);
 	cJSON_Delete(doc);

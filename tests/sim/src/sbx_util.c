@@ -41,8 +41,8 @@ static bool global_flag(struct sbx_ctx *ctx, const char *arg)
 	return false;
 }
 
-int args_parse(struct sbx_ctx *ctx, const struct flag *flags, int nflags, int argc, char **argv,
-	       bool interspersed, struct args *out)
+static int parse(struct sbx_ctx *ctx, const struct flag *flags, int nflags, int argc, char **argv,
+		 bool interspersed, struct args *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->pos = xcalloc((size_t)argc + 1, sizeof(char *));
@@ -123,6 +123,15 @@ int args_parse(struct sbx_ctx *ctx, const struct flag *flags, int nflags, int ar
 	return 0;
 }
 
+int args_parse(struct sbx_ctx *ctx, const struct flag *flags, int nflags, int argc, char **argv,
+	       bool interspersed, struct args *out)
+{
+	int rc = parse(ctx, flags, nflags, argc, argv, interspersed, out);
+	if (rc < 0)
+		args_release(out);
+	return rc;
+}
+
 void args_release(struct args *a)
 {
 	for (int i = 0; i < MAX_FLAGS; i++)
@@ -180,7 +189,7 @@ cJSON *sandboxes_load(void)
 			const cJSON *last = cJSON_GetObjectItemCaseSensitive(sb, "last_used_unix");
 			if (cJSON_IsNumber(last) && now_s() - last->valuedouble > (double)autostop &&
 			    !sandbox_has_sessions(sb))
-				cJSON_ReplaceItemInObjectCaseSensitive(sb, "status", cJSON_CreateString("stopped"));
+				json_set(sb, "status", cJSON_CreateString("stopped"));
 		}
 	}
 	return doc;
@@ -225,7 +234,7 @@ void sandbox_touch(cJSON *sb, const char *status)
 	char ts[32];
 	format_rfc3339(ts, now);
 	if (status)
-		cJSON_ReplaceItemInObjectCaseSensitive(sb, "status", cJSON_CreateString(status));
-	cJSON_ReplaceItemInObjectCaseSensitive(sb, "last_used_unix", cJSON_CreateNumber((double)now));
-	cJSON_ReplaceItemInObjectCaseSensitive(sb, "last_used_at", cJSON_CreateString(ts));
+		json_set(sb, "status", cJSON_CreateString(status));
+	json_set(sb, "last_used_unix", cJSON_CreateNumber((double)now));
+	json_set(sb, "last_used_at", cJSON_CreateString(ts));
 }

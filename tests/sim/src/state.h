@@ -29,6 +29,14 @@ cJSON *state_load(const char *name, const char *default_json);
 /* Atomically replace "<dir>/<name>" with doc (pretty printed). */
 int state_save(const char *name, const cJSON *doc);
 
+/* Set obj[key] = item in place, or append it: cJSON's Replace alone does
+ * nothing, and leaks item, when the key is absent. */
+static inline void json_set(cJSON *obj, const char *key, cJSON *item)
+{
+	if (!cJSON_ReplaceItemInObjectCaseSensitive(obj, key, item))
+		cJSON_AddItemToObject(obj, key, item);
+}
+
 /* Flag files ("daemon.stopped"): existence is the value. */
 int state_flag_get(const char *name);
 void state_flag_set(const char *name, int on);

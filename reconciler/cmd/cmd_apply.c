@@ -1,0 +1,144 @@
+/*
+ * sbxapply apply | diff | plan: observe, compare and (for apply) change the
+ * world to match sandbox.yaml. diff and plan never change anything and exit
+ * 0 in sync, 1 with changes pending.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd/cli.h"
+#include "cmd/signals.h"
+#include "core/config.h"
+#include "core/engine.h"
+#include "core/plan_render.h"
+#include "util/strbuf.h"
+
+enum mode { MODE_APPLY, MODE_DIFF, MODE_PLAN };
+
+/* Loads and validates; prints the diagnostics. 0, or EXIT_INVALID. */
+static int load_config(const struct cli_options *opts, struct config *cfg)
+{
+	struct diag_list diags = DIAG_LIST_INIT;
+	int rc = config_load(cfg, opts->file, NULL, &diags);
+	diag_list_print(&diags, stderr, opts->color);
+	if (rc < 0)
+		fprintf(stderr, "%s: %zu %s; nothing was changed\n", strcmp(opts->file, "-") ? opts->file : "<stdin>",
+			diags.errors, diags.errors == 1 ? "error" : "errors");
+	diag_list_release(&diags);
+	return rc < 0 ? EXIT_INVALID : EXIT_OK;
+}
+
+static void print_plan(const struct engine *e, const struct cli_options *opts)
+{
+	struct strbuf out = STRBUF_INIT;
+	struct render_options ro = {
+		.color = opts->color && isatty(STDOUT_FILENO),
+		.show_secrets = opts->show_secrets,
+		.project = e->cfg->project,
+	};
+	if (!strcmp(opts->output, "json"))
+		plan_render_json(&e->plan, &ro, &out);
+	else
+		plan_render_text(&e->plan, &ro, &out);
+	fwrite(out.buf, 1, out.len, stdout);
+	fflush(stdout);
+	strbuf_release(&out);
+}
+
+static int run(const struct cli_options *opts, enum mode mode)
+{
+	struct config cfg;
+	struct engine e;
+	struct strbuf err = STRBUF_INIT;
+	if (opts->nr_args) {
+		cli_error("unexpected argument '%s'; use -f FILE to name the file", opts->args[0]);
+		return EXIT_USAGE;
+	}
+	int rc = load_config(opts, &cfg);
+	if (rc) {
+		config_release(&cfg);
+		return rc;
+	}
+	struct engine_options eo = {
+		.state_dir = opts->state_dir,
+		.runner_url = opts->runner,
+		.parallelism = (int)opts->parallelism,
+		.lock_timeout_ms = opts->lock_timeout_ms,
+		.prune = opts->prune,
+		.allow_replace = opts->allow_replace,
+		.show_secrets = opts->show_secrets,
+		.read_only = mode != MODE_APPLY || opts->dry_run,
+		.cancel_fd = signals_install(),
+		.log = opts->quiet ? NULL : stderr,
+		.color = opts->color,
+	};
+	rc = engine_open(&e, &cfg, &eo, &err);
+	if (!rc)
+		rc = engine_plan(&e, &err);
+	if (rc) {
+		cli_error("%s", err.len ? err.buf : "interrupted");
+		goto done;
+	}
+	size_t changes = plan_count_changes(&e.plan);
+	if (mode != MODE_APPLY || opts->dry_run || !changes || !opts->quiet)
+		print_plan(&e, opts);
+	if (mode != MODE_APPLY) {
+		rc = changes ? EXIT_CHANGES : EXIT_OK;
+		goto done;
+	}
+	if (opts->dry_run || !e.plan.nr)
+		goto done;	/* nothing to do: not even an adoption to record */
+	rc = engine_apply(&e, &err);
+	if (rc == EXIT_OK) {
+		if (!opts->quiet)
+			fprintf(stderr, "Apply complete: %zu created, %zu updated, %zu replaced, %zu deleted.\n",
+				plan_count(&e.plan, ACTION_CREATE), plan_count(&e.plan, ACTION_UPDATE),
+				plan_count(&e.plan, ACTION_REPLACE), plan_count(&e.plan, ACTION_DELETE));
+	} else {
+		fprintf(stderr, "%s:\n%s\n", rc == EXIT_INTERRUPTED ? "Interrupted; what finished is recorded, run again to resume"
+								  : "Apply failed partway; these did not complete", err.buf);
+	}
+done:
+	engine_close(&e);
+	config_release(&cfg);
+	strbuf_release(&err);
+	return rc;
+}
+
+static int apply_exec(const struct cli_options *opts) { return run(opts, MODE_APPLY); }
+static int diff_exec(const struct cli_options *opts) { return run(opts, MODE_DIFF); }
+static int plan_exec(const struct cli_options *opts) { return run(opts, MODE_PLAN); }
+
+const struct cmd_entry cmd_apply_entry = {
+	.name = "apply",
+	.summary = "make Docker Model Runner and sbx match the file (the default command)",
+	.usage = "sbxapply [-f FILE] [apply] [--prune] [--allow-replace] [--dry-run] [OPTIONS]",
+	.help = "Validates the file, observes the runner's models (one bulk call per kind, in parallel),\n"
+		"prints the plan and carries it out: independent actions run at the same time, and\n"
+		"each one is recorded in the project's inventory as it completes. Interrupted, it\n"
+		"stops starting actions and the next run resumes. A second run changes nothing.\n",
+	.options = OPT_FILE | OPT_QUIET | OPT_ENGINE | OPT_CHANGE | OPT_APPLY,
+	.exec = apply_exec,
+};
+
+const struct cmd_entry cmd_diff_entry = {
+	.name = "diff",
+	.summary = "show what apply would change; exit 1 when something would",
+	.usage = "sbxapply diff [-f FILE] [-o text|json] [--prune] [OPTIONS]",
+	.help = "Observes and plans like apply, changes nothing and exits 0 when in sync, 1 when\n"
+		"changes are pending, 2 or more on errors: for CI and GitOps. Drift made outside\n"
+		"sbxapply is marked as such.\n",
+	.options = OPT_FILE | OPT_OUTPUT | OPT_QUIET | OPT_ENGINE | OPT_CHANGE,
+	.exec = diff_exec,
+};
+
+const struct cmd_entry cmd_plan_entry = {
+	.name = "plan",
+	.summary = "print the plan (-o json for machines); exit 1 when changes are pending",
+	.usage = "sbxapply plan [-f FILE] [-o text|json] [--prune] [OPTIONS]",
+	.help = "The same as diff; -o json prints the plan with its format_version, each action's\n"
+		"kind, name, action, changed fields (sensitive ones as (sensitive)) and reason.\n",
+	.options = OPT_FILE | OPT_OUTPUT | OPT_QUIET | OPT_ENGINE | OPT_CHANGE,
+	.exec = plan_exec,
+};
