@@ -257,9 +257,8 @@ int dmr_pull(struct dmr *d, const char *ref, struct strbuf *err)
 	http_retry_init(&retry);
 	retry.after_lines = true;	/* the runner resumes a pull: replayed progress is harmless */
 	int rc = http_do_with_retry(&d->endpoint, &req, &retry, &res);
-	if (rc < 0) {
-		http_describe_error(&res, err);
-	} else if (res.status != 200) {
+	if (rc < 0 || res.status != 200) {
+		strbuf_addf(err, "pulling '%s' failed: ", ref);
 		http_describe_error(&res, err);
 		rc = -1;
 	} else if (ps.error.len) {

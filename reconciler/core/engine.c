@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/kind.h"
@@ -84,6 +85,52 @@ static void load_other_inventories(struct engine *e, const char *dir)
 		closedir(d);
 }
 
+static double seconds_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void human_size(long long bytes, char *out, size_t len)
+{
+	const char *units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	double v = (double)bytes;
+	int u = 0;
+	while (v >= 1024 && u < 4) {
+		v /= 1024;
+		u++;
+	}
+	snprintf(out, len, u ? "%.1f %s" : "%.0f %s", v, units[u]);
+}
+
+/* Pull progress: a plain line per model every few seconds, and one at the end. */
+static void on_pull_progress(void *ctx, const char *ref, long long done, long long total, bool finished)
+{
+	struct engine *e = ctx;
+	double now = seconds_now();
+	pthread_mutex_lock(&e->log_lock);
+	double *last = strmap_get(&e->progress_times, ref);
+	if (!last) {
+		last = xcalloc(1, sizeof(*last));
+		*last = now;
+		strmap_put(&e->progress_times, ref, last);
+	}
+	bool due = finished || now - *last >= 2.0;
+	if (due)
+		*last = now;
+	pthread_mutex_unlock(&e->log_lock);
+	if (!due || !total)
+		return;
+	char d[32], t[32];
+	human_size(done, d, sizeof(d));
+	human_size(total, t, sizeof(t));
+	if (finished)
+		engine_log(e, "pulled %s (%s)", ref, t);
+	else
+		engine_log(e, "pulling %s: %s of %s (%d%%)", ref, d, t, (int)(done * 100 / total));
+}
+
 int engine_open(struct engine *e, const struct config *cfg, const struct engine_options *opts, struct strbuf *err)
 {
 	memset(e, 0, sizeof(*e));
@@ -98,6 +145,10 @@ int engine_open(struct engine *e, const struct config *cfg, const struct engine_
 	dmr_init(&e->dmr);
 	e->dmr.cancel_fd = opts->cancel_fd;
 	e->dmr.counter = &e->http_calls;
+	if (opts->log) {
+		e->dmr.progress = on_pull_progress;
+		e->dmr.progress_ctx = e;
+	}
 	strbuf_init(&e->dmr_error);
 	for (size_t k = 0; kinds[k]; k++)
 		kinds[k]->desired(cfg, &e->desired);
@@ -413,9 +464,8 @@ void engine_close(struct engine *e)
 	resource_set_release(&e->observed);
 	inventory_release(&e->inventory);
 	strmap_release(&e->used_elsewhere);
-	for (size_t i = 0; i < e->base_ids.cap; i++)
-		free(e->base_ids.slots[i].value);
-	strmap_release(&e->base_ids);
+	strmap_release_free(&e->progress_times);
+	strmap_release_free(&e->base_ids);
 	dmr_models_free(e->models, e->nr_models);
 	dmr_release(&e->dmr);
 	strbuf_release(&e->dmr_error);

@@ -73,6 +73,7 @@ struct engine {
 	atomic_bool stop;
 	struct task *tasks;		/* after apply: one per plan action */
 	pthread_mutex_t log_lock;
+	struct strmap progress_times;	/* ref -> last progress line (seconds), under log_lock */
 };
 
 int engine_open(struct engine *e, const struct config *cfg, const struct engine_options *opts, struct strbuf *err);

@@ -59,3 +59,10 @@ void strmap_release(struct strmap *map)
 	free(map->slots);
 	memset(map, 0, sizeof(*map));
 }
+
+void strmap_release_free(struct strmap *map)
+{
+	for (size_t i = 0; i < map->cap; i++)
+		free(map->slots[i].value);
+	strmap_release(map);
+}

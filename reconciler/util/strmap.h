@@ -21,5 +21,7 @@ struct strmap {
 void strmap_put(struct strmap *map, const char *key, void *value);
 void *strmap_get(const struct strmap *map, const char *key);
 void strmap_release(struct strmap *map);
+/* Frees every value with free(), then releases the map: for maps that own their values. */
+void strmap_release_free(struct strmap *map);
 
 #endif

@@ -1,0 +1,67 @@
+# Shared by the end-to-end tests: a private sbxsim per test, assertions, counters.
+# Usage: . lib.sh SBXAPPLY SBXSIM   (sets $bin, $sim, $work; starts nothing)
+set -u
+bin=$1
+sim=$2
+work=$(mktemp -d)
+export SBXSIM_STATE_DIR="$work/sim" XDG_STATE_HOME="$work/xdg" NO_COLOR=1
+unset MODEL_RUNNER_HOST http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy
+mkdir -p "$SBXSIM_STATE_DIR"
+runner_pid=
+pass=0 fail=0
+
+cleanup() {
+	[ -n "$runner_pid" ] && kill "$runner_pid" 2>/dev/null && wait "$runner_pid" 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+# start_runner [ENV=VALUE...]: a runner on a free port; sets $R to its URL
+start_runner() {
+	stop_runner
+	rm -f "$SBXSIM_STATE_DIR/runner.addr"
+	env "$@" "$sim" runner --listen 127.0.0.1:0 >"$work/runner.log" 2>&1 &
+	runner_pid=$!
+	i=0
+	while [ ! -s "$SBXSIM_STATE_DIR/runner.addr" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	R="http://$(cat "$SBXSIM_STATE_DIR/runner.addr")"
+}
+
+stop_runner() {
+	if [ -n "$runner_pid" ]; then
+		kill "$runner_pid" 2>/dev/null
+		wait "$runner_pid" 2>/dev/null
+		runner_pid=
+	fi
+}
+
+# sbxapply ARGS...: runs it, output in $work/out and $work/err, exit code in $rc
+sbxapply() {
+	"$bin" "$@" >"$work/out" 2>"$work/err"
+	rc=$?
+}
+
+calls_reset() { : >"$SBXSIM_STATE_DIR/calls.log"; }
+# calls_count PATTERN: lines of the call log matching an extended regex
+calls_count() { grep -cE "$1" "$SBXSIM_STATE_DIR/calls.log"; }
+
+# check NAME CONDITION...: one assertion; prints the outputs when it fails
+check() {
+	name=$1; shift
+	if "$@"; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL: $name (exit $rc)"
+		sed 's/^/  out: /' "$work/out" | head -40
+		sed 's/^/  err: /' "$work/err" | head -40
+	fi
+}
+has() { grep -qF -- "$2" "$work/$1"; }
+lacks() { ! grep -qF -- "$2" "$work/$1"; }
+is() { [ "$1" = "$2" ]; }
+
+finish() {
+	echo "$(basename "$0" .sh): $pass passed, $fail failed"
+	[ "$fail" -eq 0 ]
+}

@@ -1,0 +1,133 @@
+#!/bin/sh
+# Models, packages and runtime settings against sbxsim's runner: the guide's
+# steps 1 and 8, idempotence, drift, failures and safe pruning.
+# Usage: test_models.sh SBXAPPLY SBXSIM
+. "$(dirname "$0")/lib.sh"
+export SBXSIM_PULL_MS=300
+mkdir -p "$work/a" "$work/b"
+cat >"$work/a/sandbox.yaml" <<'YAML'
+version: 1
+project: alpha
+models:
+  ai/devstral-small-2:
+  ai/qwen3-coder:
+    context_size: 65536
+    runtime_flags: ["--temp", "0.7"]
+  ai/gpt-oss:
+packages:
+  gpt-oss:32k:
+    from: ai/gpt-oss
+    context_size: 32000
+YAML
+A="$work/a/sandbox.yaml"
+
+start_runner SBXSIM_PULL_MS=300
+# 1. from scratch: every model pulled, the package made, the runtime configured
+calls_reset
+sbxapply -f "$A" --runner "$R"
+check "first apply succeeds" is "$rc" 0
+check "plan lists the package" has out "+ create package gpt-oss:32k"
+check "three pulls" is "$(calls_count '"POST","path":"/models/create"')" 3
+check "one repackage" is "$(calls_count '"path":"/models/ai/gpt-oss:latest/repackage"')" 1
+check "one configure" is "$(calls_count '"POST","path":"/engines/_configure"')" 1
+curl -s "$R/models/gpt-oss:32k" >"$work/out"
+check "variant has the context size" has out '"context_size":32000'
+check "inventory is private" is "$(stat -c %a "$XDG_STATE_HOME/sbxapply/alpha.json")" 600
+
+# 2. again: nothing changes, and only GET requests are made
+calls_reset
+sbxapply -f "$A" --runner "$R"
+check "second apply succeeds" is "$rc" 0
+check "second apply says so" has out "No changes: 5 resources in sync."
+check "second apply only reads" is "$(calls_count '"method":"(POST|DELETE|PUT|PATCH)"')" 0
+check "second apply reads in bulk" is "$(calls_count '"kind":"http"')" 2
+sbxapply diff -f "$A" --runner "$R"
+check "diff in sync exits 0" is "$rc" 0
+
+# 3. one changed value is one action
+sed 's/context_size: 65536/context_size: 32768/' "$A" >"$work/a/changed.yaml"
+sbxapply plan -o json -f "$work/a/changed.yaml" --runner "$R"
+check "plan exits 1 with changes" is "$rc" 1
+check "exactly one action" is "$(grep -c '"kind": ' "$work/out")" 1
+check "it updates the runtime" has out '"action": "update"'
+check "it names the field" has out '"field": "context_size"'
+
+# 4. the runner restarts and forgets runtime settings: noticed and re-applied
+start_runner SBXSIM_PULL_MS=300
+sbxapply diff -f "$A" --runner "$R"
+check "restart shows pending runtime" is "$rc" 1
+check "restart plan names it" has out "+ create runtime settings of ai/qwen3-coder"
+sbxapply -f "$A" --runner "$R"
+check "re-applied" is "$rc" 0
+sbxapply diff -f "$A" --runner "$R"
+check "in sync after re-apply" is "$rc" 0
+
+# 5. the base model is pulled again to a new digest: the package is rebuilt
+"$sim" registry bump ai/gpt-oss >/dev/null
+curl -s "$R/models/create" -H 'Accept: application/json' -d '{"from":"ai/gpt-oss"}' >/dev/null
+sbxapply diff -f "$A" --runner "$R"
+check "re-pulled base is drift" has out "-/+ replace package gpt-oss:32k (drift)"
+check "reason names the base" has out "the base model ai/gpt-oss:latest was pulled again"
+sbxapply -f "$A" --runner "$R"
+check "package rebuilt" is "$rc" 0
+sbxapply diff -f "$A" --runner "$R"
+check "in sync after rebuild" is "$rc" 0
+
+# 6. a pull cut mid-stream fails that action only; the next run completes it
+printf 'version: 1\nproject: cut\nmodels:\n  ai/smollm2:\n  ai/devstral-small-2:\n' >"$work/cut.yaml"
+start_runner SBXSIM_PULL_MS=300 'SBXSIM_FAULTS=pull#1=cut:50'
+sbxapply -f "$work/cut.yaml" --runner "$R" --parallelism 1
+check "cut pull exits 5" is "$rc" 5
+check "names the failure" has err "the stream ended without success"
+sbxapply -f "$work/cut.yaml" --runner "$R"
+check "next run completes" is "$rc" 0
+
+# 7. a 503 is retried and succeeds
+printf 'version: 1\nproject: retry\nmodels:\n  ai/devstral-small-2:24B-Q4_K_M:\n' >"$work/retry.yaml"
+start_runner SBXSIM_PULL_MS=100 'SBXSIM_FAULTS=http.POST /models/create#1=status:503'
+calls_reset
+sbxapply -f "$work/retry.yaml" --runner "$R"
+check "503 then success" is "$rc" 0
+check "two attempts" is "$(calls_count '"POST","path":"/models/create"')" 2
+
+# 8. an unknown model: a clear error naming the ref, other actions unaffected
+printf 'version: 1\nproject: unknown\nmodels:\n  ai/no-such-model:\n  ai/gpt-oss:20B-MXFP4:\n' >"$work/unknown.yaml"
+sbxapply -f "$work/unknown.yaml" --runner "$R"
+check "unknown model exits 5" is "$rc" 5
+check "error names the ref" has err "pulling 'ai/no-such-model:latest' failed"
+check "the other model applied" has err "create model ai/gpt-oss:20B-MXFP4: done"
+
+# 9. runner down: exit 4 naming every place tried
+stop_runner
+sbxapply diff -f "$A" --runner "http://127.0.0.1:9"
+check "runner down exits 4" is "$rc" 4
+check "names the place tried" has err "http://127.0.0.1:9 (--runner)"
+check "says how to enable it" has err "docker desktop enable model-runner --tcp 12434"
+
+# 10. pruning never deletes what this project did not create
+start_runner SBXSIM_PULL_MS=100
+curl -s "$R/models/create" -H 'Accept: application/json' -d '{"from":"ai/smollm2:135M-Q4_K_M"}' >/dev/null
+cat >"$work/b/sandbox.yaml" <<'YAML'
+version: 1
+project: beta
+models:
+  ai/smollm2:135M-Q4_K_M:
+  ai/smollm2:360M-Q4_K_M:
+YAML
+sbxapply -f "$work/b/sandbox.yaml" --runner "$R"
+check "beta applies" is "$rc" 0
+check "pre-existing model adopted" has out "= adopt model ai/smollm2:135M-Q4_K_M"
+printf 'version: 1\nproject: beta\nmodels: {}\n' >"$work/b/empty.yaml"
+sbxapply diff -f "$work/b/empty.yaml" --runner "$R"
+check "without --prune nothing is deleted" is "$rc" 0
+check "but the user is told" has out "--prune deletes it"
+# alpha also declares 360M-Q4_K_M: beta created it, alpha adopted it
+printf 'version: 1\nproject: alpha\nmodels:\n  ai/smollm2:360M-Q4_K_M:\n' >"$work/a/shared.yaml"
+sbxapply -f "$work/a/shared.yaml" --runner "$R"
+sbxapply -f "$work/b/empty.yaml" --runner "$R" --prune
+check "prune succeeds" is "$rc" 0
+check "adopted model kept" lacks out "delete model ai/smollm2:135M-Q4_K_M"
+check "model used by alpha kept" has out "another project uses it: kept"
+curl -s "$R/models" >"$work/out"
+check "both models still present" has out "smollm2:135M-Q4_K_M"
+finish
