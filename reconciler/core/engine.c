@@ -150,6 +150,7 @@ int engine_open(struct engine *e, const struct config *cfg, const struct engine_
 		e->dmr.progress_ctx = e;
 	}
 	strbuf_init(&e->dmr_error);
+	sbx_client_init(&e->sbx, opts->cancel_fd, &e->process_calls);
 	for (size_t k = 0; kinds[k]; k++)
 		kinds[k]->desired(cfg, &e->desired);
 
@@ -204,6 +205,11 @@ struct dmr *engine_dmr(struct engine *e, struct strbuf *err)
 		strbuf_addstr(err, e->dmr_error.buf);
 	pthread_mutex_unlock(&e->backend_lock);
 	return d;
+}
+
+struct sbx_client *engine_sbx(struct engine *e, struct strbuf *err)
+{
+	return sbx_client_detect(&e->sbx, err) == 0 ? &e->sbx : NULL;
 }
 
 int engine_models(struct engine *e, const struct dmr_model **out, size_t *nr, struct strbuf *err)
@@ -466,6 +472,7 @@ void engine_close(struct engine *e)
 	strmap_release(&e->used_elsewhere);
 	strmap_release_free(&e->progress_times);
 	strmap_release_free(&e->base_ids);
+	sbx_client_release(&e->sbx);
 	dmr_models_free(e->models, e->nr_models);
 	dmr_release(&e->dmr);
 	strbuf_release(&e->dmr_error);

@@ -25,6 +25,7 @@
 #include "core/inventory.h"
 #include "core/plan.h"
 #include "core/resource.h"
+#include "core/sbx.h"
 #include "core/scheduler.h"
 #include "util/lockfile.h"
 #include "util/strbuf.h"
@@ -35,6 +36,7 @@ struct engine_options {
 	int parallelism;		/* actions at once; <= 0: 4 */
 	long lock_timeout_ms;		/* wait for another run; default 0 */
 	bool prune, allow_replace, show_secrets;
+	bool refresh;			/* read state that needs waking a stopped sandbox (env) */
 	bool read_only;			/* diff/plan: no lock held for writing, nothing recorded */
 	int cancel_fd;			/* -1: not cancellable */
 	FILE *log;			/* progress and action lines; NULL: quiet */
@@ -64,6 +66,7 @@ struct engine {
 	pthread_mutex_t backend_lock;
 	int dmr_state;			/* 0 unknown, 1 connected, -1 unavailable */
 	struct strbuf dmr_error;
+	struct sbx_client sbx;
 	struct dmr_model *models;	/* GET /models, fetched once per run */
 	size_t nr_models;
 	int models_state;
@@ -85,6 +88,8 @@ void engine_close(struct engine *e);
 
 /* For kinds: the runner, connected on first use (thread-safe); NULL with err when unavailable. */
 struct dmr *engine_dmr(struct engine *e, struct strbuf *err);
+/* For kinds: the sbx CLI, its version detected on first use (thread-safe); NULL with err when unavailable. */
+struct sbx_client *engine_sbx(struct engine *e, struct strbuf *err);
 /* For kinds: the runner's models, listed once per run and shared; -1 with err. */
 int engine_models(struct engine *e, const struct dmr_model **out, size_t *nr, struct strbuf *err);
 /* For kind_package: the base model's id this package was just made from. */

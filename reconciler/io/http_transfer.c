@@ -366,8 +366,8 @@ int http_do(const struct http_endpoint *ep, const struct http_request *req,
 
 	reset_response(res, req);
 	if (check_request(ep, req, method, &why) < 0) {
-		if (ep->origin)
-			set_what(res, ep, method, ep->origin, req->path ? req->path : "");
+		if (ep->origin)	/* not the path: it may hold control characters */
+			set_what(res, ep, method, ep->origin, "");
 		res->error = HTTP_ERR_INVALID;
 		goto done;
 	}

@@ -73,7 +73,9 @@ struct conn {
 	bool started;
 };
 
-enum stream_kind { STREAM_SPLIT, STREAM_MANY, STREAM_STALL, STREAM_SILENT, STREAM_LONGLINE };
+enum stream_kind {
+	STREAM_SPLIT, STREAM_MANY, STREAM_STALL, STREAM_SILENT, STREAM_LONGLINE, STREAM_CUT
+};
 
 struct stream {
 	enum stream_kind kind;
@@ -147,6 +149,11 @@ static ssize_t stream_reader(void *cls, uint64_t pos, char *buf, size_t max)
 		return MHD_CONTENT_READER_END_WITH_ERROR;
 	case STREAM_SILENT:
 		nap(10000);
+		return MHD_CONTENT_READER_END_WITH_ERROR;
+	case STREAM_CUT:	/* a line, half a line, then the connection drops */
+		if (s->i++ == 0)
+			return put(buf, max, "{\"type\":\"progress\"}\n{\"type\":\"succ");
+		nap(50);
 		return MHD_CONTENT_READER_END_WITH_ERROR;
 	case STREAM_LONGLINE:
 		if (s->i++)
@@ -265,6 +272,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 		return reply_stream(c, STREAM_STALL);
 	if (!strcmp(url, "/silent"))
 		return reply_stream(c, STREAM_SILENT);
+	if (!strcmp(url, "/cut"))
+		return reply_stream(c, STREAM_CUT);
 	if (!strcmp(url, "/longline"))
 		return reply_stream(c, STREAM_LONGLINE);
 	return reply_str(c, 200, "application/json", "{\"ok\":true}");
@@ -610,6 +619,9 @@ START_TEST(test_invalid_request_sends_nothing)
 	ck_assert_int_eq(request("get", "/models", &req, &res), -1);
 	describe(&res, &msg);
 	assert_contains(msg.buf, "method 'get' is not an upper-case word");
+	ck_assert_int_eq(request("GET", "/models/\x1b[2J", &req, &res), -1);
+	describe(&res, &msg);
+	ck_assert_ptr_null(strchr(msg.buf, '\x1b'));
 	req.query = "a=b c";
 	ck_assert_int_eq(request("GET", "/models", &req, &res), -1);
 	describe(&res, &msg);
@@ -969,6 +981,31 @@ START_TEST(test_stream_lines_reassembled)
 }
 END_TEST
 
+START_TEST(test_stream_cut_short)
+{
+	struct http_request req = HTTP_REQUEST_INIT;
+	struct http_response res = HTTP_RESPONSE_INIT;
+	struct strbuf msg = STRBUF_INIT;
+	struct lines l = { .n = 0 };
+
+	req.on_line = collect;
+	req.line_data = &l;
+	ck_assert_int_eq(request("POST", "/cut", &req, &res), -1);
+	ck_assert_int_eq(res.error, HTTP_ERR_TRANSPORT);
+	ck_assert_int_eq(res.status, 200);
+	/* The half line is not delivered: it is not a line. */
+	ck_assert_uint_eq(l.n, 1);
+	ck_assert_str_eq(l.line[0], "{\"type\":\"progress\"}");
+	ck_assert(!http_response_retryable(&res));
+	describe(&res, &msg);
+	assert_contains(msg.buf, "/cut' failed: ");
+	ck_assert_uint_gt(res.curl_message.len, 0);
+	assert_contains(msg.buf, res.curl_message.buf);
+	strbuf_release(&msg);
+	http_response_release(&res);
+}
+END_TEST
+
 START_TEST(test_stream_error_status_goes_to_body)
 {
 	struct http_request req = HTTP_REQUEST_INIT;
@@ -1306,6 +1343,7 @@ static Suite *http_suite(void)
 	tcase_add_test(fail, test_timeout);
 
 	tcase_add_test(stream, test_stream_lines_reassembled);
+	tcase_add_test(stream, test_stream_cut_short);
 	tcase_add_test(stream, test_stream_error_status_goes_to_body);
 	tcase_add_test(stream, test_stream_callback_aborts);
 	tcase_add_test(stream, test_stream_line_cap);
