@@ -41,6 +41,8 @@ static const struct option_spec {
 	  "Docker Model Runner endpoint (http://..., unix:///...)" },
 	{ NULL, "--show-secrets", OPT_ENGINE, V_NONE, offsetof(struct cli_options, show_secrets), NULL,
 	  "print sensitive values instead of (sensitive)" },
+	{ NULL, "--refresh", OPT_ENGINE, V_NONE, offsetof(struct cli_options, refresh), NULL,
+	  "also read state that needs starting a stopped sandbox (its env)" },
 	{ NULL, "--prune", OPT_CHANGE, V_NONE, offsetof(struct cli_options, prune), NULL,
 	  "delete what this project created and the file no longer declares" },
 	{ NULL, "--allow-replace", OPT_CHANGE, V_NONE, offsetof(struct cli_options, allow_replace), NULL,
@@ -51,6 +53,8 @@ static const struct option_spec {
 	  "wait this long for another run (500ms, 30s, 2m; default 0)" },
 	{ NULL, "--dry-run", OPT_APPLY, V_NONE, offsetof(struct cli_options, dry_run), NULL,
 	  "print the plan and change nothing" },
+	{ "-y", "--yes", OPT_YES, V_NONE, offsetof(struct cli_options, yes), NULL,
+	  "do not ask for confirmation (for CI)" },
 };
 
 #define NR_OPTIONS (sizeof(option_specs) / sizeof(option_specs[0]))

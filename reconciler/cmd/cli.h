@@ -24,9 +24,10 @@ enum cli_option_flag {
 	OPT_FILE = 1 << 0,	/* -f, --file */
 	OPT_OUTPUT = 1 << 1,	/* -o, --output text|json */
 	OPT_QUIET = 1 << 2,	/* -q, --quiet */
-	OPT_ENGINE = 1 << 3,	/* --state-dir, --runner, --show-secrets */
+	OPT_ENGINE = 1 << 3,	/* --state-dir, --runner, --show-secrets, --refresh */
 	OPT_CHANGE = 1 << 4,	/* --prune, --allow-replace */
 	OPT_APPLY = 1 << 5,	/* --parallelism, --lock-timeout, --dry-run */
+	OPT_YES = 1 << 6,	/* --yes */
 };
 
 struct cli_options {
@@ -36,7 +37,7 @@ struct cli_options {
 	bool color;		/* stderr is a terminal and NO_COLOR is unset */
 	const char *state_dir;
 	const char *runner;
-	bool show_secrets, prune, allow_replace, dry_run;
+	bool show_secrets, prune, allow_replace, dry_run, refresh, yes;
 	long parallelism;
 	long lock_timeout_ms;
 	char **args;		/* positional arguments after the command */

@@ -68,6 +68,7 @@ static int run(const struct cli_options *opts, enum mode mode)
 		.prune = opts->prune,
 		.allow_replace = opts->allow_replace,
 		.show_secrets = opts->show_secrets,
+		.refresh = opts->refresh,
 		.read_only = mode != MODE_APPLY || opts->dry_run,
 		.cancel_fd = signals_install(),
 		.log = opts->quiet ? NULL : stderr,

@@ -278,9 +278,11 @@ void http_describe_error(const struct http_response *res, struct strbuf *out)
 	case HTTP_ERR_CONNECT:
 		strbuf_addf(out, "cannot connect to '%s'",
 			    res->endpoint.len ? res->endpoint.buf : what);
+		/* libcurl's text names port 80 for a socket: prefer errno's. */
 		if (res->os_errno && !strerror_r(res->os_errno, ebuf, sizeof(ebuf)))
 			strbuf_addf(out, ": %s", ebuf);
-		add_curl_message(out, res);
+		else if (res->curl_message.len)
+			strbuf_addf(out, ": %s", res->curl_message.buf);
 		return;
 	case HTTP_ERR_TIMEOUT:
 		strbuf_addf(out, "'%s' timed out after %lld ms", what, res->duration_ms);

@@ -161,7 +161,7 @@ static int check_request(const struct http_endpoint *ep, const struct http_reque
 	} while (0)
 
 static CURLcode setup(struct transfer *t, const struct http_endpoint *ep, const char *method,
-		      const char *url, struct curl_slist *headers, char *errbuf)
+		      bool post, const char *url, struct curl_slist *headers, char *errbuf)
 {
 	const struct http_request *req = t->req;
 	CURL *h = t->h;
@@ -185,8 +185,7 @@ static CURLcode setup(struct transfer *t, const struct http_endpoint *ep, const 
 	SET(CURLOPT_USERAGENT, "sbxapply");
 	SET(CURLOPT_TCP_KEEPALIVE, 1L);
 
-	if (req->body || !strcmp(method, "POST") || !strcmp(method, "PUT") ||
-	    !strcmp(method, "PATCH")) {
+	if (post) {
 		size_t len = !req->body ? 0 : req->body_len ? req->body_len : strlen(req->body);
 		SET(CURLOPT_POSTFIELDS, req->body ? req->body : "");
 		SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
@@ -384,6 +383,7 @@ int http_do(const struct http_endpoint *ep, const struct http_request *req,
 		strbuf_addstr(&why, "cannot initialise libcurl");
 		goto done;
 	}
+	/* A body, or a method that needs one: "Content-Length: 0" then. */
 	post = req->body || !strcmp(method, "POST") || !strcmp(method, "PUT") ||
 	       !strcmp(method, "PATCH");
 	if (!(t.h = curl_easy_init()) || !(multi = curl_multi_init()) ||
@@ -391,7 +391,7 @@ int http_do(const struct http_endpoint *ep, const struct http_request *req,
 		strbuf_addstr(&why, "cannot set up libcurl (out of memory)");
 		goto done;
 	}
-	if ((code = (int)setup(&t, ep, method, url.buf, headers, errbuf)) != CURLE_OK) {
+	if ((code = (int)setup(&t, ep, method, post, url.buf, headers, errbuf)) != CURLE_OK) {
 		strbuf_addf(&why, "cannot set up libcurl: %s", curl_easy_strerror((CURLcode)code));
 		code = -1;
 		goto done;

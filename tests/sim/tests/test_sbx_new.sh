@@ -92,6 +92,18 @@ check_eq "rm missing" "1 ERROR: no sandbox named 'claude-dmr'" "$RC $ERR"
 run_sbx frobnicate
 check_eq "unknown command" "1 ERROR: unknown command \"frobnicate\" for \"sbx\"" "$RC $ERR"
 
+# Concurrent calls never lose each other's updates (flock on the state).
+PIDS=
+for i in 1 2 3 4 5 6 7 8; do
+	"$SBX" create shell --name "par$i" . >/dev/null 2>&1 &
+	PIDS="$PIDS $!"
+done
+wait $PIDS
+run_sbx ls --json
+check_eq "eight concurrent creates" 8 "$(echo "$OUT" | grep -o '"name":"par[0-9]"' | wc -l | tr -d ' ')"
+check_eq "one log line per call, none torn" "$(grep -c '"kind":"sbx"' "$SBXSIM_STATE_DIR/calls.log")" \
+	"$(grep -c '^{"ts":[0-9.]*,"pid":[0-9]*,"kind":"sbx","argv":\[.*\]}$' "$SBXSIM_STATE_DIR/calls.log")"
+
 LOG=$(cat "$SBXSIM_STATE_DIR/calls.log")
 check_has "sbx argv logged" "$LOG" '"kind":"sbx","argv":["sbx","create","claude","--name","claude-dmr","."]}'
 finish
