@@ -2,6 +2,7 @@
 
 extern const struct cmd_entry cmd_apply_entry;
 extern const struct cmd_entry cmd_diff_entry;
+extern const struct cmd_entry cmd_down_entry;
 extern const struct cmd_entry cmd_plan_entry;
 extern const struct cmd_entry cmd_validate_entry;
 extern const struct cmd_entry cmd_schema_entry;
@@ -12,6 +13,7 @@ const struct cmd_entry *const commands[] = {
 	&cmd_apply_entry,
 	&cmd_diff_entry,
 	&cmd_plan_entry,
+	&cmd_down_entry,
 	&cmd_validate_entry,
 	&cmd_schema_entry,
 	&cmd_version_entry,

@@ -151,7 +151,7 @@ int engine_open(struct engine *e, const struct config *cfg, const struct engine_
 	}
 	strbuf_init(&e->dmr_error);
 	sbx_client_init(&e->sbx, opts->cancel_fd, &e->process_calls);
-	for (size_t k = 0; kinds[k]; k++)
+	for (size_t k = 0; kinds[k] && !opts->destroy; k++)
 		kinds[k]->desired(cfg, &e->desired);
 
 	char *dir = inventory_dir(opts->state_dir);

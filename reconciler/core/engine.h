@@ -38,6 +38,7 @@ struct engine_options {
 	bool prune, allow_replace, show_secrets;
 	bool refresh;			/* read state that needs waking a stopped sandbox (env) */
 	bool read_only;			/* diff/plan: no lock held for writing, nothing recorded */
+	bool destroy;			/* down: desire nothing, so everything this project created goes */
 	int cancel_fd;			/* -1: not cancellable */
 	FILE *log;			/* progress and action lines; NULL: quiet */
 	bool color;

@@ -29,7 +29,7 @@ static int model_observe(struct engine *e, struct resource_set *out, struct strb
 	for (size_t i = 0; i < nr; i++)
 		for (size_t t = 0; t < models[i].nr_tags; t++) {
 			char *canonical = modelref_normalize(models[i].tags[t]);
-			struct resource *r = resource_new(&kind_model, canonical, models[i].tags[t]);
+			struct resource *r = resource_new(&kind_model, canonical, NULL);
 			r->observed_id = strdup(models[i].id);
 			resource_set_add(out, r);
 			free(canonical);
@@ -47,7 +47,7 @@ static int model_apply(struct engine *e, const struct action *a, struct strbuf *
 		return dmr_pull(d, a->name, err);
 	case ACTION_DELETE:
 		/* by tag: a model with other tags is only untagged, never forced */
-		return dmr_delete(d, a->observed ? a->observed->display : a->name, err);
+		return dmr_delete(d, a->name, err);
 	default:
 		return 0;	/* a model has no fields to update */
 	}

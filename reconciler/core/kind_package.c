@@ -39,7 +39,7 @@ static int package_observe(struct engine *e, struct resource_set *out, struct st
 	for (size_t i = 0; i < nr; i++)
 		for (size_t t = 0; t < models[i].nr_tags; t++) {
 			char *canonical = modelref_normalize(models[i].tags[t]);
-			struct resource *r = resource_new(&kind_package, canonical, models[i].tags[t]);
+			struct resource *r = resource_new(&kind_package, canonical, NULL);
 			char size[32];
 			snprintf(size, sizeof(size), "%ld", models[i].context_size);
 			/* "from" cannot be read back: compared through the inventory's digest */
@@ -75,7 +75,7 @@ static int package_apply(struct engine *e, const struct action *a, struct strbuf
 	if (!d)
 		return -1;
 	if (a->type == ACTION_DELETE)
-		return dmr_delete(d, a->observed->display, err);
+		return dmr_delete(d, a->name, err);
 	const char *from = resource_value(a->desired, "from");
 	long size = strtol(resource_value(a->desired, "context_size"), NULL, 10);
 	if (dmr_repackage(d, from, a->desired->display, size, err) < 0)

@@ -201,7 +201,7 @@ static void plan_orphan(struct plan *plan, const struct plan_context *pc, const 
 		return;		/* not ours: never touched */
 	if (last->origin == INV_ADOPTED) {
 		if (pc->options->prune)
-			plan_add_note(plan, "%s %s is no longer in the file but was adopted, not created: kept",
+			plan_add_note(plan, "%s %s is not declared, but sbxapply found it rather than created it: kept",
 				      o->kind->noun, o->display);
 		return;
 	}
@@ -213,7 +213,7 @@ static void plan_orphan(struct plan *plan, const struct plan_context *pc, const 
 	bool shared = pc->options->used_elsewhere && strmap_get(pc->options->used_elsewhere, id);
 	free(id);
 	if (shared) {
-		plan_add_note(plan, "%s %s is no longer in the file but another project uses it: kept", o->kind->noun,
+		plan_add_note(plan, "%s %s is not declared, but another project uses it: kept", o->kind->noun,
 			      o->display);
 		return;
 	}

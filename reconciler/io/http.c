@@ -347,7 +347,7 @@ static int sleep_cancellable(long ms, int cancel_fd)
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	while (left > 0) {
 		struct pollfd pfd = { .fd = cancel_fd, .events = POLLIN };
-		int n = poll(&pfd, cancel_fd >= 0 ? 1 : 0, (int)left);
+		int n = poll(&pfd, cancel_fd >= 0 ? 1 : 0, (int)(left < 60000 ? left : 60000));
 		if (n > 0)
 			return -1;
 		if (n < 0 && errno != EINTR)

@@ -11,8 +11,9 @@
  *   likewise prepended to every request path.
  * - The path is sent exactly as given (curl neither re-encodes it nor removes
  *   "." segments), so model refs go in unescaped: "/models/ai/smollm2:latest".
- *   It must start with '/' and hold no space, control character, '?' or '#';
- *   the query is passed apart, already escaped (http_query_add() escapes).
+ *   It must start with '/' and hold no space, control or non-ASCII byte,
+ *   '?' or '#' (else HTTP_ERR_INVALID, nothing sent); the query is passed
+ *   apart, already escaped (http_query_add() escapes).
  * - Never a proxy (http_proxy, ALL_PROXY and the rest are ignored: libcurl
  *   would send even 127.0.0.1 through them), never a redirect (a 3xx is
  *   returned as it is), only http and https.
@@ -20,6 +21,8 @@
  *   them alive until http_do() returns) and needs no release. An endpoint
  *   owns its strings (http_endpoint_release()). A response owns its buffers;
  *   http_response_release() frees them, strbuf_detach() takes them.
+ * - Retries: only http_do_with_retry() retries, and only what
+ *   http_response_retryable() allows (see there for streams).
  * - Errors: http_do() returns 0 when a complete HTTP response was received,
  *   whatever its status (check res->status), and -1 otherwise with the reason
  *   in res->error: no connection, timeout, stall, cancel, a body over the
@@ -40,8 +43,9 @@
  *   request, or at http_global_init(); curl_global_cleanup() is never called.
  *   Every http_do() uses its own curl handles, so requests may run in
  *   parallel from any threads; callbacks run in the calling thread. No
- *   signal is used (CURLOPT_NOSIGNAL); libcurl writes to sockets with
- *   MSG_NOSIGNAL, so a peer that went away raises no SIGPIPE.
+ *   signal is used (CURLOPT_NOSIGNAL). On Linux libcurl sends with
+ *   MSG_NOSIGNAL, so a peer that went away raises no SIGPIPE; on other
+ *   systems the program should ignore SIGPIPE.
  */
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -175,11 +179,11 @@ int http_do(const struct http_endpoint *ep, const struct http_request *req,
 struct http_retry {
 	unsigned attempts;	/* requests at most, counting the first; 0 acts as 1 */
 	long base_delay_ms;	/* before the 2nd attempt; doubles each time */
-	long max_delay_ms;	/* ceiling of one delay */
+	long max_delay_ms;	/* ceiling of one delay; <= 0: base_delay_ms */
 	/*
 	 * A stream whose on_line already received lines is not retried: a second
 	 * request would replay them. Set this when on_line can take a replay
-	 * (a pull's progress lines can: DMR resumes the pull).
+	 * (e.g. it keeps the latest progress per layer id).
 	 */
 	bool after_lines;
 };
@@ -196,8 +200,8 @@ void http_retry_init(struct http_retry *retry);
 bool http_response_retryable(const struct http_response *res);
 
 /*
- * http_do() until it succeeds with a response that is not retryable, the
- * attempts are used up, or lines were streamed (see after_lines). Attempt n
+ * http_do() until its result is not retryable, the attempts are used up, or
+ * lines were streamed (see after_lines). Attempt n
  * waits d = min(max_delay_ms, base_delay_ms * 2^(n-2)) first, jittered into
  * [d/2, d]; cancel_fd cuts the wait short (then HTTP_ERR_CANCELLED, -1). The
  * result is the last attempt's, with res->attempts the number made.
@@ -207,7 +211,7 @@ int http_do_with_retry(const struct http_endpoint *ep, const struct http_request
 
 /*
  * Appends what went wrong in the project's message style, naming the request:
- * "cannot connect to 'http://127.0.0.1:12434': Connection refused (...)",
+ * "cannot connect to 'http://127.0.0.1:12434': Connection refused",
  * "'GET http://.../models/x' failed with HTTP 404: model not found",
  * "'POST http://.../models/create' stalled: under 1 bytes/s for 60 s". A 2xx
  * or 3xx response appends "'GET ...' answered HTTP 200".

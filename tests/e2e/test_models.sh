@@ -130,4 +130,22 @@ check "adopted model kept" lacks out "delete model ai/smollm2:135M-Q4_K_M"
 check "model used by alpha kept" has out "another project uses it: kept"
 curl -s "$R/models" >"$work/out"
 check "both models still present" has out "smollm2:135M-Q4_K_M"
+
+# 11. down removes only what the project created, and only when confirmed
+printf 'version: 1\nproject: gamma\nmodels:\n  ai/smollm2:135M-Q4_K_M:\n  ai/qwen3-coder:30B-A3B-Q4_K_M:\n' >"$work/gamma.yaml"
+sbxapply -f "$work/gamma.yaml" --runner "$R"
+check "gamma applies" is "$rc" 0
+sbxapply down -f "$work/gamma.yaml" --runner "$R" </dev/null
+check "down without --yes off a terminal refuses" is "$rc" 2
+check "and says how" has err "pass --yes"
+curl -s "$R/models" >"$work/out"
+check "nothing deleted unconfirmed" has out "qwen3-coder:30B-A3B-Q4_K_M"
+sbxapply down -f "$work/gamma.yaml" --runner "$R" --yes
+check "down succeeds" is "$rc" 0
+check "down deletes what gamma created" has out "- delete model ai/qwen3-coder:30B-A3B-Q4_K_M"
+check "down keeps what gamma adopted" lacks out "delete model ai/smollm2:135M"
+check "and says why" has out "model ai/smollm2:135M-Q4_K_M is not declared, but sbxapply found it rather than created it: kept"
+curl -s "$R/models" >"$work/out"
+check "created model gone" lacks out "qwen3-coder:30B-A3B-Q4_K_M"
+check "adopted model still there" has out "smollm2:135M-Q4_K_M"
 finish

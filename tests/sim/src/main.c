@@ -4,6 +4,7 @@
  * sbx CLI; otherwise the first argument picks a tool.
  */
 #include "catalogue.h"
+#include "docker_model.h"
 #include "http.h"
 #include "sbx.h"
 #include "state.h"
@@ -18,6 +19,7 @@ static void usage(FILE *f)
 {
 	fputs("usage: sbxsim runner [--listen HOST:PORT] [--unix PATH] [--addr-file PATH]\n"
 	      "       sbxsim sbx ARGS...              (or invoke through a symlink named sbx)\n"
+	      "       sbxsim docker-model ARGS...     (the docker CLI plugin; or as docker-model)\n"
 	      "       sbxsim daemon stop|start|status (simulate the sandboxd daemon)\n"
 	      "       sbxsim registry bump REPO       (publish a new digest for REPO)\n"
 	      "       sbxsim seed-rule SOURCE POLICY DECISION RESOURCE [SANDBOX]\n"
@@ -54,11 +56,15 @@ int main(int argc, char **argv)
 	int rc;
 	if (strcmp(base, "sbx") == 0) {
 		rc = sbx_main(argc, argv);
+	} else if (strcmp(base, "docker-model") == 0) {
+		rc = docker_model_main(argc, argv);
 	} else if (argc < 2) {
 		usage(stderr);
 		rc = 2;
 	} else if (strcmp(argv[1], "sbx") == 0) {
 		rc = sbx_main(argc - 1, argv + 1);
+	} else if (strcmp(argv[1], "docker-model") == 0) {
+		rc = docker_model_main(argc - 1, argv + 1);
 	} else if (strcmp(argv[1], "runner") == 0) {
 		rc = runner_main(argc - 1, argv + 1);
 	} else if (strcmp(argv[1], "daemon") == 0) {

@@ -81,8 +81,15 @@ start_runner() {
 
 stop_runner() {
 	kill "$RUNNER_PID"
-	wait "$RUNNER_PID" 2>/dev/null
+	wait "$RUNNER_PID"
+	_rc=$?
 	RUNNER_PID=
+	# A sanitizer report or a crash in the runner fails the test.
+	check_eq "runner exit status" 0 "$_rc"
+	if grep -q 'Sanitizer\|runtime error:' "$T/runner.out"; then
+		fail "runner sanitizer report"
+		cat "$T/runner.out"
+	fi
 }
 
 # req METHOD PATH [curl args...]: sets STATUS, BODY, CTYPE.
@@ -110,6 +117,7 @@ run_sbx() {
 }
 
 finish() {
+	[ -n "$RUNNER_PID" ] && stop_runner
 	if [ "$FAILS" -gt 0 ]; then
 		echo "$FAILS of $CHECKS checks failed"
 		exit 1
