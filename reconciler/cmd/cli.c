@@ -53,6 +53,8 @@ static const struct option_spec {
 	  "wait this long for another run (500ms, 30s, 2m; default 0)" },
 	{ NULL, "--dry-run", OPT_APPLY, V_NONE, offsetof(struct cli_options, dry_run), NULL,
 	  "print the plan and change nothing" },
+	{ NULL, "--out", OPT_OUT, V_STRING, offsetof(struct cli_options, out), "FILE",
+	  "save the plan for 'sbxapply apply FILE' (also -out FILE)" },
 	{ "-y", "--yes", OPT_YES, V_NONE, offsetof(struct cli_options, yes), NULL,
 	  "do not ask for confirmation (for CI)" },
 };
@@ -205,7 +207,14 @@ int cli_main(int argc, char **argv)
 			no_color = true;
 			continue;
 		}
-		const struct option_spec *o = match_option(arg, &value);
+		/* terraform's spelling, -out FILE and -out=FILE, is accepted too */
+		const struct option_spec *o;
+		if (!strncmp(arg, "-out=", 5)) {
+			o = match_option("--out", &value);
+			value = arg + 5;
+		} else {
+			o = match_option(strcmp(arg, "-out") ? arg : "--out", &value);
+		}
 		if (!o) {
 			const char *hint = suggest_option(arg);
 			if (hint)

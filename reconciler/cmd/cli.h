@@ -28,6 +28,7 @@ enum cli_option_flag {
 	OPT_CHANGE = 1 << 4,	/* --prune, --allow-replace */
 	OPT_APPLY = 1 << 5,	/* --parallelism, --lock-timeout, --dry-run */
 	OPT_YES = 1 << 6,	/* --yes */
+	OPT_OUT = 1 << 7,	/* --out / -out FILE */
 };
 
 struct cli_options {
@@ -36,6 +37,7 @@ struct cli_options {
 	bool quiet;
 	bool color;		/* stderr is a terminal and NO_COLOR is unset */
 	const char *state_dir;
+	const char *out;	/* plan: where to save it */
 	const char *runner;
 	bool show_secrets, prune, allow_replace, dry_run, refresh, yes;
 	long parallelism;

@@ -4,6 +4,7 @@
  * 0 in sync, 1 with changes pending.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -12,6 +13,7 @@
 #include "core/config.h"
 #include "core/engine.h"
 #include "core/plan_render.h"
+#include "core/saved_plan.h"
 #include "util/strbuf.h"
 
 enum mode { MODE_APPLY, MODE_DIFF, MODE_PLAN };
@@ -46,18 +48,38 @@ static void print_plan(const struct engine *e, const struct cli_options *opts)
 	strbuf_release(&out);
 }
 
-static int run(const struct cli_options *opts, enum mode mode)
+static int run(const struct cli_options *cli, enum mode mode)
 {
 	struct config cfg;
 	struct engine e;
 	struct strbuf err = STRBUF_INIT;
-	if (opts->nr_args) {
-		cli_error("unexpected argument '%s'; use -f FILE to name the file", opts->args[0]);
+	struct saved_plan saved = { 0 };
+	struct cli_options local = *cli;
+	const struct cli_options *opts = &local;
+	bool from_saved = mode == MODE_APPLY && cli->nr_args == 1;
+	if (cli->nr_args > (mode == MODE_APPLY ? 1 : 0)) {
+		cli_error("unexpected argument '%s'; use -f FILE to name the file", cli->args[cli->nr_args - 1]);
 		return EXIT_USAGE;
+	}
+	if (cli->out && !strcmp(cli->file, "-")) {
+		cli_error("a plan read from stdin cannot be saved: name the file with -f");
+		return EXIT_USAGE;
+	}
+	if (from_saved) {
+		/* apply PLANFILE: the file, --prune and --allow-replace are the plan's */
+		if (saved_plan_read(&saved, cli->args[0], &err) < 0) {
+			cli_error("%s", err.buf);
+			strbuf_release(&err);
+			return EXIT_USAGE;
+		}
+		local.file = saved.config_path;
+		local.prune = saved.prune;
+		local.allow_replace = saved.allow_replace;
 	}
 	int rc = load_config(opts, &cfg);
 	if (rc) {
 		config_release(&cfg);
+		saved_plan_release(&saved);
 		return rc;
 	}
 	struct engine_options eo = {
@@ -77,9 +99,21 @@ static int run(const struct cli_options *opts, enum mode mode)
 	rc = engine_open(&e, &cfg, &eo, &err);
 	if (!rc)
 		rc = engine_plan(&e, &err);
+	if (!rc && from_saved && saved_plan_check(&saved, &e, &err) < 0)
+		rc = EXIT_APPLY_FAILED;	/* refused as a whole: nothing was applied */
 	if (rc) {
 		cli_error("%s", err.len ? err.buf : "interrupted");
 		goto done;
+	}
+	if (opts->out) {
+		char *abs = realpath(opts->file, NULL);
+		int wrc = saved_plan_write(opts->out, &e, abs ? abs : opts->file, &err);
+		free(abs);
+		if (wrc < 0) {
+			cli_error("%s", err.buf);
+			rc = EXIT_USAGE;
+			goto done;
+		}
 	}
 	size_t changes = plan_count_changes(&e.plan);
 	if (mode != MODE_APPLY || opts->dry_run || !changes || !opts->quiet)
@@ -103,6 +137,7 @@ static int run(const struct cli_options *opts, enum mode mode)
 done:
 	engine_close(&e);
 	config_release(&cfg);
+	saved_plan_release(&saved);
 	strbuf_release(&err);
 	return rc;
 }
@@ -114,11 +149,13 @@ static int plan_exec(const struct cli_options *opts) { return run(opts, MODE_PLA
 const struct cmd_entry cmd_apply_entry = {
 	.name = "apply",
 	.summary = "make Docker Model Runner and sbx match the file (the default command)",
-	.usage = "sbxapply [-f FILE] [apply] [--prune] [--allow-replace] [--dry-run] [OPTIONS]",
+	.usage = "sbxapply [-f FILE] [apply] [--prune] [--allow-replace] [--dry-run] [OPTIONS] | apply PLANFILE",
 	.help = "Validates the file, observes the runner's models (one bulk call per kind, in parallel),\n"
 		"prints the plan and carries it out: independent actions run at the same time, and\n"
 		"each one is recorded in the project's inventory as it completes. Interrupted, it\n"
-		"stops starting actions and the next run resumes. A second run changes nothing.\n",
+		"stops starting actions and the next run resumes. A second run changes nothing.\n"
+		"With PLANFILE (from 'sbxapply plan -out'), applies exactly that plan, and refuses\n"
+		"when the file, the live state or the inventory moved since it was made.\n",
 	.options = OPT_FILE | OPT_QUIET | OPT_ENGINE | OPT_CHANGE | OPT_APPLY,
 	.exec = apply_exec,
 };
@@ -137,9 +174,9 @@ const struct cmd_entry cmd_diff_entry = {
 const struct cmd_entry cmd_plan_entry = {
 	.name = "plan",
 	.summary = "print the plan (-o json for machines); exit 1 when changes are pending",
-	.usage = "sbxapply plan [-f FILE] [-o text|json] [--prune] [OPTIONS]",
+	.usage = "sbxapply plan [-f FILE] [-o text|json] [-out PLANFILE] [--prune] [OPTIONS]",
 	.help = "The same as diff; -o json prints the plan with its format_version, each action's\n"
 		"kind, name, action, changed fields (sensitive ones as (sensitive)) and reason.\n",
-	.options = OPT_FILE | OPT_OUTPUT | OPT_QUIET | OPT_ENGINE | OPT_CHANGE,
+	.options = OPT_FILE | OPT_OUTPUT | OPT_QUIET | OPT_ENGINE | OPT_CHANGE | OPT_OUT,
 	.exec = plan_exec,
 };

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "core/kind.h"
+#include "util/sha256.h"
 #include "util/strutil.h"
 #include "util/xalloc.h"
 
@@ -456,6 +457,39 @@ int engine_apply(struct engine *e, struct strbuf *err)
 	if (atomic_load(&e->stop) || engine_cancelled(e))
 		return ENGINE_INTERRUPTED;
 	return failed ? ENGINE_APPLY_FAILED : ENGINE_OK;
+}
+
+static int compare_ids(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Order-independent digest of a set: each resource's id, fields, backend id and readability. */
+static void set_digest(const struct resource_set *set, char out[65])
+{
+	char **lines = xcalloc(set->nr + 1, sizeof(*lines));
+	for (size_t i = 0; i < set->nr; i++) {
+		const struct resource *r = set->items[i];
+		char fields[65];
+		resource_digest(r, fields);
+		lines[i] = xasprintf("%s/%s %s %s %s", r->kind->name, r->name, fields, r->observed_id ? r->observed_id : "-",
+				     r->unknown ? "unknown" : "known");
+	}
+	qsort(lines, set->nr, sizeof(*lines), compare_ids);
+	struct sha256 h;
+	sha256_init(&h);
+	for (size_t i = 0; i < set->nr; i++) {
+		sha256_update(&h, lines[i], strlen(lines[i]) + 1);
+		free(lines[i]);
+	}
+	free(lines);
+	sha256_hex(&h, out);
+}
+
+void engine_state_digests(const struct engine *e, char desired[65], char observed[65])
+{
+	set_digest(&e->desired, desired);
+	set_digest(&e->observed, observed);
 }
 
 void engine_close(struct engine *e)

@@ -86,6 +86,12 @@ int engine_plan(struct engine *e, struct strbuf *err);
 /* Applies e->plan; ENGINE_APPLY_FAILED when some actions failed (they are listed on log). */
 int engine_apply(struct engine *e, struct strbuf *err);
 void engine_close(struct engine *e);
+/*
+ * Digests of the desired set (the file after interpolation) and of the
+ * observed set, after engine_plan(): a saved plan is applied only while
+ * both, and the inventory's serial, are what they were when it was made.
+ */
+void engine_state_digests(const struct engine *e, char desired[65], char observed[65]);
 
 /* For kinds: the runner, connected on first use (thread-safe); NULL with err when unavailable. */
 struct dmr *engine_dmr(struct engine *e, struct strbuf *err);

@@ -19,7 +19,8 @@ trap cleanup EXIT
 # start_runner [ENV=VALUE...]: a runner on a free port; sets $R to its URL
 start_runner() {
 	stop_runner
-	rm -f "$SBXSIM_STATE_DIR/runner.addr"
+	# fault rules count calls from zero for each runner a test starts
+	rm -f "$SBXSIM_STATE_DIR/runner.addr" "$SBXSIM_STATE_DIR/counters.json"
 	env "$@" "$sim" runner --listen 127.0.0.1:0 >"$work/runner.log" 2>&1 &
 	runner_pid=$!
 	i=0
@@ -58,6 +59,7 @@ check() {
 	fi
 }
 has() { grep -qF -- "$2" "$work/$1"; }
+has_file() { grep -qF -- "$2" "$1"; }
 lacks() { ! grep -qF -- "$2" "$work/$1"; }
 is() { [ "$1" = "$2" ]; }
 

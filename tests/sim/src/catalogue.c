@@ -85,7 +85,7 @@ void catalogue_digest(const struct cat_model *m, char out[72])
 {
 	int rev = catalogue_rev(m->repo);
 	if (rev == 0 && strcmp(m->variant, "smollm2-360m-q4km") == 0) {
-		strcpy(out, "sha256:f07b04c0ce95ce9db15aa26a4ac54e9cafc6c369feb5e7ff2efa527c48a1d4ed");
+		snprintf(out, 72, "%s", "sha256:f07b04c0ce95ce9db15aa26a4ac54e9cafc6c369feb5e7ff2efa527c48a1d4ed");
 		return;
 	}
 	char *seed = xasprintf("model|%s|%d", m->variant, rev);

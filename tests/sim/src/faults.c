@@ -161,6 +161,11 @@ static void load_rules(void)
 	}
 }
 
+void faults_init(void)
+{
+	pthread_once(&g_once, load_rules);
+}
+
 bool faults_check(const char *op, struct fault *out)
 {
 	pthread_once(&g_once, load_rules);

@@ -48,6 +48,9 @@ int faults_parse(const char *spec, struct fault_rule **out, size_t *n, char **er
 void faults_free(struct fault_rule *rules, size_t n);
 bool faults_op_matches(const char *pattern, const char *op);
 
+/* Parse SBXSIM_FAULTS now, exiting on a bad spec (a server calls this at
+ * start so a typo fails loudly before the first request). */
+void faults_init(void);
 /* Count this call of op and return the first rule that fires (delays are
  * slept here and do not stop the search).  false when nothing fires. */
 bool faults_check(const char *op, struct fault *out);

@@ -271,7 +271,7 @@ static struct MHD_Daemon *start_unix(const char *path)
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	if (strlen(path) >= sizeof(sa.sun_path))
 		die("unix socket path too long: '%s'", path);
-	strcpy(sa.sun_path, path);
+	memcpy(sa.sun_path, path, strlen(path) + 1);
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	unlink(path);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 64) < 0)
@@ -301,6 +301,7 @@ int runner_main(int argc, char **argv)
 	}
 	if (!listen && !unix_path)
 		listen = "127.0.0.1:12434";
+	faults_init();
 
 	/* Signals go to sigwait() below, never to MHD's threads. */
 	sigset_t set;

@@ -153,8 +153,8 @@ int sandbox_spawn(const char *name, cJSON *env, const char *workdir, char **argv
 	return WEXITSTATUS(status);
 }
 
-/* Register or drop this process as a session of the sandbox. */
-static void session(const char *name, bool add)
+/* Drop this process from the sandbox's sessions (exec added it). */
+static void session_end(const char *name)
 {
 	int lock = state_lock();
 	cJSON *doc = sandboxes_load();
@@ -163,19 +163,15 @@ static void session(const char *name, bool add)
 		cJSON *sessions = cJSON_GetObjectItemCaseSensitive(sb, "sessions");
 		if (!sessions)
 			sessions = cJSON_AddArrayToObject(sb, "sessions");
-		if (add) {
-			cJSON_AddItemToArray(sessions, cJSON_CreateNumber((double)getpid()));
-		} else {
-			int i = 0;
-			const cJSON *p;
-			cJSON_ArrayForEach(p, sessions)
-			{
-				if (p->valueint == (int)getpid())
-					break;
-				i++;
-			}
-			cJSON_DeleteItemFromArray(sessions, i);
+		int i = 0;
+		const cJSON *p;
+		cJSON_ArrayForEach(p, sessions)
+		{
+			if (p->valueint == (int)getpid())
+				break;
+			i++;
 		}
+		cJSON_DeleteItemFromArray(sessions, i);
 		sandbox_touch(sb, NULL);
 		sandboxes_save(doc);
 	}
@@ -210,10 +206,14 @@ int sbx_cmd_exec(struct sbx_ctx *ctx, int argc, char **argv)
 		return sbx_error(ctx, "no sandbox named '%s'", name);
 	}
 	/* exec starts a stopped sandbox (without its MCP gateway, SBXI#479). */
+	const cJSON *state = cJSON_GetObjectItemCaseSensitive(sb, "status");
+	if (!cJSON_IsString(state) || strcmp(state->valuestring, "running") != 0)
+		json_set(sb, "mcp_gateway", cJSON_CreateBool(0));
 	sandbox_touch(sb, "running");
-	cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(sb, "sessions") ? cJSON_GetObjectItemCaseSensitive(sb, "sessions")
-									      : cJSON_AddArrayToObject(sb, "sessions"),
-			     cJSON_CreateNumber((double)getpid()));
+	cJSON *sessions = cJSON_GetObjectItemCaseSensitive(sb, "sessions");
+	if (!sessions)
+		sessions = cJSON_AddArrayToObject(sb, "sessions");
+	cJSON_AddItemToArray(sessions, cJSON_CreateNumber((double)getpid()));
 	cJSON *env = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(sb, "env"), 1);
 	const cJSON *w0 = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(sb, "workspaces"), 0);
 	char *workdir = a.set[4] ? xstrdup(a.value[4]) : w0 ? xstrdup(w0->valuestring) : NULL;
@@ -230,7 +230,7 @@ int sbx_cmd_exec(struct sbx_ctx *ctx, int argc, char **argv)
 	bool async = detach && getenv("SBXSIM_EXEC_DETACH") && strcmp(getenv("SBXSIM_EXEC_DETACH"), "async") == 0;
 	fflush(ctx->out);
 	int st = sandbox_spawn(name, env, workdir, cmd, !a.set[1], !async);
-	session(name, false);
+	session_end(name);
 	free(cmd);
 	free(workdir);
 	cJSON_Delete(env);

@@ -231,6 +231,7 @@ static int do_create(struct sbx_ctx *ctx, struct args *a, char **name_out)
 				cJSON_AddStringToObject(sb, opt[i], a->value[fi]);
 		}
 		cJSON_AddItemToObject(sb, "env", env);
+		cJSON_AddBoolToObject(sb, "mcp_gateway", 1);
 		cJSON_AddArrayToObject(sb, "sessions");
 		secrets_snapshot(sb);
 		cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(doc, "sandboxes"), sb);
@@ -307,7 +308,6 @@ int sbx_cmd_ls(struct sbx_ctx *ctx, int argc, char **argv)
 		cJSON_Delete(out);
 	} else {
 		const char **cells = xcalloc((size_t)(n + 1) * 4, sizeof(char *));
-		char **owned = xcalloc((size_t)n + 1, sizeof(char *));
 		cells[0] = "SANDBOX";
 		cells[1] = "AGENT";
 		cells[2] = "STATUS";
@@ -328,7 +328,6 @@ int sbx_cmd_ls(struct sbx_ctx *ctx, int argc, char **argv)
 		if (!quiet)
 			table_print(ctx->out, cells, 4, n + 1, false);
 		free(cells);
-		free(owned);
 	}
 	cJSON_Delete(doc);
 	return 0;
@@ -406,19 +405,22 @@ int sbx_cmd_run(struct sbx_ctx *ctx, int argc, char **argv)
 	struct args a;
 	if (args_parse(ctx, create_flags, NCREATE, argc, argv, true, &a) < 0)
 		return 1;
-	if (a.npos < 1) {
+	int fi = flag_index(create_flags, NCREATE, "name");
+	if (a.npos < 1 && !a.set[fi]) {
 		args_release(&a);
 		return sbx_error(ctx, "requires at least 1 arg(s), only received 0");
 	}
+	/* `run NAME`, `run --name NAME -d` or `run AGENT [PATH] [--name N]`. */
 	int lock = state_lock();
 	cJSON *doc = sandboxes_load();
-	bool exists = sandbox_find(doc, a.pos[0]) != NULL;
+	const char *existing = a.set[fi] && sandbox_find(doc, a.value[fi]) ? a.value[fi]
+			       : a.npos >= 1 && sandbox_find(doc, a.pos[0]) ? a.pos[0] : NULL;
 	cJSON_Delete(doc);
 	state_unlock(lock);
 	char *name = NULL;
 	int rc = 0;
-	if (exists) {
-		name = xstrdup(a.pos[0]);
+	if (existing) {
+		name = xstrdup(existing);
 	} else {
 		rc = do_create(ctx, &a, &name);
 		if (rc) {
@@ -431,6 +433,8 @@ int sbx_cmd_run(struct sbx_ctx *ctx, int argc, char **argv)
 	doc = sandboxes_load();
 	cJSON *sb = sandbox_find(doc, name);
 	sandbox_touch(sb, "running");
+	/* run starts the sandbox fully; exec starts it without (SBXI#479). */
+	json_set(sb, "mcp_gateway", cJSON_CreateBool(1));
 	cJSON *run = cJSON_CreateObject();
 	cJSON *args = cJSON_AddArrayToObject(run, "agent_args");
 	for (int i = 0; i < a.nrest; i++)
@@ -451,12 +455,11 @@ int sbx_cmd_run(struct sbx_ctx *ctx, int argc, char **argv)
 	cJSON_Delete(run);
 	if (!a.set[flag_index(create_flags, NCREATE, "detach")]) {
 		char *env_path = xasprintf("%s/agent-env.txt", dir);
-		char *script = xasprintf("env > '%s'", env_path);
-		char *argv_sh[] = { "bash", "-l", "-c", script, NULL };
+		/* The path goes in as an argument, never into the script text. */
+		char *argv_sh[] = { "bash", "-l", "-c", "env > \"$1\"", "sbx-agent", env_path, NULL };
 		int st = sandbox_spawn(name, env, NULL, argv_sh, true, true);
 		if (st != 0)
 			rc = sbx_error(ctx, "agent session failed (exit status %d)", st);
-		free(script);
 		free(env_path);
 	}
 	cJSON_Delete(env);

@@ -19,16 +19,14 @@ static bool flag_present(const struct sbx_ctx *ctx, const struct flag *f)
 	return (!f->min_version || ctx->version >= f->min_version) && (!f->max_version || ctx->version < f->max_version);
 }
 
-static int take(struct sbx_ctx *ctx, const struct flag *f, int idx, struct args *out, const char *value)
+static void take(const struct flag *f, int idx, struct args *out, const char *value)
 {
-	(void)ctx;
 	out->set[idx] = true;
 	if (f->kind == FLAG_MULTI) {
 		out->multi[idx] = xrealloc(out->multi[idx], sizeof(char *) * (size_t)(out->nmulti[idx] + 1));
 		out->multi[idx][out->nmulti[idx]++] = value;
 	}
 	out->value[idx] = value;
-	return 0;
 }
 
 /* The global flag every newer command accepts. */
@@ -90,7 +88,7 @@ static int parse(struct sbx_ctx *ctx, const struct flag *flags, int nflags, int 
 				sbx_error(ctx, "flag needs an argument: --%s", flags[idx].name);
 				return -1;
 			}
-			take(ctx, &flags[idx], idx, out, value);
+			take(&flags[idx], idx, out, value);
 			continue;
 		}
 		/* Shorthands combine: -it, -di, -uroot. */
@@ -104,7 +102,7 @@ static int parse(struct sbx_ctx *ctx, const struct flag *flags, int nflags, int 
 				return -1;
 			}
 			if (flags[idx].kind == FLAG_BOOL) {
-				take(ctx, &flags[idx], idx, out, "true");
+				take(&flags[idx], idx, out, "true");
 				continue;
 			}
 			const char *value;
@@ -116,7 +114,7 @@ static int parse(struct sbx_ctx *ctx, const struct flag *flags, int nflags, int 
 				sbx_error(ctx, "flag needs an argument: '%c' in -%c", *c, *c);
 				return -1;
 			}
-			take(ctx, &flags[idx], idx, out, value);
+			take(&flags[idx], idx, out, value);
 			break;
 		}
 	}

@@ -116,6 +116,12 @@ run_sbx() {
 	ERR=$(cat "$T/err")
 }
 
+# Whether sbx exec can build a sandbox's mount namespace here: root, or
+# unprivileged user namespaces.
+exec_works() {
+	[ "$(id -u)" = 0 ] || unshare -Urm true 2>/dev/null
+}
+
 finish() {
 	[ -n "$RUNNER_PID" ] && stop_runner
 	if [ "$FAILS" -gt 0 ]; then

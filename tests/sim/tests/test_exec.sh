@@ -1,5 +1,9 @@
 # sbx exec: real processes against the sandbox's own /etc, argv untouched.
 . "$(dirname "$0")/lib.sh"
+if ! exec_works; then
+	echo "SKIP: no root and no unprivileged user namespaces"
+	exit 77
+fi
 mkdir -p "$T/ws" && cd "$T/ws" || exit 1
 run_sbx create claude --name box .
 check_eq "create" 0 "$RC"
@@ -46,6 +50,11 @@ run_sbx stop box
 run_sbx exec box true
 run_sbx ls --json
 check_has "exec starts a stopped sandbox" "$OUT" '"name":"box","agent":"claude","status":"running"'
+check_has "started without its MCP gateway (SBXI#479)" "$(tr -d ' \t\n' <"$SBXSIM_STATE_DIR/sandboxes.json")" '"name":"box","agent":"claude","status":"running"'
+check_has "mcp_gateway false" "$(tr -d ' \t\n' <"$SBXSIM_STATE_DIR/sandboxes.json" | sed 's/.*"name":"box"//; s/"name":.*//')" '"mcp_gateway":false'
+run_sbx run --name box -d
+check_eq "run --name NAME -d" 0 "$RC"
+check_has "run starts it fully" "$(tr -d ' \t\n' <"$SBXSIM_STATE_DIR/sandboxes.json" | sed 's/.*"name":"box"//; s/"name":.*//')" '"mcp_gateway":true'
 run_sbx exec ghost true
 check_eq "missing sandbox (SBXI#504)" "1 ERROR: no sandbox named 'ghost'" "$RC $ERR"
 run_sbx exec box

@@ -55,4 +55,13 @@ NL=$(grep -o '"layer":{"id":"sha256:[0-9a-f]*"' "$T/b.ai_devstral-small-2" | sor
 check_eq "devstral has three parallel layers" 3 "$NL"
 req GET /models
 check_eq "four models stored" 4 "$(echo "$BODY" | grep -o '"id":"sha256' | wc -l | tr -d ' ')"
+
+# A client that goes away frees its slot.
+"$SBXSIM" registry bump ai/gpt-oss >/dev/null
+"$SBXSIM" registry bump ai/qwen3-coder >/dev/null
+for m in ai/gpt-oss ai/qwen3-coder; do
+	curl -s --noproxy '*' --max-time 0.3 -o /dev/null -d "{\"from\":\"$m\"}" "$URL/models/create"
+done
+curl -s --noproxy '*' --max-time 0.5 -D "$T/h.after" -o /dev/null -d '{"from":"ai/smollm2:135M-Q4_K_M"}' "$URL/models/create"
+check_has "slots freed by disconnects" "$(cat "$T/h.after")" "HTTP/1.1 200 OK"
 finish

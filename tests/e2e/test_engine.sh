@@ -1,0 +1,106 @@
+#!/bin/sh
+# The engine's promises, against sbxsim's runner: saved plans, dry runs, the
+# project lock, interrupts that resume, and bulk observation of many resources.
+# Usage: test_engine.sh SBXAPPLY SBXSIM
+. "$(dirname "$0")/lib.sh"
+mkdir -p "$work/p"
+F="$work/p/sandbox.yaml"
+printf 'version: 1\nproject: eng\nmodels:\n  ai/smollm2:\n  ai/devstral-small-2:\n' >"$F"
+
+start_runner SBXSIM_PULL_MS=200
+# 1. --dry-run prints the plan and changes nothing
+calls_reset
+sbxapply -f "$F" --runner "$R" --dry-run
+check "dry run exits 0" is "$rc" 0
+check "dry run prints the plan" has out "+ create model ai/smollm2"
+check "dry run makes no change" is "$(calls_count '"method":"(POST|DELETE)"')" 0
+check "dry run writes no inventory" is "$(ls "$XDG_STATE_HOME/sbxapply" 2>/dev/null | grep -c json)" 0
+
+# 2. plan -out then apply FILE applies exactly that plan
+sbxapply plan -f "$F" --runner "$R" -out "$work/eng.plan"
+check "plan with changes exits 1" is "$rc" 1
+check "plan file is private" is "$(stat -c %a "$work/eng.plan")" 600
+check "plan file holds the actions" has_file "$work/eng.plan" '"create model/ai/smollm2:latest"'
+sbxapply apply "$work/eng.plan" --runner "$R"
+check "saved plan applies" is "$rc" 0
+sbxapply apply "$work/eng.plan" --runner "$R"
+check "a used plan is refused" is "$rc" 5
+check "because the inventory moved" has err "the inventory moved since the plan was made"
+# the live state moves between plan and apply
+printf 'version: 1\nproject: eng\nmodels:\n  ai/smollm2:\n  ai/devstral-small-2:\n  ai/gpt-oss:\n' >"$F"
+sbxapply plan -f "$F" --runner "$R" -out "$work/eng2.plan"
+curl -s "$R/models/create" -H 'Accept: application/json' -d '{"from":"ai/qwen3-coder"}' >/dev/null
+calls_reset
+sbxapply apply "$work/eng2.plan" --runner "$R"
+check "stale live state is refused" is "$rc" 5
+check "and says so" has err "the live state changed since the plan was made"
+check "nothing applied from a stale plan" is "$(calls_count '"method":"(POST|DELETE)"')" 0
+# the file changes between plan and apply
+sbxapply plan -f "$F" --runner "$R" -out "$work/eng3.plan"
+printf 'version: 1\nproject: eng\nmodels:\n  ai/smollm2:\n' >"$F"
+sbxapply apply "$work/eng3.plan" --runner "$R"
+check "changed file is refused" is "$rc" 5
+check "naming the file" has err "or its variables changed since the plan was made"
+
+# 3. one run at a time: a second waits --lock-timeout, then exits 6 naming the holder
+printf 'version: 1\nproject: locked\nmodels:\n  ai/gpt-oss:20B-MXFP4:\n' >"$work/lock.yaml"
+start_runner 'SBXSIM_FAULTS=http.POST /models/create=delay:3000'
+"$bin" -q -f "$work/lock.yaml" --runner "$R" >/dev/null 2>&1 &
+holder=$!
+sleep 0.5
+sbxapply -f "$work/lock.yaml" --runner "$R" --lock-timeout 300ms
+check "second run exits 6" is "$rc" 6
+check "names the holder" has err "is locked by sbxapply pid $holder, running since"
+kill -9 "$holder"; wait "$holder" 2>/dev/null
+sbxapply diff -f "$work/lock.yaml" --runner "$R"
+check "diff needs no lock" is "$rc" 1
+start_runner SBXSIM_PULL_MS=100
+sbxapply -f "$work/lock.yaml" --runner "$R"
+check "a killed holder blocks nobody" is "$rc" 0
+
+# 4. SIGTERM stops cleanly, records what finished, and the next run resumes
+printf 'version: 1\nproject: intr\nmodels:\n  ai/smollm2:360M-Q4_K_M:\n  ai/qwen3-coder:30B-A3B-Q4_K_M:\n  ai/devstral-small-2:24B-Q4_K_M:\n' >"$work/intr.yaml"
+start_runner 'SBXSIM_FAULTS=http.POST /models/create#2+=delay:20000'
+"$bin" -f "$work/intr.yaml" --runner "$R" --parallelism 1 >"$work/out" 2>"$work/err" &
+apid=$!
+i=0
+while ! grep -q "create model ai/smollm2:360M-Q4_K_M: done" "$work/err" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+sleep 0.3
+start=$(date +%s)
+kill -TERM "$apid"
+wait "$apid"; rc=$?
+took=$(( $(date +%s) - start ))
+check "interrupted run exits 130" is "$rc" 130
+check "and stops at once, not after the 20 s pull" [ "$took" -le 5 ]
+check "says the next run resumes" has err "run again to resume"
+check "the finished pull is recorded" grep -q '"ai/smollm2:360M-Q4_K_M"' "$XDG_STATE_HOME/sbxapply/intr.json"
+start_runner SBXSIM_PULL_MS=100
+sbxapply -f "$work/intr.yaml" --runner "$R"
+check "next run resumes" is "$rc" 0
+check "without redoing the finished pull" lacks out "create model ai/smollm2:360M-Q4_K_M"
+
+# 5. hundreds of declared resources: a no-op run is still a handful of calls
+stop_runner
+{
+	printf '['
+	i=0
+	while [ $i -lt 300 ]; do
+		[ $i -gt 0 ] && printf ','
+		printf '{"id":"sha256:%064d","tags":["docker.io/bulk/model-%d:latest"],"created":1751039531,"config":{"format":"gguf","size":"1 MiB"}}' "$i" "$i"
+		i=$((i + 1))
+	done
+	printf ']'
+} >"$SBXSIM_STATE_DIR/models.json"
+{
+	printf 'version: 1\nproject: bulk\nmodels:\n'
+	i=0
+	while [ $i -lt 300 ]; do printf '  bulk/model-%d:\n' "$i"; i=$((i + 1)); done
+} >"$work/bulk.yaml"
+start_runner
+sbxapply -f "$work/bulk.yaml" --runner "$R"
+check "300 present models adopted" is "$rc" 0
+calls_reset
+sbxapply -f "$work/bulk.yaml" --runner "$R"
+check "no-op over 300 models" has out "No changes: 300 resources in sync."
+check "in one request" is "$(calls_count '"kind":"http"')" 1
+finish
