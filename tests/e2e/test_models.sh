@@ -22,6 +22,14 @@ YAML
 A="$work/a/sandbox.yaml"
 
 start_runner SBXSIM_PULL_MS=300
+schema_check=${3:-}
+plan_schema="$(dirname "$0")/../../schema/plan.schema.json"
+if [ -n "$schema_check" ]; then
+	sbxapply plan -o json -f "$A" --runner "$R"
+	cp "$work/out" "$work/first-plan.json"
+	check "the first JSON plan (creates with dependencies) validates" "$schema_check" "$plan_schema" "$work/first-plan.json"
+	check "the package waits for its base model" has out '"model/ai/gpt-oss:latest"'
+fi
 # 1. from scratch: every model pulled, the package made, the runtime configured
 calls_reset
 sbxapply -f "$A" --runner "$R"
@@ -51,6 +59,12 @@ check "plan exits 1 with changes" is "$rc" 1
 check "exactly one action" is "$(grep -c '"kind": ' "$work/out")" 1
 check "it updates the runtime" has out '"action": "update"'
 check "it names the field" has out '"field": "context_size"'
+if [ -n "$schema_check" ]; then
+	cp "$work/out" "$work/plan.json"
+	check "the JSON plan validates against schema/plan.schema.json" "$schema_check" "$plan_schema" "$work/plan.json"
+	sed 's/"action": "update"/"action": "explode"/' "$work/plan.json" >"$work/bad-plan.json"
+	check "and the checker rejects a broken one" sh -c '! "$0" "$1" "$2" 2>/dev/null' "$schema_check" "$plan_schema" "$work/bad-plan.json"
+fi
 
 # 4. the runner restarts and forgets runtime settings: noticed and re-applied
 start_runner SBXSIM_PULL_MS=300

@@ -12,6 +12,18 @@
 static struct fault_rule *g_rules;
 static size_t g_nrules;
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;
+static volatile const bool *g_stop;
+
+void faults_set_stop_flag(volatile const bool *stop)
+{
+	g_stop = stop;
+}
+
+static void nap(long ms)
+{
+	for (long left = ms; left > 0 && !(g_stop && *g_stop); left -= 20)
+		sleep_ms(left < 20 ? left : 20);
+}
 
 static const struct {
 	const char *name;
@@ -206,7 +218,7 @@ bool faults_check(const char *op, struct fault *out)
 		if (!counts[i] || counts[i] < r->from || (r->to >= 0 && counts[i] > r->to))
 			continue;
 		if (r->action == FAULT_DELAY) {
-			sleep_ms(r->arg);
+			nap(r->arg);
 			continue;
 		}
 		out->action = r->action;
@@ -221,7 +233,7 @@ bool faults_check(const char *op, struct fault *out)
 
 void faults_latency(void)
 {
-	sleep_ms(env_long("SBXSIM_LATENCY_MS", 0));
+	nap(env_long("SBXSIM_LATENCY_MS", 0));
 }
 
 void faults_hang(volatile const bool *stop)

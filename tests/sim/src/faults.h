@@ -54,6 +54,9 @@ void faults_init(void);
 /* Count this call of op and return the first rule that fires (delays are
  * slept here and do not stop the search).  false when nothing fires. */
 bool faults_check(const char *op, struct fault *out);
+/* Delays and hangs end early once *stop is true (a server shutting down
+ * must not wait out a 20 s delay rule). */
+void faults_set_stop_flag(volatile const bool *stop);
 /* Sleep SBXSIM_LATENCY_MS. */
 void faults_latency(void);
 /* Block forever (a hung call); returns only if *stop becomes true. */

@@ -302,6 +302,7 @@ int runner_main(int argc, char **argv)
 	if (!listen && !unix_path)
 		listen = "127.0.0.1:12434";
 	faults_init();
+	faults_set_stop_flag(&g_http_stopping);
 
 	/* Signals go to sigwait() below, never to MHD's threads. */
 	sigset_t set;

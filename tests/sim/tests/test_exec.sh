@@ -29,6 +29,8 @@ run_sbx exec box bash -lc 'echo "$ANTHROPIC_BASE_URL"'
 check_eq "login shell sources it" "http://host.docker.internal:12434" "$OUT"
 run_sbx exec box sh -c 'echo "[$ANTHROPIC_BASE_URL]"'
 check_eq "plain exec does not" "[]" "$OUT"
+run_sbx exec box bash -c 'echo "$ANTHROPIC_BASE_URL"'
+check_eq "bash -c does (BASH_ENV)" "http://host.docker.internal:12434" "$OUT"
 
 run_sbx exec box sh -c 'exit 7'
 check_eq "exit code returned" 7 "$RC"

@@ -47,6 +47,17 @@ curl -sS --noproxy '*' --max-time 0.5 -X DELETE "$URL/models/x" >/dev/null 2>&1
 check_eq "hung request times out" 28 "$?"
 stop_runner
 
+# A delayed request does not hold up the runner's shutdown.
+SBXSIM_FAULTS='http.GET /models=delay:20000' start_runner
+curl -s --noproxy '*' --max-time 5 "$URL/models" >/dev/null 2>&1 &
+CPID=$!
+sleep 0.2
+START=$(date +%s%N)
+stop_runner
+MS=$((($(date +%s%N) - START) / 1000000))
+[ "$MS" -lt 2000 ] || fail "runner took ${MS} ms to stop during a delay"
+wait "$CPID"
+
 # Pull stream faults: cut (clean EOF), error line, dropped connection, status.
 SBXSIM_FAULTS='pull#1=cut:50;pull#2=error:30:registry said no;pull#3=drop:50;pull#4=status:500:disk full' \
 	SBXSIM_PULL_MS=200 start_runner
