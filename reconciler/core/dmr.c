@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "io/json.h"
+#include "io/spawn.h"
+#include "util/strutil.h"
 #include "util/jsonw.h"
 #include "util/xalloc.h"
 
@@ -94,6 +96,53 @@ static int try_endpoint(struct dmr *d, const char *url, const char *via, struct 
 	return -1;
 }
 
+/*
+ * The endpoint `docker model status --json` reports for the host
+ * (endpointHost, as cmd/cli/commands/status.go prints it: the OpenAI base,
+ * ".../v1/"), when the docker client and its model plugin are installed.
+ * NULL when there is no answer; *why says what happened.
+ */
+static char *endpoint_from_docker(struct dmr *d, struct strbuf *why)
+{
+	struct spawn_request req = SPAWN_REQUEST_INIT;
+	struct spawn_result res = SPAWN_RESULT_INIT;
+	static const char *const argv[] = { "docker", "model", "status", "--json", NULL };
+	char *url = NULL;
+	spawn_request_args(&req, argv);
+	req.timeout_ms = 15000;
+	req.cancel_fd = d->cancel_fd;
+	req.counter = d->process_counter;
+	if (spawn_run(&req, &res) < 0 || !spawn_result_ok(&res)) {
+		if (spawn_result_not_found(&res))
+			strbuf_addstr(why, "the docker command is not installed");
+		else
+			spawn_result_describe(&res, "docker model status --json", why);
+		goto done;
+	}
+	cJSON *status = json_parse_embedded(res.out.buf, res.out.len);
+	const char *ep = json_string(status, "endpointHost");
+	if (!ep)
+		ep = json_string(status, "endpoint");
+	if (ep) {
+		url = xstrdup(ep);
+		/* the base of the OpenAI API, not the runner's: strip the API suffix */
+		for (const char *suffix = "/engines/v1/"; suffix; suffix = !strcmp(suffix, "/engines/v1/") ? "/v1/" : NULL)
+			if (str_ends_with(url, suffix)) {
+				url[strlen(url) - strlen(suffix)] = '\0';
+				break;
+			}
+		while (*url && url[strlen(url) - 1] == '/')
+			url[strlen(url) - 1] = '\0';
+	} else {
+		strbuf_addstr(why, "it reported no endpoint");
+	}
+	cJSON_Delete(status);
+done:
+	spawn_result_release(&res);
+	spawn_request_release(&req);
+	return url;
+}
+
 int dmr_connect(struct dmr *d, const struct dmr_discovery *where, struct strbuf *err)
 {
 	struct strbuf tried = STRBUF_INIT;
@@ -104,7 +153,15 @@ int dmr_connect(struct dmr *d, const struct dmr_discovery *where, struct strbuf 
 	if (named) {
 		rc = try_endpoint(d, named, via, &tried);
 	} else {
-		rc = try_endpoint(d, DEFAULT_TCP, "default", &tried);
+		struct strbuf why = STRBUF_INIT;
+		char *reported = endpoint_from_docker(d, &why);
+		rc = reported ? try_endpoint(d, reported, "docker model status", &tried) : -1;
+		if (!reported)
+			strbuf_addf(&tried, "\n  docker model status --json: %s", why.buf);
+		free(reported);
+		strbuf_release(&why);
+		if (rc < 0)
+			rc = try_endpoint(d, DEFAULT_TCP, "default", &tried);
 		if (rc < 0)
 			rc = try_endpoint(d, DESKTOP_SOCKET, "Docker Desktop socket", &tried);
 	}
@@ -323,6 +380,29 @@ int dmr_repackage(struct dmr *d, const char *from, const char *target, long cont
 	return rc;
 }
 
+static int unload(struct dmr *d, const char *model, struct strbuf *err)
+{
+	struct strbuf body = STRBUF_INIT;
+	struct jsonw w;
+	jsonw_init(&w, &body, false);
+	jsonw_begin_object(&w);
+	jsonw_key(&w, "models");
+	jsonw_begin_array(&w);
+	jsonw_string(&w, model);
+	jsonw_end_array(&w);
+	jsonw_end_object(&w);
+	struct http_request req;
+	struct http_response res = HTTP_RESPONSE_INIT;
+	request_init(d, &req, "POST", "/engines/unload");
+	req.body = body.buf;
+	int rc = call(d, &req, &res, err);
+	if (!rc)
+		rc = expect_status(&res, 200, err);
+	http_response_release(&res);
+	strbuf_release(&body);
+	return rc;
+}
+
 int dmr_configure(struct dmr *d, const char *model, long context_size, const char *const *flags, size_t nr_flags,
 		  struct strbuf *err)
 {
@@ -347,6 +427,12 @@ int dmr_configure(struct dmr *d, const char *model, long context_size, const cha
 	req.body = body.buf;
 	req.timeout_ms = 600000;	/* the first configure loads the model into memory */
 	int rc = call(d, &req, &res, err);
+	if (!rc && res.status == 409) {
+		/* a loaded model keeps its settings ("runner already active"): unload, then configure */
+		rc = unload(d, model, err);
+		if (!rc)
+			rc = call(d, &req, &res, err);
+	}
 	if (!rc)
 		rc = expect_status(&res, 202, err);
 	http_response_release(&res);

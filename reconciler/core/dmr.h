@@ -36,7 +36,8 @@ struct dmr {
 	struct http_endpoint endpoint;
 	char *found_via;	/* where the endpoint came from, for messages */
 	int cancel_fd;
-	atomic_ulong *counter;
+	atomic_ulong *counter;		/* HTTP requests */
+	atomic_ulong *process_counter;	/* `docker model status` runs */
 	struct strbuf connect_body;	/* GET /models answered while connecting: the first list reuses it */
 	bool connect_body_fresh;
 	pthread_mutex_t pull_lock;
@@ -56,9 +57,10 @@ struct dmr_discovery {
 void dmr_init(struct dmr *d);
 void dmr_release(struct dmr *d);
 /*
- * Finds a runner that answers GET /models, trying in order --runner,
- * runner.endpoint, MODEL_RUNNER_HOST, http://localhost:12434 and the Docker
- * Desktop socket. On failure err lists every place tried and how to enable
+ * Finds a runner that answers GET /models. An endpoint the user named
+ * (--runner, then runner.endpoint, then MODEL_RUNNER_HOST) is the only one
+ * tried; otherwise the one `docker model status --json` reports, then
+ * http://localhost:12434, then the Docker Desktop socket. On failure err lists every place tried and how to enable
  * the runner.
  */
 int dmr_connect(struct dmr *d, const struct dmr_discovery *where, struct strbuf *err);

@@ -146,6 +146,7 @@ int engine_open(struct engine *e, const struct config *cfg, const struct engine_
 	dmr_init(&e->dmr);
 	e->dmr.cancel_fd = opts->cancel_fd;
 	e->dmr.counter = &e->http_calls;
+	e->dmr.process_counter = &e->process_calls;
 	if (opts->log) {
 		e->dmr.progress = on_pull_progress;
 		e->dmr.progress_ctx = e;

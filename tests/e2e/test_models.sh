@@ -65,6 +65,16 @@ if [ -n "$schema_check" ]; then
 	sed 's/"action": "update"/"action": "explode"/' "$work/plan.json" >"$work/bad-plan.json"
 	check "and the checker rejects a broken one" sh -c '! "$0" "$1" "$2" 2>/dev/null' "$schema_check" "$plan_schema" "$work/bad-plan.json"
 fi
+# applying it: the loaded model is unloaded and configured with the new size
+calls_reset
+sbxapply -f "$work/a/changed.yaml" --runner "$R"
+check "runtime update applies" is "$rc" 0
+check "by unloading the loaded model first" is "$(calls_count '"path":"/engines/unload"')" 1
+sbxapply diff -f "$work/a/changed.yaml" --runner "$R"
+check "in sync with the new size" is "$rc" 0
+curl -s "$R/engines/_configure" >"$work/out"
+check "the runner holds the new size" has out '"context-size":32768'
+sbxapply -f "$A" --runner "$R" -q
 
 # 4. the runner restarts and forgets runtime settings: noticed and re-applied
 start_runner SBXSIM_PULL_MS=300
