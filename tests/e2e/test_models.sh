@@ -128,6 +128,24 @@ check "runner down exits 4" is "$rc" 4
 check "names the place tried" has err "http://127.0.0.1:9 (--runner)"
 check "says how to enable it" has err "docker desktop enable model-runner --tcp 12434"
 
+# 9b. no endpoint named: the one `docker model status --json` reports is found
+if command -v docker >/dev/null 2>&1; then
+	start_runner SBXSIM_PULL_MS=100
+	mkdir -p "$work/docker/cli-plugins"
+	ln -s "$(dirname "$sim")/docker-model" "$work/docker/cli-plugins/docker-model"
+	DOCKER_CONFIG="$work/docker" sbxapply diff -f "$A"
+	check "runner found through docker model status" is "$rc" 1
+	check "and observed (the restarted runner forgot the runtime settings)" has out "+ create runtime settings of ai/qwen3-coder"
+	stop_runner
+	DOCKER_CONFIG="$work/docker" sbxapply diff -f "$A"
+	check "nothing answers: exit 4" is "$rc" 4
+	check "every place is named" has err "(docker model status)"
+	check "the default is named" has err "http://localhost:12434 (default)"
+	check "the socket is named" has err "unix:///var/run/docker.sock (Docker Desktop socket)"
+else
+	echo "note: no docker client here; discovery through 'docker model status' not exercised"
+fi
+
 # 10. pruning never deletes what this project did not create
 start_runner SBXSIM_PULL_MS=100
 curl -s "$R/models/create" -H 'Accept: application/json' -d '{"from":"ai/smollm2:135M-Q4_K_M"}' >/dev/null
