@@ -34,11 +34,47 @@ build() { # build DIR [cmake options...]
 	cmake --build "$dir" -j"$jobs"
 }
 
+# A real Docker Model Runner and sbx are used only to show the diff; the
+# simulator gets the full apply, so the run never changes a real machine.
+real_backends() {
+	command -v sbx >/dev/null 2>&1 && [ "$(readlink -f "$(command -v sbx)")" != "$top/build/tests/sim/sbxsim" ] &&
+		curl -fsS -m 2 http://localhost:12434/models >/dev/null 2>&1
+}
+
 run_example() {
 	build build
-	local bin=$top/build/sbxapply
-	say "sbxapply validate -f examples/claude-dmr/sandbox.yaml"
-	"$bin" validate -f examples/claude-dmr/sandbox.yaml
+	local bin=$top/build/sbxapply example=examples/claude-dmr/sandbox.yaml
+	say "sbxapply validate -f $example"
+	"$bin" validate -f "$example"
+	if real_backends; then
+		say "Docker Model Runner and sbx found: sbxapply diff -f $example (changes nothing)"
+		set +e
+		"$bin" diff -f "$example"
+		echo "exit code: $? (0 in sync, 1 changes pending); run 'build/sbxapply -f $example' to apply"
+		set -e
+		return 0
+	fi
+	local sim_dir
+	sim_dir=$(mktemp -d)
+	export SBXSIM_STATE_DIR=$sim_dir/sim SBXSIM_BANDWIDTH=${SBXSIM_BANDWIDTH:-3000000000}
+	mkdir -p "$SBXSIM_STATE_DIR"
+	build/tests/sim/sbxsim runner --listen 127.0.0.1:0 >"$sim_dir/runner.log" 2>&1 &
+	local runner=$!
+	trap 'kill $runner 2>/dev/null; rm -rf "$sim_dir"' EXIT
+	for _ in $(seq 100); do [ -s "$SBXSIM_STATE_DIR/runner.addr" ] && break; sleep 0.05; done
+	local url="http://$(cat "$SBXSIM_STATE_DIR/runner.addr")"
+	export PATH="$top/build/tests/sim:$PATH"	# `sbx` is the simulator's
+	local args=(--runner "$url" --state-dir "$sim_dir/state")
+	say "no Docker here: sbxsim simulates Docker Model Runner at $url and the sbx CLI"
+	say "sbxapply -f $example (the guide's steps, applied)"
+	"$bin" -f "$example" "${args[@]}"
+	say "sbxapply -f $example again: nothing to do"
+	"$bin" -f "$example" "${args[@]}"
+	say "sbxapply diff: exit code 0 means in sync"
+	"$bin" diff -f "$example" "${args[@]}" >/dev/null
+	echo "exit code: $?"
+	say "what the simulator was asked (calls.log):"
+	cut -c1-150 "$SBXSIM_STATE_DIR/calls.log"
 	say "a file with mistakes: sbxapply validate -f examples/invalid/unknown-keys.yaml (exit 3 expected)"
 	set +e
 	"$bin" validate -f examples/invalid/unknown-keys.yaml
