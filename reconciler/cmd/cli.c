@@ -51,6 +51,8 @@ static const struct option_spec {
 	  "actions run at once (default 4)" },
 	{ NULL, "--lock-timeout", OPT_APPLY, V_DURATION, offsetof(struct cli_options, lock_timeout_ms), "DURATION",
 	  "wait this long for another run (500ms, 30s, 2m; default 0)" },
+	{ NULL, "--progress", OPT_APPLY, V_STRING, offsetof(struct cli_options, progress), "MODE",
+	  "auto (live lines on a terminal), plain, tty or json (events, one per line)" },
 	{ NULL, "--dry-run", OPT_APPLY, V_NONE, offsetof(struct cli_options, dry_run), NULL,
 	  "print the plan and change nothing" },
 	{ NULL, "--out", OPT_OUT, V_STRING, offsetof(struct cli_options, out), "FILE",
@@ -173,7 +175,7 @@ static const char *suggest_option(const char *arg)
 
 int cli_main(int argc, char **argv)
 {
-	struct cli_options opts = { .file = "sandbox.yaml", .output = "text", .parallelism = 4 };
+	struct cli_options opts = { .file = "sandbox.yaml", .output = "text", .parallelism = 4, .progress = "auto" };
 	const struct cmd_entry *cmd = NULL;
 	const char *verb = NULL;
 	bool help = false, version = false, no_color = false;
@@ -273,6 +275,11 @@ int cli_main(int argc, char **argv)
 				  cmd->name);
 			goto done;
 		}
+	if (strcmp(opts.progress, "auto") && strcmp(opts.progress, "plain") && strcmp(opts.progress, "tty") &&
+	    strcmp(opts.progress, "json")) {
+		cli_error("unknown progress mode '%s'; use auto, plain, tty or json", opts.progress);
+		goto done;
+	}
 	if (strcmp(opts.output, "text") && strcmp(opts.output, "json")) {
 		cli_error("unknown output format '%s'; use text or json", opts.output);
 		goto done;

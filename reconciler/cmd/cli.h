@@ -38,6 +38,7 @@ struct cli_options {
 	bool color;		/* stderr is a terminal and NO_COLOR is unset */
 	const char *state_dir;
 	const char *out;	/* plan: where to save it */
+	const char *progress;	/* auto, plain, tty, json */
 	const char *runner;
 	bool show_secrets, prune, allow_replace, dry_run, refresh, yes;
 	long parallelism;

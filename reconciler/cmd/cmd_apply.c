@@ -14,6 +14,7 @@
 #include "core/engine.h"
 #include "core/plan_render.h"
 #include "core/saved_plan.h"
+#include "util/jsonw.h"
 #include "util/strbuf.h"
 
 enum mode { MODE_APPLY, MODE_DIFF, MODE_PLAN };
@@ -46,6 +47,43 @@ static void print_plan(const struct engine *e, const struct cli_options *opts)
 	fwrite(out.buf, 1, out.len, stdout);
 	fflush(stdout);
 	strbuf_release(&out);
+}
+
+/* The last word of an apply, as a line for people or a JSON event for tools. */
+static void report_outcome(const struct engine *e, int rc, const struct strbuf *err, const struct cli_options *opts)
+{
+	const struct plan *p = &e->plan;
+	size_t counts[] = { plan_count(p, ACTION_CREATE), plan_count(p, ACTION_UPDATE), plan_count(p, ACTION_REPLACE),
+			    plan_count(p, ACTION_DELETE), plan_count(p, ACTION_NOOP) };
+	const char *what = rc == EXIT_OK ? "Apply complete"
+			 : rc == EXIT_INTERRUPTED ? "Interrupted; what finished is recorded, run again to resume"
+						  : "Apply failed partway; these did not complete";
+	if (!strcmp(opts->progress, "json")) {
+		struct strbuf sb = STRBUF_INIT;
+		struct jsonw w;
+		jsonw_init(&w, &sb, false);
+		jsonw_begin_object(&w);
+		jsonw_kv_string(&w, "event", rc == EXIT_OK ? "apply_complete" : rc == EXIT_INTERRUPTED ? "interrupted" : "apply_failed");
+		jsonw_kv_int(&w, "exit_code", rc);
+		jsonw_kv_int(&w, "created", (long long)counts[0]);
+		jsonw_kv_int(&w, "updated", (long long)counts[1]);
+		jsonw_kv_int(&w, "replaced", (long long)counts[2]);
+		jsonw_kv_int(&w, "deleted", (long long)counts[3]);
+		jsonw_kv_int(&w, "adopted", (long long)counts[4]);
+		if (err->len)
+			jsonw_kv_string(&w, "message", err->buf);
+		jsonw_end_object(&w);
+		fprintf(stderr, "%s\n", sb.buf);
+		strbuf_release(&sb);
+	} else if (rc != EXIT_OK) {
+		fprintf(stderr, "%s:\n%s\n", what, err->buf);
+	} else if (!opts->quiet) {
+		fprintf(stderr, "%s: %zu created, %zu updated, %zu replaced, %zu deleted", what, counts[0], counts[1],
+			counts[2], counts[3]);
+		if (counts[4])
+			fprintf(stderr, ", %zu adopted", counts[4]);
+		fputs(".\n", stderr);
+	}
 }
 
 static int run(const struct cli_options *cli, enum mode mode)
@@ -94,6 +132,7 @@ static int run(const struct cli_options *cli, enum mode mode)
 		.read_only = mode != MODE_APPLY || opts->dry_run,
 		.cancel_fd = signals_install(),
 		.log = opts->quiet ? NULL : stderr,
+		.progress_mode = (enum progress_mode)progress_mode_parse(opts->progress, stderr),
 		.color = opts->color,
 	};
 	rc = engine_open(&e, &cfg, &eo, &err);
@@ -125,15 +164,7 @@ static int run(const struct cli_options *cli, enum mode mode)
 	if (opts->dry_run || !e.plan.nr)
 		goto done;	/* nothing to do: not even an adoption to record */
 	rc = engine_apply(&e, &err);
-	if (rc == EXIT_OK) {
-		if (!opts->quiet)
-			fprintf(stderr, "Apply complete: %zu created, %zu updated, %zu replaced, %zu deleted.\n",
-				plan_count(&e.plan, ACTION_CREATE), plan_count(&e.plan, ACTION_UPDATE),
-				plan_count(&e.plan, ACTION_REPLACE), plan_count(&e.plan, ACTION_DELETE));
-	} else {
-		fprintf(stderr, "%s:\n%s\n", rc == EXIT_INTERRUPTED ? "Interrupted; what finished is recorded, run again to resume"
-								  : "Apply failed partway; these did not complete", err.buf);
-	}
+	report_outcome(&e, rc, &err, opts);
 done:
 	engine_close(&e);
 	config_release(&cfg);

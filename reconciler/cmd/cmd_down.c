@@ -56,6 +56,7 @@ static int down_exec(const struct cli_options *opts)
 		.show_secrets = opts->show_secrets,
 		.cancel_fd = signals_install(),
 		.log = opts->quiet ? NULL : stderr,
+		.progress_mode = (enum progress_mode)progress_mode_parse(opts->progress, stderr),
 		.color = opts->color,
 	};
 	rc = engine_open(&e, &cfg, &eo, &err);

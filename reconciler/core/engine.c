@@ -21,12 +21,10 @@ void engine_log(struct engine *e, const char *fmt, ...)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	pthread_mutex_lock(&e->log_lock);
-	vfprintf(e->opts.log, fmt, ap);
-	fputc('\n', e->opts.log);
-	fflush(e->opts.log);
-	pthread_mutex_unlock(&e->log_lock);
+	char *line = xvasprintf(fmt, ap);
 	va_end(ap);
+	progress_log(&e->progress, line);
+	free(line);
 }
 
 bool engine_cancelled(const struct engine *e)
@@ -86,50 +84,9 @@ static void load_other_inventories(struct engine *e, const char *dir)
 		closedir(d);
 }
 
-static double seconds_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void human_size(long long bytes, char *out, size_t len)
-{
-	const char *units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
-	double v = (double)bytes;
-	int u = 0;
-	while (v >= 1024 && u < 4) {
-		v /= 1024;
-		u++;
-	}
-	snprintf(out, len, u ? "%.1f %s" : "%.0f %s", v, units[u]);
-}
-
-/* Pull progress: a plain line per model every few seconds, and one at the end. */
 static void on_pull_progress(void *ctx, const char *ref, long long done, long long total, bool finished)
 {
-	struct engine *e = ctx;
-	double now = seconds_now();
-	pthread_mutex_lock(&e->log_lock);
-	double *last = strmap_get(&e->progress_times, ref);
-	if (!last) {
-		last = xcalloc(1, sizeof(*last));
-		*last = now;
-		strmap_put(&e->progress_times, ref, last);
-	}
-	bool due = finished || now - *last >= 2.0;
-	if (due)
-		*last = now;
-	pthread_mutex_unlock(&e->log_lock);
-	if (!due || !total)
-		return;
-	char d[32], t[32];
-	human_size(done, d, sizeof(d));
-	human_size(total, t, sizeof(t));
-	if (finished)
-		engine_log(e, "pulled %s (%s)", ref, t);
-	else
-		engine_log(e, "pulling %s: %s of %s (%d%%)", ref, d, t, (int)(done * 100 / total));
+	progress_pull(ctx, ref, done, total, finished);
 }
 
 int engine_open(struct engine *e, const struct config *cfg, const struct engine_options *opts, struct strbuf *err)
@@ -141,15 +98,15 @@ int engine_open(struct engine *e, const struct config *cfg, const struct engine_
 		e->opts.parallelism = 4;
 	pthread_mutex_init(&e->inventory_lock, NULL);
 	pthread_mutex_init(&e->backend_lock, NULL);
-	pthread_mutex_init(&e->log_lock, NULL);
 	e->lock.fd = -1;
 	dmr_init(&e->dmr);
 	e->dmr.cancel_fd = opts->cancel_fd;
 	e->dmr.counter = &e->http_calls;
 	e->dmr.process_counter = &e->process_calls;
 	if (opts->log) {
+		progress_init(&e->progress, opts->progress_mode, opts->log);
 		e->dmr.progress = on_pull_progress;
-		e->dmr.progress_ctx = e;
+		e->dmr.progress_ctx = &e->progress;
 	}
 	strbuf_init(&e->dmr_error);
 	sbx_client_init(&e->sbx, opts->cancel_fd, &e->process_calls);
@@ -505,7 +462,8 @@ void engine_close(struct engine *e)
 	resource_set_release(&e->observed);
 	inventory_release(&e->inventory);
 	strmap_release(&e->used_elsewhere);
-	strmap_release_free(&e->progress_times);
+	if (e->opts.log)
+		progress_release(&e->progress);
 	strmap_release_free(&e->base_ids);
 	sbx_client_release(&e->sbx);
 	dmr_models_free(e->models, e->nr_models);
@@ -514,6 +472,5 @@ void engine_close(struct engine *e)
 	lockfile_release(&e->lock);
 	pthread_mutex_destroy(&e->inventory_lock);
 	pthread_mutex_destroy(&e->backend_lock);
-	pthread_mutex_destroy(&e->log_lock);
 	memset(e, 0, sizeof(*e));
 }

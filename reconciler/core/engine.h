@@ -24,6 +24,7 @@
 #include "core/dmr.h"
 #include "core/inventory.h"
 #include "core/plan.h"
+#include "core/progress.h"
 #include "core/resource.h"
 #include "core/sbx.h"
 #include "core/scheduler.h"
@@ -41,6 +42,7 @@ struct engine_options {
 	bool destroy;			/* down: desire nothing, so everything this project created goes */
 	int cancel_fd;			/* -1: not cancellable */
 	FILE *log;			/* progress and action lines; NULL: quiet */
+	enum progress_mode progress_mode;
 	bool color;
 };
 
@@ -76,8 +78,7 @@ struct engine {
 	atomic_ulong http_calls, process_calls;
 	atomic_bool stop;
 	struct task *tasks;		/* after apply: one per plan action */
-	pthread_mutex_t log_lock;
-	struct strmap progress_times;	/* ref -> last progress line (seconds), under log_lock */
+	struct progress progress;	/* log lines and pull progress, when opts.log */
 };
 
 int engine_open(struct engine *e, const struct config *cfg, const struct engine_options *opts, struct strbuf *err);

@@ -146,6 +146,42 @@ else
 	echo "note: no docker client here; discovery through 'docker model status' not exercised"
 fi
 
+# 9c. the Docker Desktop socket: unix:// endpoints get the /exp/vDD4.40 prefix
+stop_runner
+rm -f "$SBXSIM_STATE_DIR/runner.addr"
+"$sim" runner --unix "$work/docker.sock" >"$work/unix.log" 2>&1 &
+runner_pid=$!
+i=0; while [ ! -S "$work/docker.sock" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+calls_reset
+sbxapply diff -f "$A" --runner "unix://$work/docker.sock"
+check "unix socket endpoint works" is "$rc" 1
+check "over the socket" is "$(calls_count '"transport":"unix"')" 2
+
+# 9d. the inspect quirk cannot fool the plan: a store holding someorg/gpt-oss:v2 has no ai/gpt-oss
+start_runner SBXSIM_PULL_MS=100
+cp "$SBXSIM_STATE_DIR/models.json" "$work/models.saved"
+printf '[{"id":"sha256:%064d","tags":["docker.io/someorg/gpt-oss:v2"],"created":1751039531,"config":{"format":"gguf"}}]' 7 >"$SBXSIM_STATE_DIR/models.json"
+curl -s "$R/models/gpt-oss" >"$work/out"
+check "the runner's inspect falls back to a partial match" has out "someorg/gpt-oss:v2"
+printf 'version: 1\nproject: quirk\nmodels:\n  gpt-oss:\n' >"$work/quirk.yaml"
+sbxapply diff -f "$work/quirk.yaml" --runner "$R"
+check "but the plan still pulls ai/gpt-oss" has out "+ create model gpt-oss"
+cp "$work/models.saved" "$SBXSIM_STATE_DIR/models.json"
+
+# 9e. --progress json: one event per line, for tools
+printf 'version: 1\nproject: events\nmodels:\n  ai/gpt-oss:20B-MXFP4:\n' >"$work/events.yaml"
+cp "$SBXSIM_STATE_DIR/models.json" "$work/models.saved"
+echo '[]' >"$SBXSIM_STATE_DIR/models.json"	# an empty store: a real download, with progress
+start_runner SBXSIM_PULL_MS=2500
+sbxapply -f "$work/events.yaml" --runner "$R" --progress json
+cp "$work/models.saved" "$SBXSIM_STATE_DIR/models.json"
+check "json progress applies" is "$rc" 0
+check "pull progress events" has err '{"event":"pull_progress","model":"ai/gpt-oss:20B-MXFP4","done":'
+check "a done event" has err '{"event":"pull_done","model":"ai/gpt-oss:20B-MXFP4"'
+check "log lines as events" has err '{"event":"log","message":"create model ai/gpt-oss:20B-MXFP4: done"}'
+check "the outcome as an event" has err '{"event":"apply_complete","exit_code":0,"created":1,'
+check "every line is an event" is "$(grep -vc '^{"event":' "$work/err")" 0
+
 # 10. pruning never deletes what this project did not create
 start_runner SBXSIM_PULL_MS=100
 curl -s "$R/models/create" -H 'Accept: application/json' -d '{"from":"ai/smollm2:135M-Q4_K_M"}' >/dev/null
