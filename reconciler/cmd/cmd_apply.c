@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "cmd/cli.h"
-#include "cmd/signals.h"
+#include "cmd/cmd_common.h"
 #include "core/config.h"
 #include "core/engine.h"
 #include "core/plan_render.h"
@@ -18,19 +18,6 @@
 #include "util/strbuf.h"
 
 enum mode { MODE_APPLY, MODE_DIFF, MODE_PLAN };
-
-/* Loads and validates; prints the diagnostics. 0, or EXIT_INVALID. */
-static int load_config(const struct cli_options *opts, struct config *cfg)
-{
-	struct diag_list diags = DIAG_LIST_INIT;
-	int rc = config_load(cfg, opts->file, NULL, &diags);
-	diag_list_print(&diags, stderr, opts->color);
-	if (rc < 0)
-		fprintf(stderr, "%s: %zu %s; nothing was changed\n", strcmp(opts->file, "-") ? opts->file : "<stdin>",
-			diags.errors, diags.errors == 1 ? "error" : "errors");
-	diag_list_release(&diags);
-	return rc < 0 ? EXIT_INVALID : EXIT_OK;
-}
 
 static void print_plan(const struct engine *e, const struct cli_options *opts)
 {
@@ -114,27 +101,15 @@ static int run(const struct cli_options *cli, enum mode mode)
 		local.prune = saved.prune;
 		local.allow_replace = saved.allow_replace;
 	}
-	int rc = load_config(opts, &cfg);
+	int rc = cmd_load_config(opts, &cfg);
 	if (rc) {
 		config_release(&cfg);
 		saved_plan_release(&saved);
 		return rc;
 	}
-	struct engine_options eo = {
-		.state_dir = opts->state_dir,
-		.runner_url = opts->runner,
-		.parallelism = (int)opts->parallelism,
-		.lock_timeout_ms = opts->lock_timeout_ms,
-		.prune = opts->prune,
-		.allow_replace = opts->allow_replace,
-		.show_secrets = opts->show_secrets,
-		.refresh = opts->refresh,
-		.read_only = mode != MODE_APPLY || opts->dry_run,
-		.cancel_fd = signals_install(),
-		.log = opts->quiet ? NULL : stderr,
-		.progress_mode = (enum progress_mode)progress_mode_parse(opts->progress, stderr),
-		.color = opts->color,
-	};
+	struct engine_options eo;
+	cmd_engine_options(opts, &eo);
+	eo.read_only = mode != MODE_APPLY || opts->dry_run;
 	rc = engine_open(&e, &cfg, &eo, &err);
 	if (!rc)
 		rc = engine_plan(&e, &err);

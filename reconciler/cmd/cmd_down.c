@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "cmd/cli.h"
-#include "cmd/signals.h"
+#include "cmd/cmd_common.h"
 #include "core/config.h"
 #include "core/engine.h"
 #include "core/plan_render.h"
@@ -33,32 +33,19 @@ static int down_exec(const struct cli_options *opts)
 	struct config cfg;
 	struct engine e;
 	struct strbuf err = STRBUF_INIT, text = STRBUF_INIT;
-	struct diag_list diags = DIAG_LIST_INIT;
 	if (opts->nr_args) {
 		cli_error("down takes no arguments");
 		return EXIT_USAGE;
 	}
-	int rc = config_load(&cfg, opts->file, NULL, &diags);
-	diag_list_print(&diags, stderr, opts->color);
-	diag_list_release(&diags);
-	if (rc < 0) {
+	/* the project name comes from the file: it must be valid */
+	int rc = cmd_load_config(opts, &cfg);
+	if (rc) {
 		config_release(&cfg);
-		return EXIT_INVALID;	/* the project name comes from the file: it must be valid */
+		return rc;
 	}
-	struct engine_options eo = {
-		.state_dir = opts->state_dir,
-		.runner_url = opts->runner,
-		.parallelism = (int)opts->parallelism,
-		.lock_timeout_ms = opts->lock_timeout_ms,
-		.prune = true,
-		.allow_replace = true,
-		.destroy = true,
-		.show_secrets = opts->show_secrets,
-		.cancel_fd = signals_install(),
-		.log = opts->quiet ? NULL : stderr,
-		.progress_mode = (enum progress_mode)progress_mode_parse(opts->progress, stderr),
-		.color = opts->color,
-	};
+	struct engine_options eo;
+	cmd_engine_options(opts, &eo);
+	eo.prune = eo.allow_replace = eo.destroy = true;
 	rc = engine_open(&e, &cfg, &eo, &err);
 	if (!rc)
 		rc = engine_plan(&e, &err);

@@ -4,6 +4,7 @@ extern const struct cmd_entry cmd_apply_entry;
 extern const struct cmd_entry cmd_diff_entry;
 extern const struct cmd_entry cmd_down_entry;
 extern const struct cmd_entry cmd_plan_entry;
+extern const struct cmd_entry cmd_run_entry;
 extern const struct cmd_entry cmd_validate_entry;
 extern const struct cmd_entry cmd_schema_entry;
 extern const struct cmd_entry cmd_version_entry;
@@ -13,6 +14,7 @@ const struct cmd_entry *const commands[] = {
 	&cmd_apply_entry,
 	&cmd_diff_entry,
 	&cmd_plan_entry,
+	&cmd_run_entry,
 	&cmd_down_entry,
 	&cmd_validate_entry,
 	&cmd_schema_entry,

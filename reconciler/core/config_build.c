@@ -21,27 +21,11 @@ struct builder {
 	struct diag_list *diags;
 };
 
-static void error_at(struct builder *b, struct ymark m, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void error_at(struct builder *b, struct ymark m, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *msg = xvasprintf(fmt, ap);
-	va_end(ap);
-	diag_add(b->diags, DIAG_ERROR, &b->cfg->doc.source, m.line, m.col, "%s", msg);
-	free(msg);
-}
-
-static void warning_at(struct builder *b, struct ymark m, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void warning_at(struct builder *b, struct ymark m, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *msg = xvasprintf(fmt, ap);
-	va_end(ap);
-	diag_add(b->diags, DIAG_WARNING, &b->cfg->doc.source, m.line, m.col, "%s", msg);
-	free(msg);
-}
+/* Diagnostics at a mark of the document being read. */
+#define error_at(b, m, ...) \
+	diag_add((b)->diags, DIAG_ERROR, &(b)->cfg->doc.source, (m).line, (m).col, __VA_ARGS__)
+#define warning_at(b, m, ...) \
+	diag_add((b)->diags, DIAG_WARNING, &(b)->cfg->doc.source, (m).line, (m).col, __VA_ARGS__)
 
 static const char *text_of(const struct ynode *n)
 {
@@ -399,6 +383,7 @@ static char *project_from_dir(const char *dir)
 void config_build(struct config *cfg, struct diag_list *diags)
 {
 	struct builder b = { cfg, diags };
+	const struct ymark top_of_file = { 1, 1 };
 	const struct ynode *root = cfg->doc.root;
 	if (!is_map(root))
 		return;
@@ -406,7 +391,7 @@ void config_build(struct config *cfg, struct diag_list *diags)
 	if (!cfg->project && !ynode_find(root, "project")) {
 		cfg->project = project_from_dir(cfg->dir);
 		if (!*cfg->project)
-			error_at(&b, (struct ymark){ 1, 1 }, "cannot name the project after directory '%s'; set 'project:'", cfg->dir);
+			error_at(&b, top_of_file, "cannot name the project after directory '%s'; set 'project:'", cfg->dir);
 	}
 	cfg->runner_endpoint = dup_text(field(field(root, "runner"), "endpoint"));
 	build_models(&b, field(root, "models"));

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "core/kind.h"
+#include "core/modelref.h"
 #include "util/sha256.h"
 #include "util/strutil.h"
 #include "util/xalloc.h"
@@ -191,6 +192,23 @@ int engine_models(struct engine *e, const struct dmr_model **out, size_t *nr, st
 	*nr = e->nr_models;
 	pthread_mutex_unlock(&e->backend_lock);
 	return rc;
+}
+
+int engine_each_model_tag(struct engine *e,
+			  void (*fn)(const struct dmr_model *m, const char *canonical, void *ctx), void *ctx,
+			  struct strbuf *err)
+{
+	const struct dmr_model *models;
+	size_t nr;
+	if (engine_models(e, &models, &nr, err) < 0)
+		return -1;
+	for (size_t i = 0; i < nr; i++)
+		for (size_t t = 0; t < models[i].nr_tags; t++) {
+			char *canonical = modelref_normalize(models[i].tags[t]);
+			fn(&models[i], canonical, ctx);
+			free(canonical);
+		}
+	return 0;
 }
 
 struct observation {

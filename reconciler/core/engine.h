@@ -102,6 +102,10 @@ struct sbx_client *engine_sbx(struct engine *e, struct strbuf *err);
 int engine_models(struct engine *e, const struct dmr_model **out, size_t *nr, struct strbuf *err);
 /* For kind_package: the base model's id this package was just made from. */
 void engine_set_base_id(struct engine *e, const char *package, const char *id);
+/* For kinds: calls fn once per tag in the runner's store, with the tag's canonical form. */
+int engine_each_model_tag(struct engine *e,
+			  void (*fn)(const struct dmr_model *m, const char *canonical, void *ctx), void *ctx,
+			  struct strbuf *err);
 /* For kinds: a line on the log, e.g. progress. */
 void engine_log(struct engine *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 bool engine_cancelled(const struct engine *e);

@@ -9,6 +9,7 @@
 #include "core/kind.h"
 #include "core/kinds_dmr.h"
 #include "core/modelref.h"
+#include "util/xalloc.h"
 
 static void model_desired(const struct config *cfg, struct resource_set *out)
 {
@@ -19,22 +20,17 @@ static void model_desired(const struct config *cfg, struct resource_set *out)
 	}
 }
 
-/* Every tag in the store, as a model: one GET /models for this kind and packages. */
+static void observed_tag(const struct dmr_model *m, const char *canonical, void *out)
+{
+	struct resource *r = resource_new(&kind_model, canonical, NULL);
+	r->observed_id = xstrdup(m->id);
+	resource_set_add(out, r);
+}
+
+/* Every tag in the store, as a model: one GET /models serves this kind and packages. */
 static int model_observe(struct engine *e, struct resource_set *out, struct strbuf *err)
 {
-	const struct dmr_model *models;
-	size_t nr;
-	if (engine_models(e, &models, &nr, err) < 0)
-		return -1;
-	for (size_t i = 0; i < nr; i++)
-		for (size_t t = 0; t < models[i].nr_tags; t++) {
-			char *canonical = modelref_normalize(models[i].tags[t]);
-			struct resource *r = resource_new(&kind_model, canonical, NULL);
-			r->observed_id = strdup(models[i].id);
-			resource_set_add(out, r);
-			free(canonical);
-		}
-	return 0;
+	return engine_each_model_tag(e, observed_tag, out, err);
 }
 
 static int model_apply(struct engine *e, const struct action *a, struct strbuf *err)

@@ -30,25 +30,20 @@ static void package_desired(const struct config *cfg, struct resource_set *out)
 	}
 }
 
+static void observed_tag(const struct dmr_model *m, const char *canonical, void *out)
+{
+	struct resource *r = resource_new(&kind_package, canonical, NULL);
+	char size[32];
+	snprintf(size, sizeof(size), "%ld", m->context_size);
+	/* "from" cannot be read back: compared through the inventory's digest */
+	resource_set_field(r, "context_size", m->context_size ? size : NULL, false);
+	r->observed_id = xstrdup(m->id);
+	resource_set_add(out, r);
+}
+
 static int package_observe(struct engine *e, struct resource_set *out, struct strbuf *err)
 {
-	const struct dmr_model *models;
-	size_t nr;
-	if (engine_models(e, &models, &nr, err) < 0)
-		return -1;
-	for (size_t i = 0; i < nr; i++)
-		for (size_t t = 0; t < models[i].nr_tags; t++) {
-			char *canonical = modelref_normalize(models[i].tags[t]);
-			struct resource *r = resource_new(&kind_package, canonical, NULL);
-			char size[32];
-			snprintf(size, sizeof(size), "%ld", models[i].context_size);
-			/* "from" cannot be read back: compared through the inventory's digest */
-			resource_set_field(r, "context_size", models[i].context_size ? size : NULL, false);
-			r->observed_id = xstrdup(models[i].id);
-			resource_set_add(out, r);
-			free(canonical);
-		}
-	return 0;
+	return engine_each_model_tag(e, observed_tag, out, err);
 }
 
 /* The base was re-pulled since the variant was made: rebuild it. */

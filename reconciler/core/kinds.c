@@ -3,11 +3,17 @@
 
 #include "core/kind.h"
 #include "core/kinds_dmr.h"
+#include "core/kinds_sbx.h"
 
 const struct kind *const kinds[] = {
 	&kind_model,
 	&kind_package,
 	&kind_runtime,
+	&kind_policy_init,	/* before any rule: rules cannot be added to an uninitialised store */
+	&kind_secret,		/* global ones before sandboxes: they reach only sandboxes created later */
+	&kind_sandbox,
+	&kind_policy_rule,	/* sandbox-scoped ones need their sandbox */
+	&kind_env,		/* written into the sandbox */
 	NULL,
 };
 

@@ -30,27 +30,11 @@ struct scalar_site {
 	const struct ynode *node;
 };
 
-static void error_at(struct validator *v, struct ymark m, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void error_at(struct validator *v, struct ymark m, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *msg = xvasprintf(fmt, ap);
-	va_end(ap);
-	diag_add(v->diags, DIAG_ERROR, &v->doc->source, m.line, m.col, "%s", msg);
-	free(msg);
-}
-
-static void warning_at(struct validator *v, struct ymark m, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void warning_at(struct validator *v, struct ymark m, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *msg = xvasprintf(fmt, ap);
-	va_end(ap);
-	diag_add(v->diags, DIAG_WARNING, &v->doc->source, m.line, m.col, "%s", msg);
-	free(msg);
-}
+/* Diagnostics at a mark of the document being read. */
+#define error_at(v, m, ...) \
+	diag_add((v)->diags, DIAG_ERROR, &(v)->doc->source, (m).line, (m).col, __VA_ARGS__)
+#define warning_at(v, m, ...) \
+	diag_add((v)->diags, DIAG_WARNING, &(v)->doc->source, (m).line, (m).col, __VA_ARGS__)
 
 bool yaml_word_is_bool(const char *t)
 {

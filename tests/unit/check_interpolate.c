@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "check_main.h"
 #include "core/dotenv.h"
 #include "core/interpolate.h"
 #include "util/diag.h"
@@ -585,9 +586,5 @@ int main(void)
 	tcase_add_test(tc, dotenv_unreadable_path_is_an_error);
 	suite_add_tcase(s, tc);
 
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run_suite(s);
 }

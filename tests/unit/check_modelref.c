@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "core/modelref.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
@@ -304,9 +305,5 @@ int main(void)
 	tcase_add_loop_test(tc, check_rejects_doubled_separators, 0, (int)N_ELEMS(bad_separators));
 	suite_add_tcase(s, tc);
 
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run_suite(s);
 }

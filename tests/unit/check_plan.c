@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "core/plan.h"
 #include "core/plan_render.h"
 
@@ -344,9 +345,5 @@ int main(void)
 	tcase_add_test(tc, render_hides_sensitive_values);
 	tcase_add_test(tc, render_in_sync);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run_suite(s);
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "check_main.h"
 #include "core/scheduler.h"
 
 struct script {
@@ -165,9 +166,5 @@ int main(void)
 	tcase_add_test(tc, stop_prevents_new_tasks);
 	tcase_add_test(tc, cycle_is_reported_not_hung);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run_suite(s);
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "core/schema.h"
 #include "util/fileio.h"
 #include "util/strbuf.h"
@@ -82,9 +83,5 @@ int main(void)
 	tcase_add_test(tc, committed_schema_is_the_generated_one);
 	tcase_add_test(tc, schema_describes_every_key);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run_suite(s);
 }

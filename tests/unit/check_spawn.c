@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "check_main.h"
 #include "io/spawn.h"
 
 #define SH "/bin/sh"
@@ -790,12 +791,5 @@ static Suite *spawn_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(spawn_suite());
-	int failed;
-
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run_suite(spawn_suite());
 }

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "check_main.h"
 #include "util/diag.h"
 #include "util/jsonw.h"
 #include "util/lockfile.h"
@@ -222,9 +223,5 @@ int main(void)
 	tcase_add_test(tc, diag_sorted_deduplicated_with_caret);
 	tcase_add_test(tc, lock_held_by_another_process_then_freed_by_its_death);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run_suite(s);
 }

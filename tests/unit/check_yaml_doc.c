@@ -12,6 +12,7 @@
 #include <time.h>
 #include <yaml.h>
 
+#include "check_main.h"
 #include "io/yaml_doc.h"
 #include "util/diag.h"
 
@@ -613,9 +614,5 @@ int main(void)
 	tcase_add_test(tc, limit_heavy_but_bounded_aliases_accepted);
 	suite_add_tcase(s, tc);
 
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run_suite(s);
 }

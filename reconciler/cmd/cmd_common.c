@@ -1,0 +1,34 @@
+#include "cmd/cmd_common.h"
+
+#include <string.h>
+
+#include "cmd/signals.h"
+
+int cmd_load_config(const struct cli_options *opts, struct config *cfg)
+{
+	struct diag_list diags = DIAG_LIST_INIT;
+	int rc = config_load(cfg, opts->file, NULL, &diags);
+	diag_list_print(&diags, stderr, opts->color);
+	if (rc < 0)
+		fprintf(stderr, "%s: %zu %s; nothing was changed\n", strcmp(opts->file, "-") ? opts->file : "<stdin>",
+			diags.errors, diags.errors == 1 ? "error" : "errors");
+	diag_list_release(&diags);
+	return rc < 0 ? EXIT_INVALID : EXIT_OK;
+}
+
+void cmd_engine_options(const struct cli_options *opts, struct engine_options *eo)
+{
+	memset(eo, 0, sizeof(*eo));
+	eo->state_dir = opts->state_dir;
+	eo->runner_url = opts->runner;
+	eo->parallelism = (int)opts->parallelism;
+	eo->lock_timeout_ms = opts->lock_timeout_ms;
+	eo->prune = opts->prune;
+	eo->allow_replace = opts->allow_replace;
+	eo->show_secrets = opts->show_secrets;
+	eo->refresh = opts->refresh;
+	eo->cancel_fd = signals_install();
+	eo->log = opts->quiet ? NULL : stderr;
+	eo->progress_mode = (enum progress_mode)progress_mode_parse(opts->progress, stderr);
+	eo->color = opts->color;
+}

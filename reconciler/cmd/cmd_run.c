@@ -1,0 +1,149 @@
+/*
+ * sbxapply run NAME [-- ARGS]: the guide's step 6. Validates the file, checks
+ * that the sandbox is declared and exists, then replaces this process with
+ * `sbx run NAME -- --model MODEL ARGS...` (the sandbox's declared model), so
+ * the agent gets the terminal, the signals and the exit status directly.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd/cli.h"
+#include "core/config.h"
+#include "core/sbx.h"
+#include "core/sbx_parse.h"
+#include "util/strutil.h"
+#include "util/xalloc.h"
+
+static int load(const struct cli_options *opts, struct config *cfg)
+{
+	struct diag_list diags = DIAG_LIST_INIT;
+	int rc = config_load(cfg, opts->file, NULL, &diags);
+	diag_list_print(&diags, stderr, opts->color);
+	if (rc < 0)
+		fprintf(stderr, "%s: %zu %s; nothing was run\n", strcmp(opts->file, "-") ? opts->file : "<stdin>",
+			diags.errors, diags.errors == 1 ? "error" : "errors");
+	diag_list_release(&diags);
+	return rc < 0 ? EXIT_INVALID : EXIT_OK;
+}
+
+static const struct cfg_sandbox *find(const struct config *cfg, const char *name)
+{
+	for (size_t i = 0; i < cfg->nr_sandboxes; i++)
+		if (!strcmp(cfg->sandboxes[i].name, name))
+			return &cfg->sandboxes[i];
+	return NULL;
+}
+
+static int undeclared(const struct config *cfg, const char *name, const char *file)
+{
+	const char **names = xcalloc(cfg->nr_sandboxes + 1, sizeof(*names));
+	struct strbuf list = STRBUF_INIT;
+	for (size_t i = 0; i < cfg->nr_sandboxes; i++) {
+		names[i] = cfg->sandboxes[i].name;
+		strbuf_addf(&list, "%s%s", i ? ", " : "", names[i]);
+	}
+	const char *hint = str_suggest(name, names, cfg->nr_sandboxes);
+	if (hint)
+		cli_error("sandbox '%s' is not declared in '%s'; did you mean '%s'?", name, file, hint);
+	else if (cfg->nr_sandboxes)
+		cli_error("sandbox '%s' is not declared in '%s' (declared: %s)", name, file, list.buf);
+	else
+		cli_error("sandbox '%s' is not declared in '%s', which declares no sandboxes", name, file);
+	strbuf_release(&list);
+	free(names);
+	return EXIT_USAGE;
+}
+
+/* 0 when `sbx ls` shows the sandbox; otherwise says why and returns an exit code. */
+static int check_exists(const char *name)
+{
+	struct sbx_client c;
+	struct strbuf err = STRBUF_INIT;
+	const struct strbuf *text;
+	struct sbx_sandbox *list = NULL;
+	size_t nr = 0;
+	int rc = EXIT_OK;
+	sbx_client_init(&c, -1, NULL);
+	if (sbx_ls_text(&c, &text, &err) < 0 || sbx_parse_sandboxes(text->buf, text->len, &list, &nr, &err) < 0) {
+		cli_error("%s", err.buf);
+		rc = EXIT_BACKEND;
+	} else {
+		size_t i;
+		for (i = 0; i < nr && strcmp(list[i].name, name); i++)
+			;
+		if (i == nr) {
+			cli_error("sandbox '%s' does not exist yet: run 'sbxapply apply' first", name);
+			rc = EXIT_APPLY_FAILED;
+		}
+	}
+	sbx_sandboxes_free(list, nr);
+	sbx_client_release(&c);
+	strbuf_release(&err);
+	return rc;
+}
+
+static int run_exec(const struct cli_options *opts)
+{
+	if (opts->nr_args < 1) {
+		cli_error("run needs the name of a sandbox: sbxapply run NAME [-- ARGS]");
+		return EXIT_USAGE;
+	}
+	const char *name = opts->args[0];
+	struct config cfg;
+	int rc = load(opts, &cfg);
+	if (rc) {
+		config_release(&cfg);
+		return rc;
+	}
+	const struct cfg_sandbox *s = find(&cfg, name);
+	if (!s) {
+		rc = undeclared(&cfg, name, strcmp(opts->file, "-") ? opts->file : "<stdin>");
+		config_release(&cfg);
+		return rc;
+	}
+	if ((rc = check_exists(name))) {
+		config_release(&cfg);
+		return rc;
+	}
+	const char *program = getenv("SBXAPPLY_SBX") && *getenv("SBXAPPLY_SBX") ? getenv("SBXAPPLY_SBX") : "sbx";
+	char **argv = xcalloc((size_t)opts->nr_args + 8, sizeof(*argv));
+	size_t n = 0;
+	argv[n++] = (char *)program;
+	argv[n++] = "run";
+	argv[n++] = (char *)name;
+	if (s->model || opts->nr_args > 1)
+		argv[n++] = "--";
+	if (s->model) {
+		argv[n++] = "--model";
+		argv[n++] = s->model;
+	}
+	for (int i = 1; i < opts->nr_args; i++)
+		argv[n++] = opts->args[i];
+	argv[n] = NULL;
+	fflush(NULL);
+	execvp(program, argv);
+	int saved = errno;
+	if (saved == ENOENT)
+		cli_error("'%s' not found: install Docker Sandboxes (https://docs.docker.com/ai/sandboxes/get-started/) "
+			  "or set SBXAPPLY_SBX to the sbx program", program);
+	else
+		cli_error("cannot run '%s': %s", program, strerror(saved));
+	free(argv);
+	config_release(&cfg);
+	return EXIT_BACKEND;
+}
+
+const struct cmd_entry cmd_run_entry = {
+	.name = "run",
+	.summary = "start the agent of a sandbox with its declared model (sbx run NAME -- --model M)",
+	.usage = "sbxapply run [-f FILE] NAME [-- AGENT_ARGS...]",
+	.help = "Validates the file, then hands the terminal to `sbx run NAME -- --model MODEL\n"
+		"AGENT_ARGS...`, where MODEL is the model the sandbox declares. The sandbox must be\n"
+		"declared in the file and exist (run 'sbxapply apply' first). The exit status is\n"
+		"the agent's.\n",
+	.options = OPT_FILE,
+	.exec = run_exec,
+};

@@ -1,0 +1,203 @@
+#!/bin/sh
+# Sandboxes, network policy, env and secrets against sbxsim's `sbx`, in both
+# version profiles (old: v0.31.2, new: v0.45.1): the guide's example, a second
+# run that changes nothing, env values byte for byte, removed keys, the user's
+# own lines, secrets kept out of argv, blocked replacement, adoption, kit and
+# org rules, stopped sandboxes, `sbxapply run`, and sbx failing or missing.
+# Usage: test_sandboxes.sh SBXAPPLY SBXSIM
+. "$(dirname "$0")/lib.sh"
+simdir=$(cd "$(dirname "$sim")" && pwd)
+export SBXAPPLY_SBX="$simdir/sbx" PATH="$simdir:$PATH"
+[ -x "$SBXAPPLY_SBX" ] || ln -sf "$sim" "$work/sbx" && [ -x "$SBXAPPLY_SBX" ] || export SBXAPPLY_SBX="$work/sbx"
+example="$(dirname "$0")/../../examples/claude-dmr/sandbox.yaml"
+
+# The value the issue names: quotes, $(), backticks, a backslash, ${HOME} and an emoji.
+WEIRD='it'"'"'s $(touch pwned) `id` "quoted" \ ${HOME} 😀'
+SECRET_ENV=tok-sensitive-env-0123456789
+SECRET_SBX=sk-sandbox-secret-0123456789
+SECRET_GLOBAL=ghp-global-secret-0123456789
+
+# sbx calls that change something (exec of the env script in write mode included)
+mutations() {
+	grep '"kind":"sbx"' "$SBXSIM_STATE_DIR/calls.log" |
+		grep -cE '"(create|rm|remove|stop|allow|deny|init|set|write)"'
+}
+persistent() { cat "$SBXSIM_STATE_DIR/sandboxes/$1/etc/sandbox-persistent.sh"; }
+# in_sandbox NAME SCRIPT: a real bash in the sandbox that sources the persistent file
+in_sandbox() { sbx exec "$1" bash -c ". /etc/sandbox-persistent.sh; $2" 2>/dev/null; }
+agent_of() { sbx ls --json | grep -o "\"name\":\"$1\",\"agent\":\"[a-z]*\"" | sed 's/.*"agent":"//; s/"//'; }
+
+scenario() {
+	profile=$1
+	export SBXSIM_SBX_VERSION=$profile SBXSIM_STATE_DIR="$work/sim-$profile" XDG_STATE_HOME="$work/xdg-$profile"
+	# a signed-in sbx has an initialised policy store
+	export SBXSIM_POLICY_INIT=balanced
+	mkdir -p "$SBXSIM_STATE_DIR"
+	d="$work/$profile"
+	mkdir -p "$d/project" "$d/other"
+	start_runner SBXSIM_PULL_MS=20
+	sed 's#workspace: \.#workspace: project#' "$example" >"$d/sandbox.yaml"
+	F="$d/sandbox.yaml"
+
+	# 1. the guide's example
+	sbxapply -f "$F" --runner "$R"
+	check "$profile: guide applies" is "$rc" 0
+	check "$profile: sandbox created" is "$(agent_of claude-dmr)" claude
+	check "$profile: endpoint in the sandbox" is "$(in_sandbox claude-dmr 'printf %s "$ANTHROPIC_BASE_URL"')" \
+		"http://host.docker.internal:12434"
+	sbx policy check network host.docker.internal:12434 >"$work/out"
+	check "$profile: runner reachable" has out "Allowed: host.docker.internal:12434"
+
+	# 2. again: nothing to do, and no sbx call that changes anything
+	calls_reset
+	sbxapply -f "$F" --runner "$R"
+	check "$profile: second run succeeds" is "$rc" 0
+	check "$profile: second run in sync" has out "No changes:"
+	check "$profile: second run mutates nothing" is "$(mutations)" 0
+	check "$profile: second run posts nothing" is "$(calls_count '"method":"(POST|DELETE)"')" 0
+	check "$profile: one sbx ls" is "$(calls_count '"argv":\["sbx",("--no-input",)?"ls"')" 1
+	check "$profile: one policy ls" is "$(calls_count '"policy","ls"')" 1
+
+	# 3. a hand-written line and mode, then the weird value, a sensitive env value and secrets
+	etc="$SBXSIM_STATE_DIR/sandboxes/claude-dmr/etc/sandbox-persistent.sh"
+	printf 'export MINE=kept # by hand\n' >>"$etc"
+	chmod 600 "$etc"
+	cp "$F" "$d/full.yaml"
+	cat >>"$d/full.yaml" <<'YAML'
+      WEIRD: "it's $$(touch pwned) `id` \"quoted\" \\ $${HOME} 😀"
+      API_TOKEN: tok-sensitive-env-0123456789
+      EXTRA: one
+    secrets:
+      anthropic: sk-sandbox-secret-0123456789
+secrets:
+  github: ghp-global-secret-0123456789
+YAML
+	calls_reset
+	( cd "$d" && "$bin" -f "$d/full.yaml" --runner "$R" >"$work/out" 2>"$work/err" ); rc=$?
+	check "$profile: env and secrets apply" is "$rc" 0
+	check "$profile: value byte for byte" is "$(in_sandbox claude-dmr 'printf %s "$WEIRD"')" "$WEIRD"
+	check "$profile: nothing executed" is "$(find "$work" -name pwned | wc -l)" 0
+	check "$profile: sensitive env reached" is "$(in_sandbox claude-dmr 'printf %s "$API_TOKEN"')" "$SECRET_ENV"
+	check "$profile: hand line kept" is "$(in_sandbox claude-dmr 'printf %s "$MINE"')" kept
+	check "$profile: mode kept" is "$(stat -c %a "$etc")" 600
+	check "$profile: plan hides the secret" has out "API_TOKEN: (sensitive)"
+	for s in "$SECRET_ENV" "$SECRET_SBX" "$SECRET_GLOBAL"; do
+		check "$profile: secret not in argv" is "$(grep -c -- "$s" "$SBXSIM_STATE_DIR/calls.log")" 0
+		check "$profile: secret not printed" is "$(cat "$work/out" "$work/err" | grep -c -- "$s")" 0
+	done
+	check "$profile: secrets set" is "$(grep -c '"value"' "$SBXSIM_STATE_DIR/secrets.json")" 2
+	check "$profile: secret value on stdin" has_file "$SBXSIM_STATE_DIR/secrets.json" "$SECRET_SBX"
+	check "$profile: global secret before the sandbox it reaches" is \
+		"$(grep -o '"argv":\["sbx",[^]]*' "$SBXSIM_STATE_DIR/calls.log" | grep -cE '"set","github"|"create"')" 1
+	calls_reset
+	sbxapply -f "$d/full.yaml" --runner "$R"
+	check "$profile: full file is idempotent" is "$(mutations)" 0
+
+	# 4. a key removed from the file is removed from the sandbox; a hand edit inside the block is drift
+	grep -v 'EXTRA: one' "$d/full.yaml" >"$d/less.yaml"
+	sed -i 's#ANTHROPIC_BASE_URL=.*#ANTHROPIC_BASE_URL=http://tampered#' "$etc"
+	sbxapply diff -f "$d/less.yaml" --runner "$R"
+	check "$profile: removal and drift pending" is "$rc" 1
+	check "$profile: drift shown" has out '"http://tampered" -> "http://host.docker.internal:12434"'
+	sbxapply -f "$d/less.yaml" --runner "$R"
+	check "$profile: removal applies" is "$rc" 0
+	check "$profile: key removed" is "$(in_sandbox claude-dmr 'printf %s "${EXTRA-unset}"')" unset
+	check "$profile: drift repaired" is "$(in_sandbox claude-dmr 'printf %s "$ANTHROPIC_BASE_URL"')" \
+		"http://host.docker.internal:12434"
+	check "$profile: hand line still kept" is "$(grep -c '^export MINE=kept # by hand$' "$etc")" 1
+	check "$profile: one block" is "$(grep -c '^# BEGIN sbxapply' "$etc")" 1
+
+	# 5. a changed agent is a replacement, blocked without --allow-replace
+	sed 's/agent: claude/agent: codex/' "$d/less.yaml" >"$d/codex.yaml"
+	sbxapply -f "$d/codex.yaml" --runner "$R"
+	check "$profile: replace is blocked" is "$rc" 5
+	check "$profile: plan shows the replacement" has out "-/+ replace sandbox claude-dmr"
+	check "$profile: names the field" has out '"claude" -> "codex"  # forces replacement'
+	check "$profile: says how" has out "--allow-replace"
+	check "$profile: sandbox untouched" is "$(agent_of claude-dmr)" claude
+
+	# 6. a stopped sandbox's env is not read (exec would start it) unless --refresh
+	sbx stop claude-dmr >/dev/null
+	calls_reset
+	sbxapply plan -f "$d/less.yaml" --runner "$R"
+	check "$profile: stopped plan in sync" is "$rc" 0
+	check "$profile: plan says env not checked" has out "not checked: the sandbox is stopped"
+	check "$profile: plan names --refresh" has out "--refresh reads it"
+	check "$profile: no exec into a stopped sandbox" is "$(calls_count '"exec"')" 0
+	check "$profile: still stopped" is "$(sbx ls --json | grep -c '"status":"stopped"')" 1
+	sbxapply plan -f "$d/less.yaml" --runner "$R" --refresh
+	check "$profile: --refresh reads it" is "$(calls_count '"exec"')" 1
+
+	# 7. a pre-existing sandbox is adopted and survives --prune; kit and org rules are never touched
+	sbx create shell "$d/other" --name handmade >/dev/null
+	"$sim" seed-rule kit corp-kit allow '**.corp.example' >/dev/null
+	"$sim" seed-rule org org-pol deny evil.example claude-dmr >/dev/null
+	cat "$d/less.yaml" >"$d/adopt.yaml"
+	printf '  handmade:\n    agent: shell\n    workspace: other\n' >>"$d/adopt.yaml"
+	sbxapply -f "$d/adopt.yaml" --runner "$R"
+	check "$profile: adopts" has out "= adopt sandbox handmade"
+	# drop handmade and every rule from the file; prune with every permission there is
+	sed '/localhost:12434/d' "$d/less.yaml" >"$d/pruned.yaml"
+	sbxapply -f "$d/pruned.yaml" --runner "$R" --prune --allow-replace
+	check "$profile: prune succeeds" is "$rc" 0
+	check "$profile: own rule pruned" has out "- delete policy rule allow localhost:12434"
+	check "$profile: adopted kept" has out "sandbox handmade is no longer in the file but was adopted, not created: kept"
+	check "$profile: adopted sandbox exists" is "$(agent_of handmade)" shell
+	sbx policy ls >"$work/out"
+	check "$profile: kit rule kept" has out "**.corp.example"
+	check "$profile: org rule kept" has out "evil.example"
+	check "$profile: own rule gone" lacks out "localhost:12434"
+
+	# 8. sbxapply run: the declared model, the user's arguments, the sandbox's env
+	sbxapply -f "$d/pruned.yaml" run claude-dmr -- --verbose
+	check "$profile: run succeeds" is "$rc" 0
+	check "$profile: run passes the model" has_file "$SBXSIM_STATE_DIR/sandboxes/claude-dmr/agent-run.json" \
+		'"agent_args":["--model","ai/devstral-small-2","--verbose"]'
+	check "$profile: agent sees the endpoint" has_file "$SBXSIM_STATE_DIR/sandboxes/claude-dmr/agent-env.txt" \
+		"ANTHROPIC_BASE_URL=http://host.docker.internal:12434"
+	sbxapply -f "$d/pruned.yaml" run claude-dmx
+	check "$profile: undeclared sandbox" is "$rc" 2
+	check "$profile: names it" has err "sandbox 'claude-dmx' is not declared"
+	check "$profile: suggests" has err "did you mean 'claude-dmr'?"
+	stop_runner
+}
+
+scenario old
+scenario new
+
+# The policy store: initialised only when it never was, and adopted when it was.
+export SBXSIM_STATE_DIR="$work/sim-init" XDG_STATE_HOME="$work/xdg-init"
+unset SBXSIM_POLICY_INIT SBXSIM_SBX_VERSION
+mkdir -p "$SBXSIM_STATE_DIR" "$work/init"
+printf 'version: 1\nproject: p1\npolicy:\n  allow: [localhost:12434]\n' >"$work/init/none.yaml"
+sbxapply plan -f "$work/init/none.yaml"
+check "uninitialised store is said before applying" has out "never initialised"
+printf 'version: 1\nproject: p1\npolicy:\n  init: balanced\n  allow: [localhost:12434]\n' >"$work/init/a.yaml"
+calls_reset
+sbxapply -f "$work/init/a.yaml"
+check "init applies" is "$rc" 0
+check "init once" is "$(calls_count '"policy","init","balanced"')" 1
+printf 'version: 1\nproject: p2\npolicy:\n  init: deny-all\n' >"$work/init/b.yaml"
+calls_reset
+sbxapply -f "$work/init/b.yaml"
+check "an initialised store is adopted" has out "= adopt network policy store network"
+check "and never initialised again" is "$(calls_count '"init"')" 0
+
+# A rule scoped to a sandbox is said to be inexpressible before anything is applied.
+mkdir -p "$work/init/ws"
+printf 'version: 1\nproject: p3\nsandboxes:\n  box1:\n    agent: shell\n    workspace: ws\n    policy:\n      allow: [api.example.com]\n' >"$work/init/scoped.yaml"
+SBXSIM_SBX_VERSION=0.25.0 sbxapply plan -f "$work/init/scoped.yaml"
+check "too old for a scoped rule" has out "cannot scope a rule to a sandbox"
+check "old version warned" has err "older than the oldest version sbxapply knows"
+SBXSIM_SBX_VERSION=0.99.0 sbxapply plan -f "$work/init/scoped.yaml"
+check "unknown newer version warned" has err "v0.99.0 is newer than the newest version sbxapply knows"
+
+# sbx hanging is a timeout, never "no sandboxes"; sbx missing says how to install it.
+SBXSIM_FAULTS='sbx.ls=hang' SBXAPPLY_SBX_TIMEOUT_MS=700 sbxapply plan -f "$work/init/scoped.yaml"
+check "hang exits 4" is "$rc" 4
+check "says timed out" has err "'sbx ls' timed out"
+check "never planned as absent" lacks out "create sandbox"
+SBXAPPLY_SBX="$work/no/sbx" sbxapply plan -f "$work/init/scoped.yaml"
+check "missing sbx exits 4" is "$rc" 4
+check "says how to install" has err "install Docker Sandboxes"
+finish

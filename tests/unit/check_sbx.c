@@ -1,0 +1,406 @@
+/*
+ * Tests for the pure parts of the sbx adapter (core/sbx_parse.h, core/sbx_env.h)
+ * against FACTS.md sections 6 and 7: the version line and the capability
+ * table, `sbx ls` JSON behind a banner, `sbx policy ls` in its three formats
+ * (the SBXI#588 sample included, blank lines and "APPLIES TO"), `sbx secret
+ * ls`, and the env block: quoting, building and reading back.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/sbx_env.h"
+#include "core/sbx_parse.h"
+
+/* ---- version and capabilities ---- */
+
+START_TEST(version_lines)
+{
+	int a, b, c;
+	ck_assert_int_eq(sbx_parse_version("Client Version:  v0.26.1 4f1c2e9\n", &a, &b, &c), 0);
+	ck_assert_int_eq(a, 0);
+	ck_assert_int_eq(b, 26);
+	ck_assert_int_eq(c, 1);
+	ck_assert_int_eq(sbx_parse_version("Starting sandboxd daemon...\nClient Version:  v0.45.1 9b3d7a0\n", &a, &b, &c), 0);
+	ck_assert_int_eq(b, 45);
+	ck_assert_int_eq(c, 1);
+	/* the sha after the version never counts, even when it starts with digits */
+	ck_assert_int_eq(sbx_parse_version("Client Version:  v0.31.2 1234567\n", &a, &b, &c), 0);
+	ck_assert_int_eq(b, 31);
+	ck_assert_int_eq(c, 2);
+	ck_assert_int_eq(sbx_parse_version("sbx 1.2\n", &a, &b, &c), 0);
+	ck_assert_int_eq(a, 1);
+	ck_assert_int_eq(b, 2);
+	ck_assert_int_eq(c, 0);
+	ck_assert_int_eq(sbx_parse_version("command not found\n", &a, &b, &c), -1);
+	ck_assert_int_eq(sbx_parse_version("", &a, &b, &c), -1);
+}
+END_TEST
+
+static struct sbx_caps caps_of(int major, int minor, int patch, int *rc, char *warning, size_t wlen)
+{
+	struct sbx_caps caps;
+	struct strbuf w = STRBUF_INIT;
+	*rc = sbx_caps_for(&caps, major, minor, patch, &w);
+	snprintf(warning, wlen, "%s", w.buf);
+	strbuf_release(&w);
+	return caps;
+}
+
+START_TEST(capability_thresholds)
+{
+	int rc;
+	char w[512];
+	struct sbx_caps c = caps_of(0, 31, 2, &rc, w, sizeof(w));
+	ck_assert_int_eq(rc, 0);
+	ck_assert_str_eq(w, "");
+	ck_assert(c.sandbox_rules && !c.sandbox_flag && !c.no_input && !c.ls_format_json);
+	ck_assert(!c.policy_ls_wide && !c.policy_ls_json && !c.create_env);
+	c = caps_of(0, 32, 0, &rc, w, sizeof(w));
+	ck_assert(c.sandbox_flag && c.no_input && c.ls_format_json && !c.policy_ls_wide);
+	c = caps_of(0, 35, 0, &rc, w, sizeof(w));
+	ck_assert(c.policy_ls_wide && !c.create_env && !c.policy_ls_json);
+	c = caps_of(0, 39, 0, &rc, w, sizeof(w));
+	ck_assert(c.create_env && !c.policy_ls_json);
+	c = caps_of(0, 41, 9, &rc, w, sizeof(w));
+	ck_assert(!c.policy_ls_json);
+	c = caps_of(0, 42, 0, &rc, w, sizeof(w));
+	ck_assert(c.policy_ls_json);
+	c = caps_of(0, 45, 1, &rc, w, sizeof(w));
+	ck_assert_int_eq(rc, 0);
+	ck_assert(c.sandbox_rules && c.sandbox_flag && c.no_input && c.policy_ls_json);
+}
+END_TEST
+
+START_TEST(unknown_versions_use_nearest_profile)
+{
+	int rc;
+	char w[512];
+	struct sbx_caps c = caps_of(0, 52, 3, &rc, w, sizeof(w));
+	ck_assert_int_eq(rc, 1);
+	ck_assert_ptr_nonnull(strstr(w, "v0.52.3 is newer"));
+	ck_assert_ptr_nonnull(strstr(w, "v0.45 profile"));
+	ck_assert(c.policy_ls_json && c.sandbox_flag && c.no_input);
+	ck_assert_int_eq(c.minor, 52);	/* the real version is kept for messages */
+	c = caps_of(1, 0, 0, &rc, w, sizeof(w));
+	ck_assert_int_eq(rc, 1);
+	ck_assert(c.policy_ls_json);
+	c = caps_of(0, 25, 0, &rc, w, sizeof(w));
+	ck_assert_int_eq(rc, 1);
+	ck_assert_ptr_nonnull(strstr(w, "older"));
+	ck_assert(!c.sandbox_rules && !c.sandbox_flag);
+}
+END_TEST
+
+/* ---- sbx ls ---- */
+
+START_TEST(sandboxes_behind_banner)
+{
+	const char *text = "Starting sandboxd daemon...\n"
+			   "{\"sandboxes\":[{\"id\":\"u1\",\"name\":\"claude-dmr\",\"agent\":\"claude\",\"status\":\"stopped\","
+			   "\"workspaces\":[\"/home/me/p\",\"/home/me/docs:ro\"],\"created_at\":\"x\"},"
+			   "{\"name\":\"b2\",\"agent\":\"shell\",\"status\":\"running\",\"workspaces\":[{\"path\":\"/w\",\"read_only\":true}]}]}\n";
+	struct sbx_sandbox *list;
+	size_t nr;
+	struct strbuf err = STRBUF_INIT;
+	ck_assert_int_eq(sbx_parse_sandboxes(text, strlen(text), &list, &nr, &err), 0);
+	ck_assert_uint_eq(nr, 2);
+	ck_assert_str_eq(list[0].name, "claude-dmr");
+	ck_assert_str_eq(list[0].status, "stopped");
+	ck_assert_str_eq(list[0].id, "u1");
+	ck_assert_uint_eq(list[0].nr_workspaces, 2);
+	ck_assert_str_eq(list[0].workspaces[1], "/home/me/docs:ro");
+	ck_assert_ptr_null(list[0].cpus);
+	ck_assert_str_eq(list[1].workspaces[0], "/w:ro");
+	sbx_sandboxes_free(list, nr);
+	strbuf_release(&err);
+}
+END_TEST
+
+START_TEST(sandboxes_unreadable_is_an_error_not_empty)
+{
+	struct sbx_sandbox *list;
+	size_t nr;
+	struct strbuf err = STRBUF_INIT;
+	const char *garbage = "\x1b[31mpanic: runtime error\n{\"sandboxes\": [{\"na";
+	ck_assert_int_eq(sbx_parse_sandboxes(garbage, strlen(garbage), &list, &nr, &err), -1);
+	ck_assert_uint_gt(err.len, 0);
+	ck_assert_int_eq(sbx_parse_sandboxes("", 0, &list, &nr, &err), -1);
+	const char *empty = "{\"sandboxes\":[]}";
+	ck_assert_int_eq(sbx_parse_sandboxes(empty, strlen(empty), &list, &nr, &err), 0);
+	ck_assert_uint_eq(nr, 0);
+	sbx_sandboxes_free(list, nr);
+	strbuf_release(&err);
+}
+END_TEST
+
+/* ---- policy ls ---- */
+
+/* The SBXI#588 sample from FACTS.md, plus a user rule, a sandbox rule and a kit rule. */
+static const char wide_sample[] =
+	"Starting sandboxd daemon...\n"
+	"SOURCE   APPLIES TO   POLICY             POLICY_ID      RULE   RULE_ID                      TYPE               DECISION   RESOURCES\n"
+	"local    all          -                  local-policy   -      default-fs-read-allow-all    filesystem:read    allow      **\n"
+	"\n"
+	"local    all          -                  local-policy   -      default-fs-write-allow-all   filesystem:write   allow      **\n"
+	"\n"
+	"local    all          default-deny-all   -              -      default-deny-all             network            deny       **\n"
+	"\n"
+	"local    all          -                  local-policy   -      r-1                          network            allow      localhost:12434,127.0.0.1:12434\n"
+	"\n"
+	"local    my box       -                  local-policy   -      r-2                          network            deny       api.example.com\n"
+	"\n"
+	"kit      box1         corp-kit           corp-kit       -      r-3                          network            allow      **.corp.example\n";
+
+START_TEST(policy_wide_table)
+{
+	struct sbx_rule *r;
+	size_t nr;
+	struct strbuf err = STRBUF_INIT;
+	ck_assert_int_eq(sbx_parse_rules(wide_sample, strlen(wide_sample), SBX_POLICY_WIDE, &r, &nr, &err), 0);
+	ck_assert_uint_eq(nr, 7);
+	ck_assert_str_eq(r[0].id, "default-fs-read-allow-all");
+	ck_assert_str_eq(r[0].type, "filesystem:read");
+	ck_assert(!r[0].user);
+	ck_assert_ptr_null(r[0].scope);
+	ck_assert_str_eq(r[2].id, "default-deny-all");
+	ck_assert_str_eq(r[2].policy, "default-deny-all");
+	ck_assert(!r[2].user);
+	ck_assert_str_eq(r[3].resource, "localhost:12434");
+	ck_assert_str_eq(r[4].resource, "127.0.0.1:12434");
+	ck_assert(r[3].user && r[4].user);
+	ck_assert_uint_eq(r[3].siblings, 2);
+	ck_assert_str_eq(r[3].decision, "allow");
+	/* "APPLIES TO" holds a space, and so may a cell under it */
+	ck_assert_str_eq(r[5].scope, "my box");
+	ck_assert_str_eq(r[5].decision, "deny");
+	ck_assert(r[5].user);
+	ck_assert_uint_eq(r[5].siblings, 1);
+	ck_assert_str_eq(r[6].source, "kit");
+	ck_assert_str_eq(r[6].scope, "box1");
+	ck_assert(!r[6].user);
+	sbx_rules_free(r, nr);
+	strbuf_release(&err);
+}
+END_TEST
+
+START_TEST(policy_table_cut_by_characters)
+{
+	/* a multi-byte character before a column must not shift the cut (tabwriter pads by characters) */
+	const char *text = "SOURCE   APPLIES TO   DECISION   RESOURCES\n"
+			   "local    bôx          allow      a.example\n";
+	struct sbx_table t;
+	ck_assert_int_eq(sbx_table_parse(text, strlen(text), "RESOURCES", &t), 0);
+	ck_assert_uint_eq(t.nrows, 1);
+	ck_assert_str_eq(sbx_table_cell(&t, 0, "APPLIES TO"), "bôx");
+	ck_assert_str_eq(sbx_table_cell(&t, 0, "DECISION"), "allow");
+	ck_assert_str_eq(sbx_table_cell(&t, 0, "RESOURCES"), "a.example");
+	ck_assert_ptr_null(sbx_table_cell(&t, 0, "NOPE"));
+	sbx_table_release(&t);
+	ck_assert_int_eq(sbx_table_parse("no header here\n", 15, "RESOURCES", &t), -1);
+	sbx_table_release(&t);
+}
+END_TEST
+
+START_TEST(policy_old_table)
+{
+	const char *text =
+		"NAME                                   TYPE               ORIGIN         DECISION   STATUS   RESOURCES\n"
+		"default-fs-read-allow-all              filesystem:read    global         allow      active   **\n"
+		"default-balanced-allow                 network            global         allow      active   api.anthropic.com,pypi.org\n"
+		"db2c393e-f764-48c9-abd6-b449d8da402b   network            global         allow      active   localhost:12434\n"
+		"31184a9c-2d5b-4bad-ae88-1ba9bfa6d77a   network            sandbox:box1   deny       active   127.0.0.1:12434\n"
+		"9e2b                                   network            org:corp       deny       active   **.evil.example\n";
+	struct sbx_rule *r;
+	size_t nr;
+	struct strbuf err = STRBUF_INIT;
+	ck_assert_int_eq(sbx_parse_rules(text, strlen(text), SBX_POLICY_TABLE_OLD, &r, &nr, &err), 0);
+	ck_assert_uint_eq(nr, 6);
+	ck_assert(!r[0].user);
+	ck_assert(!r[1].user && !r[2].user);	/* the init defaults */
+	ck_assert_str_eq(r[3].resource, "localhost:12434");
+	ck_assert(r[3].user);
+	ck_assert_ptr_null(r[3].scope);
+	ck_assert_str_eq(r[3].id, "db2c393e-f764-48c9-abd6-b449d8da402b");
+	ck_assert_str_eq(r[4].scope, "box1");
+	ck_assert(r[4].user);
+	ck_assert_str_eq(r[5].source, "org");
+	ck_assert_str_eq(r[5].policy, "corp");
+	ck_assert(!r[5].user);
+	sbx_rules_free(r, nr);
+	strbuf_release(&err);
+}
+END_TEST
+
+START_TEST(policy_json_tolerant)
+{
+	const char *sim = "Starting sandboxd daemon...\n{\"rules\":[{\"rule_id\":\"r1\",\"policy\":\"-\",\"policy_id\":\"local-policy\","
+			  "\"rule\":\"-\",\"source\":\"local\",\"applies_to\":\"claude-dmr\",\"type\":\"network\",\"decision\":\"allow\","
+			  "\"resources\":[\"localhost:12434\"]},{\"rule_id\":\"k\",\"policy\":\"corp\",\"policy_id\":\"corp\",\"source\":\"kit\","
+			  "\"applies_to\":\"all\",\"type\":\"network\",\"decision\":\"allow\",\"resources\":[\"a\",\"b\"]}]}\n";
+	struct sbx_rule *r;
+	size_t nr;
+	struct strbuf err = STRBUF_INIT;
+	ck_assert_int_eq(sbx_parse_rules(sim, strlen(sim), SBX_POLICY_JSON, &r, &nr, &err), 0);
+	ck_assert_uint_eq(nr, 3);
+	ck_assert(r[0].user);
+	ck_assert_str_eq(r[0].scope, "claude-dmr");
+	ck_assert_str_eq(r[0].id, "r1");
+	ck_assert(!r[1].user && !r[2].user);
+	ck_assert_ptr_null(r[1].scope);
+	ck_assert_uint_eq(r[2].siblings, 2);
+	sbx_rules_free(r, nr);
+	/* another plausible shape: a bare array, other key names, resources as text */
+	const char *other = "[{\"id\":\"x\",\"sandbox\":\"sandbox:box1\",\"action\":\"deny\",\"resources\":\"a.example, b.example\"}]";
+	ck_assert_int_eq(sbx_parse_rules(other, strlen(other), SBX_POLICY_JSON, &r, &nr, &err), 0);
+	ck_assert_uint_eq(nr, 2);
+	ck_assert_str_eq(r[1].resource, "b.example");
+	ck_assert_str_eq(r[0].scope, "box1");
+	ck_assert_str_eq(r[0].decision, "deny");
+	ck_assert(r[0].user);
+	sbx_rules_free(r, nr);
+	ck_assert_int_eq(sbx_parse_rules("unknown flag: --json", 20, SBX_POLICY_JSON, &r, &nr, &err), -1);
+	strbuf_release(&err);
+}
+END_TEST
+
+/* ---- secret ls ---- */
+
+START_TEST(secrets_table)
+{
+	const char *text = "SERVICE     SCOPE        SECRET\n"
+			   "github      global       ghp_****wxyz\n"
+			   "anthropic   claude-dmr   ****\n";
+	struct sbx_secret *s;
+	size_t nr;
+	struct strbuf err = STRBUF_INIT;
+	ck_assert_int_eq(sbx_parse_secrets(text, strlen(text), &s, &nr, &err), 0);
+	ck_assert_uint_eq(nr, 2);
+	ck_assert_str_eq(s[0].service, "github");
+	ck_assert_ptr_null(s[0].scope);
+	ck_assert_str_eq(s[1].scope, "claude-dmr");
+	sbx_secrets_free(s, nr);
+	ck_assert_int_eq(sbx_parse_secrets("\n", 1, &s, &nr, &err), 0);
+	ck_assert_uint_eq(nr, 0);
+	sbx_secrets_free(s, nr);
+	ck_assert_int_eq(sbx_parse_secrets("boom", 4, &s, &nr, &err), -1);
+	strbuf_release(&err);
+}
+END_TEST
+
+/* ---- env block ---- */
+
+#define WEIRD "it's $(touch pwned) `id` \"quoted\" \\ ${HOME} \xf0\x9f\x98\x80"
+
+START_TEST(env_quote_and_line)
+{
+	struct strbuf sb = STRBUF_INIT;
+	sbx_env_quote(&sb, "it's");
+	ck_assert_str_eq(sb.buf, "'it'\\''s'");
+	strbuf_release(&sb);
+	char *line = sbx_env_line("A_1", WEIRD);
+	ck_assert_str_eq(line, "export A_1='it'\\''s $(touch pwned) `id` \"quoted\" \\ ${HOME} \xf0\x9f\x98\x80'");
+	free(line);
+	line = sbx_env_line("E", "");
+	ck_assert_str_eq(line, "export E=''");
+	free(line);
+	ck_assert_ptr_null(sbx_env_line("1BAD", "x"));
+	ck_assert_ptr_null(sbx_env_line("BAD-NAME", "x"));
+	ck_assert_ptr_null(sbx_env_line("A; rm -rf /", "x"));
+	ck_assert_ptr_null(sbx_env_line("A", "one\ntwo"));
+	ck_assert_ptr_null(sbx_env_line("A", "cr\r"));
+}
+END_TEST
+
+START_TEST(env_block_round_trip)
+{
+	char *l1 = sbx_env_line("WEIRD", WEIRD), *l2 = sbx_env_line("QUOTES", "''''"), *l3 = sbx_env_line("EMPTY", "");
+	char *text;
+	size_t len;
+	FILE *f = open_memstream(&text, &len);
+	fprintf(f, "Starting sandboxd daemon...\n%s (managed)\n%s\n%s\n%s\n%s\n", SBX_ENV_BEGIN, l1, l2, l3, SBX_ENV_END);
+	fclose(f);
+	struct sbx_env_var *v;
+	size_t nr, bad;
+	ck_assert_int_eq(sbx_env_parse_block(text, len, &v, &nr, &bad), 0);
+	ck_assert_uint_eq(bad, 0);
+	ck_assert_uint_eq(nr, 3);
+	ck_assert_str_eq(v[0].key, "WEIRD");
+	ck_assert_str_eq(v[0].value, WEIRD);
+	ck_assert_str_eq(v[1].value, "''''");
+	ck_assert_str_eq(v[2].value, "");
+	sbx_env_vars_free(v, nr);
+	free(text);
+	free(l1);
+	free(l2);
+	free(l3);
+}
+END_TEST
+
+START_TEST(env_block_hand_edits_are_malformed)
+{
+	const char *text = "export OUTSIDE='ignored'\n"
+			   SBX_ENV_BEGIN "\n"
+			   "export A=plain.value-1\n"
+			   "export B=\"double quoted\"\n"
+			   "echo hello\n"
+			   "export C='unterminated\n"
+			   "export A='second'\n"
+			   SBX_ENV_END "\n"
+			   "export AFTER=x\n";
+	struct sbx_env_var *v;
+	size_t nr, bad;
+	ck_assert_int_eq(sbx_env_parse_block(text, strlen(text), &v, &nr, &bad), 0);
+	ck_assert_uint_eq(nr, 1);
+	ck_assert_str_eq(v[0].key, "A");
+	ck_assert_str_eq(v[0].value, "second");	/* the later line wins, as in the shell */
+	ck_assert_uint_eq(bad, 4);	/* B, echo, C, the duplicate A */
+	sbx_env_vars_free(v, nr);
+	ck_assert_int_eq(sbx_env_parse_block("", 0, &v, &nr, &bad), 0);
+	ck_assert_uint_eq(nr, 0);
+	sbx_env_vars_free(v, nr);
+}
+END_TEST
+
+START_TEST(env_script_is_constant)
+{
+	/* the script never holds a key or a value: both travel as arguments */
+	ck_assert_ptr_nonnull(strstr(sbx_env_script, "\"$@\""));
+	ck_assert_ptr_null(strstr(sbx_env_script, "eval"));
+	ck_assert_ptr_nonnull(strstr(sbx_env_script, "read -r -d ''"));
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("sbx");
+	TCase *tc = tcase_create("version");
+	tcase_add_test(tc, version_lines);
+	tcase_add_test(tc, capability_thresholds);
+	tcase_add_test(tc, unknown_versions_use_nearest_profile);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("listings");
+	tcase_add_test(tc, sandboxes_behind_banner);
+	tcase_add_test(tc, sandboxes_unreadable_is_an_error_not_empty);
+	tcase_add_test(tc, policy_wide_table);
+	tcase_add_test(tc, policy_table_cut_by_characters);
+	tcase_add_test(tc, policy_old_table);
+	tcase_add_test(tc, policy_json_tolerant);
+	tcase_add_test(tc, secrets_table);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("env");
+	tcase_add_test(tc, env_quote_and_line);
+	tcase_add_test(tc, env_block_round_trip);
+	tcase_add_test(tc, env_block_hand_edits_are_malformed);
+	tcase_add_test(tc, env_script_is_constant);
+	suite_add_tcase(s, tc);
+
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
