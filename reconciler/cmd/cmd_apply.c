@@ -130,7 +130,8 @@ static int run(const struct cli_options *cli, enum mode mode)
 		}
 	}
 	size_t changes = plan_count_changes(&e.plan);
-	if (mode != MODE_APPLY || opts->dry_run || !changes || !opts->quiet)
+	/* apply -q prints only problems; diff, plan and --dry-run exist to print the plan */
+	if (mode != MODE_APPLY || opts->dry_run || !opts->quiet)
 		print_plan(&e, opts);
 	if (mode != MODE_APPLY) {
 		rc = changes ? EXIT_CHANGES : EXIT_OK;
