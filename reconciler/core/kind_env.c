@@ -81,6 +81,10 @@ static int read_block(struct engine *e, struct sbx_client *c, const char *name, 
 		const struct cfg_sandbox *decl = kinds_sbx_find_sandbox(e->cfg, name);
 		for (size_t i = 0; i < nr; i++)
 			resource_set_field(r, vars[i].key, vars[i].value, key_sensitive(decl, vars[i].key));
+		/* a declared key the block lacks is read as absent, not as unobservable */
+		for (size_t k = 0; decl && k < decl->nr_env; k++)
+			if (!resource_field(r, decl->env[k].key))
+				resource_set_field(r, decl->env[k].key, NULL, decl->env[k].value.sensitive);
 		if (malformed)
 			/* edited by hand inside the block: a live field the file lacks, so the block is rewritten */
 			resource_set_field(r, "(lines not written by sbxapply)", "present", false);
@@ -162,7 +166,7 @@ static int env_observe(struct engine *e, struct resource_set *out, struct strbuf
 
 static void env_refine(const struct plan_context *pc, struct action *a)
 {
-	kinds_sbx_redo_on_replace(pc, a, a->name, "its /etc");
+	kinds_sbx_redo_on_replace(pc, a, a->name, "its /etc goes");
 }
 
 static int env_apply(struct engine *e, const struct action *a, struct strbuf *err)

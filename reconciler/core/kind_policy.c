@@ -226,14 +226,18 @@ static void rule_refine(const struct plan_context *pc, struct action *a)
 	char *scope, *decision, *resource;
 	split_name(a->name, &scope, &decision, &resource);
 	if (scope)
-		kinds_sbx_redo_on_replace(pc, a, scope, "its rules may");
+		kinds_sbx_redo_on_replace(pc, a, scope, "its rules may go");
 	const struct resource *v = resource_set_find(pc->observed, &kind_sbx_version, "sbx");
 	int major, minor, patch;
 	struct sbx_caps caps;
 	struct strbuf ignored = STRBUF_INIT;
-	if (scope && a->type != ACTION_NOOP && !a->blocked && v && v->observed_id &&
-	    sbx_parse_version(v->observed_id, &major, &minor, &patch) == 0 &&
-	    (sbx_caps_for(&caps, major, minor, patch, &ignored), !caps.sandbox_rules))
+	bool inexpressible = false;
+	if (scope && a->type != ACTION_NOOP && v && v->observed_id &&
+	    sbx_parse_version(v->observed_id, &major, &minor, &patch) == 0) {
+		sbx_caps_for(&caps, major, minor, patch, &ignored);
+		inexpressible = !caps.sandbox_rules;
+	}
+	if (inexpressible && !a->blocked)
 		a->blocked = xasprintf("sbx %s cannot scope a rule to a sandbox (known from v0.%d): upgrade sbx, "
 				       "or move the rule to the top-level policy", v->observed_id, SBX_OLDEST_KNOWN_MINOR);
 	const char *store = v ? resource_value(v, "store") : NULL;

@@ -85,7 +85,7 @@ void kinds_sbx_redo_on_replace(const struct plan_context *pc, struct action *a, 
 	a->type = ACTION_UPDATE;
 	a->origin = ORIGIN_FILE;
 	free(a->reason);
-	a->reason = xasprintf("sandbox %s is replaced and %s goes with it: written again", sandbox, what);
+	a->reason = xasprintf("sandbox %s is replaced and %s with it: written again", sandbox, what);
 }
 
 static char *join_mounts(char *const *items, size_t n)

@@ -73,7 +73,7 @@ static void secret_refine(const struct plan_context *pc, struct action *a)
 	if (!slash)
 		return;
 	char *sandbox = xstrndup(a->name, (size_t)(slash - a->name));
-	kinds_sbx_redo_on_replace(pc, a, sandbox, "its secrets may");
+	kinds_sbx_redo_on_replace(pc, a, sandbox, "its secrets may go");
 	free(sandbox);
 }
 

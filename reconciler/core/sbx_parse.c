@@ -430,9 +430,13 @@ static int parse_rules_json(const char *text, size_t len, struct rule_list *l, s
 			size_t n = 0;
 			const char **names = xcalloc((size_t)cJSON_GetArraySize(res) + 1, sizeof(*names));
 			const cJSON *x;
-			cJSON_ArrayForEach(x, res)
+			static const char *const res_keys[] = { "resource", "value", "pattern", "host", NULL };
+			cJSON_ArrayForEach(x, res) {
 				if (cJSON_IsString(x))
 					names[n++] = x->valuestring;
+				else if (cJSON_IsObject(x) && any_string(x, res_keys))
+					names[n++] = any_string(x, res_keys);
+			}
 			add_rule(l, &proto, names, n);
 			free(names);
 		} else if (cJSON_IsString(res)) {
@@ -517,8 +521,8 @@ int sbx_parse_rules(const char *text, size_t len, enum sbx_policy_format format,
 void sbx_rules_free(struct sbx_rule *list, size_t nr)
 {
 	for (size_t i = 0; i < nr; i++) {
+		free(list[i].resource);	/* before free_proto() clears the entry */
 		free_proto(&list[i]);
-		free(list[i].resource);
 	}
 	free(list);
 }
