@@ -54,13 +54,12 @@ run_example() {
 		set -e
 		return 0
 	fi
-	local sim_dir
-	sim_dir=$(mktemp -d)
+	sim_dir=$(mktemp -d)	# global: the EXIT trap needs it
 	export SBXSIM_STATE_DIR=$sim_dir/sim SBXSIM_BANDWIDTH=${SBXSIM_BANDWIDTH:-3000000000}
 	mkdir -p "$SBXSIM_STATE_DIR"
 	build/tests/sim/sbxsim runner --listen 127.0.0.1:0 >"$sim_dir/runner.log" 2>&1 &
-	local runner=$!
-	trap 'kill $runner 2>/dev/null; rm -rf "$sim_dir"' EXIT
+	runner_pid=$!
+	trap 'kill "$runner_pid" 2>/dev/null; rm -rf "$sim_dir"' EXIT
 	for _ in $(seq 100); do [ -s "$SBXSIM_STATE_DIR/runner.addr" ] && break; sleep 0.05; done
 	local url="http://$(cat "$SBXSIM_STATE_DIR/runner.addr")"
 	export PATH="$top/build/tests/sim:$PATH"	# `sbx` is the simulator's

@@ -79,6 +79,22 @@ sbxapply -f "$work/intr.yaml" --runner "$R"
 check "next run resumes" is "$rc" 0
 check "without redoing the finished pull" lacks out "create model ai/smollm2:360M-Q4_K_M"
 
+# 4b. a long pull does not delay independent work: the sandbox is made while the model downloads
+export PATH="$(dirname "$sim"):$PATH"	# sbx is the simulator
+mkdir -p "$work/ws"
+printf 'version: 1\nproject: overlap\nmodels:\n  ai/qwen3-coder:30B-A3B-Q4_K_M:\nsandboxes:\n  overlap-box:\n    agent: shell\n    workspace: ws\n' >"$work/overlap.yaml"
+start_runner SBXSIM_PULL_MS=3000
+sbxapply -f "$work/overlap.yaml" --runner "$R"
+check "overlap apply succeeds" is "$rc" 0
+first=$(grep -nE 'create (sandbox overlap-box|model ai/qwen3-coder:30B-A3B-Q4_K_M): done' "$work/err" | head -1)
+check "the sandbox was ready before the 3 s pull ended" is "${first#*create }" "sandbox overlap-box: done"
+"$sim" sbx rm -f overlap-box >/dev/null 2>&1
+curl -s -X DELETE "$R/models/ai/qwen3-coder:30B-A3B-Q4_K_M" >/dev/null
+rm -f "$XDG_STATE_HOME/sbxapply/overlap.json"
+sbxapply -f "$work/overlap.yaml" --runner "$R" --parallelism 1
+first=$(grep -nE 'create (sandbox overlap-box|model ai/qwen3-coder:30B-A3B-Q4_K_M): done' "$work/err" | head -1)
+check "with --parallelism 1 the pull comes first (plan order)" is "${first#*create }" "model ai/qwen3-coder:30B-A3B-Q4_K_M: done"
+
 # 5. hundreds of declared resources: a no-op run is still a handful of calls
 stop_runner
 {
