@@ -10,7 +10,7 @@ int cmd_load_config(const struct cli_options *opts, struct config *cfg)
 	int rc = config_load(cfg, opts->file, NULL, &diags);
 	diag_list_print(&diags, stderr, opts->color);
 	if (rc < 0)
-		fprintf(stderr, "%s: %zu %s; nothing was changed\n", strcmp(opts->file, "-") ? opts->file : "<stdin>",
+		fprintf(stderr, "%s: %zu %s; nothing was done\n", strcmp(opts->file, "-") ? opts->file : "<stdin>",
 			diags.errors, diags.errors == 1 ? "error" : "errors");
 	diag_list_release(&diags);
 	return rc < 0 ? EXIT_INVALID : EXIT_OK;

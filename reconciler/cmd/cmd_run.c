@@ -11,23 +11,12 @@
 #include <unistd.h>
 
 #include "cmd/cli.h"
+#include "cmd/cmd_common.h"
 #include "core/config.h"
 #include "core/sbx.h"
 #include "core/sbx_parse.h"
 #include "util/strutil.h"
 #include "util/xalloc.h"
-
-static int load(const struct cli_options *opts, struct config *cfg)
-{
-	struct diag_list diags = DIAG_LIST_INIT;
-	int rc = config_load(cfg, opts->file, NULL, &diags);
-	diag_list_print(&diags, stderr, opts->color);
-	if (rc < 0)
-		fprintf(stderr, "%s: %zu %s; nothing was run\n", strcmp(opts->file, "-") ? opts->file : "<stdin>",
-			diags.errors, diags.errors == 1 ? "error" : "errors");
-	diag_list_release(&diags);
-	return rc < 0 ? EXIT_INVALID : EXIT_OK;
-}
 
 static const struct cfg_sandbox *find(const struct config *cfg, const char *name)
 {
@@ -93,7 +82,7 @@ static int run_exec(const struct cli_options *opts)
 	}
 	const char *name = opts->args[0];
 	struct config cfg;
-	int rc = load(opts, &cfg);
+	int rc = cmd_load_config(opts, &cfg);
 	if (rc) {
 		config_release(&cfg);
 		return rc;
