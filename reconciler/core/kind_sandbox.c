@@ -167,13 +167,20 @@ static int sbx_run(struct engine *e, const char *const *args, struct spawn_resul
 	return c ? sbx_call(c, args, NULL, 0, res, err) : -1;
 }
 
+/* The guide's clean-up: sbx stop, then sbx rm. */
 static int remove_sandbox(struct engine *e, const char *name, struct strbuf *err)
 {
+	const char *stop[] = { "stop", name, NULL };
 	/* no -f: sbx refuses while a session is active, and that is the right answer */
-	const char *args[] = { "rm", name, NULL };
+	const char *rm[] = { "rm", name, NULL };
 	struct spawn_result res = SPAWN_RESULT_INIT;
-	int rc = sbx_run(e, args, &res, err);
+	int rc = sbx_run(e, stop, &res, err);
 	spawn_result_release(&res);
+	if (!rc) {
+		spawn_result_init(&res);
+		rc = sbx_run(e, rm, &res, err);
+		spawn_result_release(&res);
+	}
 	return rc;
 }
 

@@ -191,6 +191,16 @@ YAML
 	calls_reset
 	sbxapply -f "$d/codex.yaml" --runner "$R"
 	check "$profile: in sync after the replacement" is "$(mutations)" 0
+
+	# 10. down: what this project created goes (stopped, then removed); what it adopted stays
+	calls_reset
+	sbxapply down -f "$d/codex.yaml" --runner "$R" --yes
+	check "$profile: down succeeds" is "$rc" 0
+	check "$profile: down deletes the sandbox it created" has out "- delete sandbox claude-dmr"
+	check "$profile: the sandbox is gone" is "$(agent_of claude-dmr)" ""
+	check "$profile: the adopted one stays" is "$(agent_of handmade)" shell
+	check "$profile: stopped before removed" is \
+		"$(grep -oE '"(stop|rm)","claude-dmr"' "$SBXSIM_STATE_DIR/calls.log" | tr '\n' ' ')" '"stop","claude-dmr" "rm","claude-dmr" '
 	stop_runner
 }
 
