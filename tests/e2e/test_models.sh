@@ -208,6 +208,7 @@ check "adopted model kept" lacks out "delete model ai/smollm2:135M-Q4_K_M"
 check "model used by alpha kept" has out "another project uses it: kept"
 curl -s "$R/models" >"$work/out"
 check "both models still present" has out "smollm2:135M-Q4_K_M"
+check "what alpha created survives beta's prune" has out "devstral-small-2:latest"
 
 # 11. down removes only what the project created, and only when confirmed
 printf 'version: 1\nproject: gamma\nmodels:\n  ai/smollm2:135M-Q4_K_M:\n  ai/qwen3-coder:30B-A3B-Q4_K_M:\n' >"$work/gamma.yaml"
