@@ -422,10 +422,23 @@ int engine_apply(struct engine *e, struct strbuf *err)
 			continue;
 		strbuf_addf(err, "%s %s %s: %s", action_type_name(a->type), a->kind->noun, a->display,
 			    t->state == TASK_BLOCKED ? "blocked" : task_state_name(t->state));
-		if (t->state == TASK_BLOCKED)
+		if (t->state == TASK_BLOCKED) {
 			strbuf_addf(err, ": %s", a->blocked);
-		else if (t->error.len)
+		} else if (t->state == TASK_SKIPPED) {
+			/* name what it waited for, not the scheduler's task number */
+			for (size_t d = 0; d < a->nr_deps; d++) {
+				const struct task *dt = &e->tasks[a->deps[d]];
+				const struct action *da = &plan->actions[a->deps[d]];
+				if (dt->state != TASK_DONE) {
+					strbuf_addf(err, ": it needs %s %s, which %s", da->kind->noun, da->display,
+						    dt->state == TASK_FAILED ? "failed" : dt->state == TASK_BLOCKED ? "is blocked"
+						    : "did not run");
+					break;
+				}
+			}
+		} else if (t->error.len) {
 			strbuf_addf(err, ": %s", t->error.buf);
+		}
 		strbuf_addch(err, '\n');
 	}
 	if (err->len && err->buf[err->len - 1] == '\n')
