@@ -95,6 +95,17 @@ sbxapply -f "$work/overlap.yaml" --runner "$R" --parallelism 1
 first=$(grep -nE 'create (sandbox overlap-box|model ai/qwen3-coder:30B-A3B-Q4_K_M): done' "$work/err" | head -1)
 check "with --parallelism 1 the pull comes first (plan order)" is "${first#*create }" "model ai/qwen3-coder:30B-A3B-Q4_K_M: done"
 
+# 4c. never more than two pulls at once (the runner's own limit: a third would block silently)
+printf 'version: 1\nproject: two\nmodels:\n  ai/smollm2:135M-Q4_K_M:\n  ai/gpt-oss:20B-MXFP4:\n  ai/devstral-small-2:24B-Q4_K_M:\n  ai/qwen3-coder:\n' >"$work/two.yaml"
+echo '[]' >"$SBXSIM_STATE_DIR/models.json"
+start_runner SBXSIM_PULL_MS=1500
+calls_reset
+sbxapply -f "$work/two.yaml" --runner "$R" --parallelism 4
+check "four pulls apply" is "$rc" 0
+grep '"path":"/models/create"' "$SBXSIM_STATE_DIR/calls.log" | sed 's/.*"ts":\([0-9.]*\).*/\1/' >"$work/pull-starts"
+check "four pulls were sent" is "$(wc -l <"$work/pull-starts")" 4
+check "the third waited for a free slot" awk 'NR == 1 { t0 = $1 } NR == 2 && $1 - t0 > 0.5 { bad = 1 } NR == 3 && $1 - t0 < 1.0 { bad = 1 } END { exit bad }' "$work/pull-starts"
+
 # 5. hundreds of declared resources: a no-op run is still a handful of calls
 stop_runner
 {
