@@ -1,0 +1,212 @@
+/*
+ * Tests for the plan the sbx kinds make from hand-made observations
+ * (plan_build is pure; FACTS.md sections 6 and 7): rules told apart and
+ * ordered after their sandbox, what the installed version or an
+ * uninitialised policy store cannot express blocked before anything runs,
+ * and the env block following its sandbox. The sbx output parsers are
+ * tested in check_sbx.c.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_main.h"
+#include "core/config.h"
+#include "core/kinds_sbx.h"
+#include "core/plan.h"
+
+/* ---- plans from the sbx kinds ---- */
+
+struct fixture {
+	struct config cfg;
+	struct resource_set desired, observed;
+	struct inventory inv;
+	struct plan plan;
+};
+
+static const char plan_yaml[] =
+	"version: 1\n"
+	"project: t\n"
+	"policy:\n"
+	"  allow: [localhost:12434, 127.0.0.1:12434, host.docker.internal:12434]\n"
+	"sandboxes:\n"
+	"  box1:\n"
+	"    agent: claude\n"
+	"    workspace: .\n"
+	"    policy:\n"
+	"      allow: [api.example.com]\n"
+	"    env:\n"
+	"      A: one\n";
+
+static void fixture_desired(struct fixture *f, const char *yaml)
+{
+	struct diag_list diags = DIAG_LIST_INIT;
+	memset(f, 0, sizeof(*f));
+	int rc = config_parse(&f->cfg, "t.yaml", "/tmp", yaml, strlen(yaml), NULL, &diags);
+	diag_list_release(&diags);
+	ck_assert_int_eq(rc, 0);
+	for (size_t k = 0; kinds[k]; k++)
+		kinds[k]->desired(&f->cfg, &f->desired);
+	inventory_init(&f->inv, "t");
+}
+
+/* The installed sbx as rule_observe() reports it. */
+static void observe_sbx(struct fixture *f, const char *version, const char *store)
+{
+	struct resource *v = resource_new(&kind_sbx_version, "sbx", NULL);
+	v->observed_id = strdup(version);
+	resource_set_field(v, "store", store, false);
+	resource_set_add(&f->observed, v);
+}
+
+static void fixture_release(struct fixture *f)
+{
+	plan_release(&f->plan);
+	resource_set_release(&f->desired);
+	resource_set_release(&f->observed);
+	inventory_release(&f->inv);
+	config_release(&f->cfg);
+}
+
+static const struct action *find_action(const struct plan *p, const struct kind *k, const char *name)
+{
+	for (size_t i = 0; i < p->nr; i++)
+		if (p->actions[i].kind == k && !strcmp(p->actions[i].name, name))
+			return &p->actions[i];
+	return NULL;
+}
+
+START_TEST(rules_are_told_apart_and_scoped_after_their_sandbox)
+{
+	struct fixture f;
+	fixture_desired(&f, plan_yaml);
+	observe_sbx(&f, "v0.31.2", "initialized");
+	plan_build(&f.plan, &f.desired, &f.observed, &f.inv, NULL);
+	/* three resources, three rules: the proxy's rewrite does not make them one */
+	ck_assert_ptr_nonnull(find_action(&f.plan, &kind_policy_rule, "allow:localhost:12434"));
+	ck_assert_ptr_nonnull(find_action(&f.plan, &kind_policy_rule, "allow:127.0.0.1:12434"));
+	ck_assert_ptr_nonnull(find_action(&f.plan, &kind_policy_rule, "allow:host.docker.internal:12434"));
+	const struct action *scoped = find_action(&f.plan, &kind_policy_rule, "box1/allow:api.example.com");
+	const struct action *box = find_action(&f.plan, &kind_sandbox, "box1");
+	ck_assert_ptr_nonnull(scoped);
+	ck_assert_ptr_nonnull(box);
+	ck_assert_ptr_null(scoped->blocked);
+	ck_assert_uint_eq(scoped->nr_deps, 1);
+	ck_assert_ptr_eq(&f.plan.actions[scoped->deps[0]], box);
+	const struct action *env = find_action(&f.plan, &kind_env, "box1");
+	ck_assert_ptr_nonnull(env);
+	ck_assert_ptr_eq(&f.plan.actions[env->deps[0]], box);
+	fixture_release(&f);
+}
+END_TEST
+
+START_TEST(scoped_rule_blocked_on_a_version_that_cannot_express_it)
+{
+	struct fixture f;
+	fixture_desired(&f, plan_yaml);
+	observe_sbx(&f, "v0.25.0", "initialized");
+	plan_build(&f.plan, &f.desired, &f.observed, &f.inv, NULL);
+	const struct action *scoped = find_action(&f.plan, &kind_policy_rule, "box1/allow:api.example.com");
+	ck_assert_ptr_nonnull(scoped->blocked);
+	ck_assert_ptr_nonnull(strstr(scoped->blocked, "sbx v0.25.0 cannot scope a rule to a sandbox"));
+	ck_assert_ptr_null(find_action(&f.plan, &kind_policy_rule, "allow:localhost:12434")->blocked);
+	fixture_release(&f);
+}
+END_TEST
+
+START_TEST(rules_blocked_on_a_store_never_initialised)
+{
+	struct fixture f;
+	fixture_desired(&f, plan_yaml);
+	observe_sbx(&f, "v0.45.1", "uninitialized");
+	plan_build(&f.plan, &f.desired, &f.observed, &f.inv, NULL);
+	const struct action *a = find_action(&f.plan, &kind_policy_rule, "allow:localhost:12434");
+	ck_assert_ptr_nonnull(a->blocked);
+	ck_assert_ptr_nonnull(strstr(a->blocked, "never initialised"));
+	fixture_release(&f);
+	/* declaring init lets the rules wait for it instead */
+	char *with_init = strdup(plan_yaml);
+	char *yaml = malloc(strlen(with_init) + 32);
+	char *at = strstr(with_init, "policy:\n") + strlen("policy:\n");
+	sprintf(yaml, "%.*s  init: balanced\n%s", (int)(at - with_init), with_init, at);
+	fixture_desired(&f, yaml);
+	observe_sbx(&f, "v0.45.1", "uninitialized");
+	plan_build(&f.plan, &f.desired, &f.observed, &f.inv, NULL);
+	a = find_action(&f.plan, &kind_policy_rule, "allow:localhost:12434");
+	ck_assert_ptr_null(a->blocked);
+	ck_assert_uint_eq(a->nr_deps, 1);
+	ck_assert_ptr_eq(f.plan.actions[a->deps[0]].kind, &kind_policy_init);
+	fixture_release(&f);
+	free(yaml);
+	free(with_init);
+}
+END_TEST
+
+/* An existing box1 (agent given) with env A=one, both recorded by a previous apply. */
+static void observe_box(struct fixture *f, const char *agent, const char *env_a, bool record)
+{
+	struct resource *box = resource_new(&kind_sandbox, "box1", NULL);
+	resource_set_field(box, "agent", agent, false);
+	resource_set_field(box, "workspace", "/tmp", false);
+	resource_set_add(&f->observed, box);
+	struct resource *env = resource_new(&kind_env, "box1", NULL);
+	resource_set_field(env, "A", env_a, false);
+	resource_set_add(&f->observed, env);
+	if (record) {
+		inventory_record(&f->inv, resource_set_find(&f->desired, &kind_sandbox, "box1"), INV_CREATED);
+		inventory_record(&f->inv, resource_set_find(&f->desired, &kind_env, "box1"), INV_CREATED);
+	}
+}
+
+START_TEST(replacing_a_sandbox_rewrites_its_env_after_it)
+{
+	struct fixture f;
+	fixture_desired(&f, "version: 1\nproject: t\nsandboxes:\n  box1:\n    agent: codex\n    workspace: .\n"
+			    "    env:\n      A: one\n");
+	observe_sbx(&f, "v0.45.1", "initialized");
+	observe_box(&f, "claude", "one", true);
+	struct plan_options opts = { .allow_replace = false };
+	plan_build(&f.plan, &f.desired, &f.observed, &f.inv, &opts);
+	const struct action *box = find_action(&f.plan, &kind_sandbox, "box1");
+	ck_assert_int_eq(box->type, ACTION_REPLACE);
+	ck_assert_ptr_nonnull(box->blocked);	/* the sandbox holds the user's work */
+	const struct action *env = find_action(&f.plan, &kind_env, "box1");
+	ck_assert_ptr_nonnull(env);
+	ck_assert_int_eq(env->type, ACTION_UPDATE);
+	ck_assert_ptr_nonnull(strstr(env->reason, "is replaced"));
+	ck_assert_ptr_eq(&f.plan.actions[env->deps[0]], box);
+	fixture_release(&f);
+}
+END_TEST
+
+START_TEST(env_key_missing_from_the_block_is_absent_not_unobservable)
+{
+	struct fixture f;
+	fixture_desired(&f, "version: 1\nproject: t\nsandboxes:\n  box1:\n    agent: claude\n    workspace: .\n"
+			    "    env:\n      A: one\n");
+	observe_sbx(&f, "v0.45.1", "initialized");
+	observe_box(&f, "claude", NULL, true);
+	plan_build(&f.plan, &f.desired, &f.observed, &f.inv, NULL);
+	const struct action *env = find_action(&f.plan, &kind_env, "box1");
+	ck_assert_int_eq(env->type, ACTION_UPDATE);
+	ck_assert_uint_eq(env->nr_changes, 1);
+	ck_assert(!env->changes[0].unobservable);
+	ck_assert_ptr_null(find_action(&f.plan, &kind_sandbox, "box1"));	/* in sync */
+	fixture_release(&f);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("sbx_plan");
+	TCase *tc = tcase_create("plan");
+	tcase_add_test(tc, rules_are_told_apart_and_scoped_after_their_sandbox);
+	tcase_add_test(tc, scoped_rule_blocked_on_a_version_that_cannot_express_it);
+	tcase_add_test(tc, rules_blocked_on_a_store_never_initialised);
+	tcase_add_test(tc, replacing_a_sandbox_rewrites_its_env_after_it);
+	tcase_add_test(tc, env_key_missing_from_the_block_is_absent_not_unobservable);
+	suite_add_tcase(s, tc);
+
+	return check_run_suite(s);
+}
