@@ -5,19 +5,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/monotime.h"
 #include "util/jsonw.h"
 #include "util/xalloc.h"
 
 #define PLAIN_EVERY_S 5.0
 #define JSON_EVERY_S 1.0
 #define TTY_EVERY_S 0.1
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 int progress_mode_parse(const char *text, FILE *out)
 {
@@ -142,7 +136,7 @@ static struct progress_pull *find_pull(struct progress *p, const char *ref, doub
 
 void progress_pull(struct progress *p, const char *ref, long long done, long long total, bool finished)
 {
-	double t = now();
+	double t = monotime_s();
 	pthread_mutex_lock(&p->lock);
 	struct progress_pull *pp = find_pull(p, ref, t);
 	if (total > 0)

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "util/monotime.h"
+
 struct pool {
 	struct task *tasks;
 	size_t nr;
@@ -15,13 +17,6 @@ struct pool {
 	size_t running;
 	double t0;
 };
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 const char *task_state_name(enum task_state state)
 {
@@ -100,13 +95,13 @@ static void *worker(void *arg)
 		}
 		struct task *t = &p->tasks[pick];
 		t->state = TASK_RUNNING;
-		t->started = now() - p->t0;
+		t->started = monotime_s() - p->t0;
 		p->running++;
 		pthread_mutex_unlock(&p->lock);
 		struct strbuf err = STRBUF_INIT;
 		int rc = p->run(p->ctx, pick, &err);
 		pthread_mutex_lock(&p->lock);
-		t->finished = now() - p->t0;
+		t->finished = monotime_s() - p->t0;
 		t->state = rc == 0 ? TASK_DONE : TASK_FAILED;
 		strbuf_add(&t->error, err.buf, err.len);
 		strbuf_release(&err);
@@ -129,7 +124,7 @@ size_t scheduler_run(struct task *tasks, size_t nr, int parallelism,
 		parallelism = nr ? (int)nr : 1;
 	pthread_mutex_init(&p.lock, NULL);
 	pthread_cond_init(&p.changed, NULL);
-	p.t0 = now();
+	p.t0 = monotime_s();
 	for (size_t i = 0; i < nr; i++) {
 		tasks[i].state = TASK_PENDING;
 		strbuf_init(&tasks[i].error);

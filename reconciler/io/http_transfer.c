@@ -13,16 +13,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "util/monotime.h"
+
 /* Longest wait in one curl_multi_poll(); libcurl wakes sooner for its timers. */
 #define POLL_MAX_MS 1000
-
-/* Same as in spawn.c: too small to deserve a shared private header. */
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 enum body_mode { MODE_UNKNOWN, MODE_BODY, MODE_LINES };
 
@@ -359,7 +353,7 @@ int http_do(const struct http_endpoint *ep, const struct http_request *req,
 	struct curl_slist *headers = NULL;
 	char errbuf[CURL_ERROR_SIZE] = "";
 	CURLM *multi = NULL;
-	long long start = now_ms();
+	long long start = monotime_ms();
 	int code = -1;
 	bool post;
 
@@ -419,7 +413,7 @@ int http_do(const struct http_endpoint *ep, const struct http_request *req,
 		flush_line(&t);	/* the last line had no "\n" */
 
 done:
-	res->duration_ms = now_ms() - start;
+	res->duration_ms = monotime_ms() - start;
 	if (code >= 0)
 		res->curl_code = code;
 	if (res->error == HTTP_ERR_NONE)

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/monotime.h"
 #include "util/xalloc.h"
 
 extern char **environ;
@@ -31,14 +32,6 @@ extern char **environ;
 #else
 #define HAVE_ADDCHDIR 0
 #endif
-
-/* Also in spawn_io.c: too small to deserve a shared private header. */
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void close_fd(int *fd)
 {
@@ -406,7 +399,7 @@ int spawn_start(struct spawn_process *proc, const struct spawn_request *req)
 
 	memset(proc, 0, sizeof(*proc));
 	proc->in_fd = proc->out_fd = proc->err_fd = proc->pid_fd = -1;
-	proc->start_ms = now_ms();
+	proc->start_ms = monotime_ms();
 
 	if (!req->args.nr) {
 		e = EINVAL;

@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/monotime.h"
+
 /*
  * Once the program has exited, how long pipes still held open by something
  * it left behind (a daemon it started, `cmd &`) may stay silent before we
@@ -23,14 +25,6 @@
 #define IO_CHUNK 65536
 /* Reads per wake-up on one stream, so one chatty stream cannot starve the rest. */
 #define READS_PER_WAKE 16
-
-/* Same as in spawn.c: too small to deserve a shared private header. */
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void close_fd(int *fd)
 {
@@ -186,7 +180,7 @@ int spawn_finish(struct spawn_process *p, struct spawn_result *res)
 		res->spawn_errno = p->start_errno;
 		res->dir_failed = p->dir_failed;
 		res->cancelled = p->cancelled;
-		res->duration_ms = now_ms() - p->start_ms;
+		res->duration_ms = monotime_ms() - p->start_ms;
 		errno = p->start_errno;
 		return -1;
 	}
@@ -197,7 +191,7 @@ int spawn_finish(struct spawn_process *p, struct spawn_result *res)
 		struct pollfd fds[5];
 		int ix_out = -1, ix_err = -1, ix_in = -1, ix_cancel = -1, ix_pid = -1;
 		int nfds = 0, wait = -1, n;
-		long long now = now_ms();
+		long long now = monotime_ms();
 
 		if (!killing) {
 			bool cancel = cancel_seen || (p->cancel_flag && *p->cancel_flag);
@@ -295,7 +289,7 @@ int spawn_finish(struct spawn_process *p, struct spawn_result *res)
 		else if (!err)
 			err = errno;
 	}
-	res->duration_ms = now_ms() - p->start_ms;
+	res->duration_ms = monotime_ms() - p->start_ms;
 	if (err) {
 		errno = err;
 		return -1;
