@@ -130,4 +130,18 @@ calls_reset
 sbxapply -f "$work/bulk.yaml" --runner "$R"
 check "no-op over 300 models" has out "No changes: 300 resources in sync."
 check "in one request" is "$(calls_count '"kind":"http"')" 1
+
+# 6. a store written before 2026-01 lists tags as ai/x:latest, not docker.io/ai/x:latest
+export SBXSIM_STATE_DIR="$work/sim-short" XDG_STATE_HOME="$work/xdg-short"
+mkdir -p "$SBXSIM_STATE_DIR"
+printf 'version: 1\nproject: short\nmodels:\n  gpt-oss:\npackages:\n  gpt-oss:32k:\n    from: ai/gpt-oss\n    context_size: 32000\n' >"$work/short.yaml"
+start_runner SBXSIM_TAG_FORM=short SBXSIM_PULL_MS=100
+sbxapply -f "$work/short.yaml" --runner "$R"
+check "short tag form applies" is "$rc" 0
+curl -s "$R/models" >"$work/out"
+check "the store uses the short form" has out '"ai/gpt-oss:latest"'
+calls_reset
+sbxapply -f "$work/short.yaml" --runner "$R"
+check "and the next run is in sync" has out "No changes: 2 resources in sync."
+check "reading only" is "$(calls_count '"method":"(POST|DELETE)"')" 0
 finish
