@@ -14,18 +14,23 @@
 #include "core/plan_render.h"
 #include "util/strbuf.h"
 
-/* Asks on the terminal; false when there is none or the answer is not "yes". */
-static bool confirm(size_t n)
+enum answer { NO_TERMINAL, DECLINED, CONFIRMED };
+
+/* Asks on the terminal, even when stdin is redirected; only "yes" confirms. */
+static enum answer confirm(size_t n)
 {
 	FILE *tty = fopen("/dev/tty", "r+");
 	if (!tty)
-		return false;
-	fprintf(tty, "Delete these %zu resources? Only 'yes' is accepted: ", n);
+		return NO_TERMINAL;
+	if (n == 1)
+		fputs("Delete this resource? Only 'yes' is accepted: ", tty);
+	else
+		fprintf(tty, "Delete these %zu resources? Only 'yes' is accepted: ", n);
 	fflush(tty);
 	char answer[16] = "";
 	bool ok = fgets(answer, sizeof(answer), tty) && !strcmp(answer, "yes\n");
 	fclose(tty);
-	return ok;
+	return ok ? CONFIRMED : DECLINED;
 }
 
 static int down_exec(const struct cli_options *opts)
@@ -60,8 +65,9 @@ static int down_exec(const struct cli_options *opts)
 	size_t n = plan_count(&e.plan, ACTION_DELETE);
 	if (!n || opts->dry_run)
 		goto done;
-	if (!opts->yes && !confirm(n)) {
-		cli_error("nothing deleted: confirm on a terminal, or pass --yes");
+	enum answer answer = opts->yes ? CONFIRMED : confirm(n);
+	if (answer != CONFIRMED) {
+		cli_error(answer == DECLINED ? "nothing deleted" : "nothing deleted: confirm on a terminal, or pass --yes");
 		rc = EXIT_USAGE;
 		goto done;
 	}
