@@ -3,6 +3,7 @@
 #   contrib/setup.sh run    install packages, build, run sbxapply on the guide's example
 #   contrib/setup.sh test   install packages, build with ASan/UBSan, run every test,
 #                           then the unit tests again under valgrind
+#   contrib/setup.sh fuzz [SECONDS]   install clang, then fuzz the loader and validator
 #   contrib/setup.sh deps   only install packages
 # Packages are installed with apt-get when missing (as root, or through sudo).
 set -euo pipefail
@@ -16,7 +17,7 @@ packages=(cmake gcc make pkg-config libyaml-dev libcurl4-openssl-dev libcjson-de
 say() { printf '\n==> %s\n' "$*"; }
 
 install_packages() {
-	local missing=()
+	local missing=() packages=("${packages[@]}" "$@")
 	for p in "${packages[@]}"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
 	done
@@ -106,5 +107,6 @@ case "${1:-}" in
 deps) install_packages ;;
 run) install_packages; run_example ;;
 test) install_packages; run_tests ;;
-*) echo "usage: contrib/setup.sh run|test|deps" >&2; exit 2 ;;
+fuzz) install_packages clang libclang-rt-14-dev; exec contrib/fuzz.sh "${2:-600}" ;;
+*) echo "usage: contrib/setup.sh run|test|fuzz [SECONDS]|deps" >&2; exit 2 ;;
 esac
