@@ -303,16 +303,23 @@ static void reset_response(struct http_response *res, const struct http_request 
 }
 
 /*
- * CURLE_OPERATION_TIMEDOUT is both the timeouts and the low-speed check: it
- * is a stall when stall detection is on, the connection was made, and the
+ * CURLE_OPERATION_TIMEDOUT is both the timeouts and the low-speed check.
+ * libcurl's message tells them apart ("Operation too slow" from its speed
+ * check, "Operation timed out" from a timeout); our own clock is only the
+ * fallback, since under load it can disagree with libcurl's by a few ms: a
+ * stall when stall detection is on, the connection was made, and the
  * whole-transfer timeout had not yet expired.
  */
-static enum http_error classify_timeout(const struct transfer *t, long long elapsed)
+static enum http_error classify_timeout(const struct transfer *t, long long elapsed, const char *errbuf)
 {
 	const struct http_request *req = t->req;
 	curl_off_t connect_us = 0;
 
 	if (req->low_speed_time_s <= 0)
+		return HTTP_ERR_TIMEOUT;
+	if (strstr(errbuf, "too slow"))
+		return HTTP_ERR_STALLED;
+	if (strstr(errbuf, "timed out"))
 		return HTTP_ERR_TIMEOUT;
 	if (req->timeout_ms > 0 && elapsed >= req->timeout_ms)
 		return HTTP_ERR_TIMEOUT;
@@ -322,7 +329,7 @@ static enum http_error classify_timeout(const struct transfer *t, long long elap
 	return HTTP_ERR_STALLED;
 }
 
-static enum http_error classify(const struct transfer *t, int code, long long elapsed)
+static enum http_error classify(const struct transfer *t, int code, long long elapsed, const char *errbuf)
 {
 	if (t->cancelled)
 		return HTTP_ERR_CANCELLED;
@@ -338,7 +345,7 @@ static enum http_error classify(const struct transfer *t, int code, long long el
 	case CURLE_COULDNT_CONNECT:
 		return HTTP_ERR_CONNECT;
 	case CURLE_OPERATION_TIMEDOUT:
-		return classify_timeout(t, elapsed);
+		return classify_timeout(t, elapsed, errbuf);
 	default:
 		return HTTP_ERR_TRANSPORT;
 	}
@@ -418,7 +425,7 @@ done:
 		res->curl_code = code;
 	if (res->error == HTTP_ERR_NONE)
 		res->error = code < 0 && !t.cancelled ? HTTP_ERR_TRANSPORT
-						      : classify(&t, code, res->duration_ms);
+						      : classify(&t, code, res->duration_ms, errbuf);
 	if (res->error != HTTP_ERR_CONNECT)
 		res->os_errno = 0;
 	strbuf_addstr(&res->curl_message, why.len ? why.buf : errbuf);

@@ -47,7 +47,8 @@ printf 'version: 1\nproject: locked\nmodels:\n  ai/gpt-oss:20B-MXFP4:\n' >"$work
 start_runner 'SBXSIM_FAULTS=http.POST /models/create=delay:3000'
 "$bin" -q -f "$work/lock.yaml" --runner "$R" >/dev/null 2>&1 &
 holder=$!
-sleep 0.5
+i=0	# until the holder has the lock: its pid is written in the lock file
+while ! grep -q "^$holder " "$XDG_STATE_HOME/sbxapply/locked.lock" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 sbxapply -f "$work/lock.yaml" --runner "$R" --lock-timeout 300ms
 check "second run exits 6" is "$rc" 6
 check "names the holder" has err "is locked by sbxapply pid $holder, running since"
@@ -98,13 +99,14 @@ check "with --parallelism 1 the pull comes first (plan order)" is "${first#*crea
 # 4c. never more than two pulls at once (the runner's own limit: a third would block silently)
 printf 'version: 1\nproject: two\nmodels:\n  ai/smollm2:135M-Q4_K_M:\n  ai/gpt-oss:20B-MXFP4:\n  ai/devstral-small-2:24B-Q4_K_M:\n  ai/qwen3-coder:\n' >"$work/two.yaml"
 echo '[]' >"$SBXSIM_STATE_DIR/models.json"
-start_runner SBXSIM_PULL_MS=1500
+start_runner SBXSIM_PULL_MS=2000
 calls_reset
 sbxapply -f "$work/two.yaml" --runner "$R" --parallelism 4
 check "four pulls apply" is "$rc" 0
 grep '"path":"/models/create"' "$SBXSIM_STATE_DIR/calls.log" | sed 's/.*"ts":\([0-9.]*\).*/\1/' >"$work/pull-starts"
 check "four pulls were sent" is "$(wc -l <"$work/pull-starts")" 4
-check "the third waited for a free slot" awk 'NR == 1 { t0 = $1 } NR == 2 && $1 - t0 > 0.5 { bad = 1 } NR == 3 && $1 - t0 < 1.0 { bad = 1 } END { exit bad }' "$work/pull-starts"
+# two start together; the third only once one of them has finished, 2 s later
+check "the third waited for a free slot" awk 'NR == 1 { t0 = $1 } NR == 2 && $1 - t0 > 1.0 { bad = 1 } NR == 3 && $1 - t0 < 1.5 { bad = 1 } END { exit bad }' "$work/pull-starts"
 
 # 5. hundreds of declared resources: a no-op run is still a handful of calls
 stop_runner
