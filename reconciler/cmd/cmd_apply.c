@@ -149,6 +149,7 @@ done:
 	return rc;
 }
 
+int cmd_apply_run(const struct cli_options *opts) { return run(opts, MODE_APPLY); }
 static int apply_exec(const struct cli_options *opts) { return run(opts, MODE_APPLY); }
 static int diff_exec(const struct cli_options *opts) { return run(opts, MODE_DIFF); }
 static int plan_exec(const struct cli_options *opts) { return run(opts, MODE_PLAN); }

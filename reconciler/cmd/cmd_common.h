@@ -13,4 +13,7 @@ int cmd_load_config(const struct cli_options *opts, struct config *cfg);
 /* Engine options from the command line: log to stderr unless -q, Ctrl-C cancels. */
 void cmd_engine_options(const struct cli_options *opts, struct engine_options *eo);
 
+/* One `sbxapply apply` with these options (cmd_apply.c): an exit code of cli.h's table. */
+int cmd_apply_run(const struct cli_options *opts);
+
 #endif

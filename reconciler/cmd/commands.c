@@ -8,6 +8,7 @@ extern const struct cmd_entry cmd_run_entry;
 extern const struct cmd_entry cmd_validate_entry;
 extern const struct cmd_entry cmd_schema_entry;
 extern const struct cmd_entry cmd_version_entry;
+extern const struct cmd_entry cmd_watch_entry;
 
 /* Every command sbxapply has, in the order --help lists them. */
 const struct cmd_entry *const commands[] = {
@@ -16,6 +17,7 @@ const struct cmd_entry *const commands[] = {
 	&cmd_plan_entry,
 	&cmd_run_entry,
 	&cmd_down_entry,
+	&cmd_watch_entry,
 	&cmd_validate_entry,
 	&cmd_schema_entry,
 	&cmd_version_entry,

@@ -1,0 +1,45 @@
+#!/bin/sh
+# sbxapply watch against sbxsim's runner: applies at start, again on every save
+# of the file (editor-style rename included) or of the .env beside it, reports a
+# save that does not validate without applying it, and stops cleanly on Ctrl-C.
+# Usage: test_watch.sh SBXAPPLY SBXSIM
+. "$(dirname "$0")/lib.sh"
+mkdir -p "$work/p"
+F="$work/p/sandbox.yaml"
+
+# wait_for TEXT: until the watcher's stderr holds TEXT, 15 s at most
+wait_for() {
+	i=0
+	while ! grep -qF -- "$1" "$work/watch.err" && [ $i -lt 300 ]; do sleep 0.05; i=$((i + 1)); done
+	grep -qF -- "$1" "$work/watch.err"
+}
+# save FILE CONTENT: as editors do, a new file renamed over the old one
+save() { printf "$2" >"$1.tmp" && mv "$1.tmp" "$1"; }
+
+start_runner SBXSIM_PULL_MS=100
+printf 'version: 1\nproject: watched\nmodels:\n  ai/smollm2:\n' >"$F"
+"$bin" watch -f "$F" --runner "$R" --progress plain >"$work/watch.out" 2>"$work/watch.err" &
+watcher=$!
+check "applies at start" wait_for "create model ai/smollm2: done"
+check "then watches" wait_for "watching $F for changes"
+
+save "$F" 'version: 1\nproject: watched\nmodels:\n  ai/smollm2:\n    context_size: ${CTX:-4096}\n  ai/gpt-oss:20B-MXFP4:\n'
+check "a saved change is applied" wait_for "create model ai/gpt-oss:20B-MXFP4: done"
+check "with the default from the file" wait_for "create runtime settings of ai/smollm2: done"
+
+calls_reset
+printf 'CTX=8192\n' >"$work/p/.env"
+check "a change to .env is applied" wait_for "update runtime settings of ai/smollm2: done"
+curl -s "$R/engines/_configure" >"$work/out"
+check "with the value from .env" has out '"context-size":8192'
+
+calls_reset
+save "$F" 'version: 1\nproject: watched\nmodels: [broken\n'
+check "a broken save is reported" wait_for "1 error; nothing was done"
+check "and nothing is applied from it" is "$(calls_count '"kind":"http"')" 0
+
+kill -INT "$watcher"
+wait "$watcher"
+rc=$?
+check "Ctrl-C while waiting exits 0" is "$rc" 0
+finish
