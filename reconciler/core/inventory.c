@@ -1,5 +1,6 @@
 #include "inventory.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -206,6 +207,32 @@ static int mkdir_p(const char *dir)
 	return rc;
 }
 
+/*
+ * Temporary files a killed run left behind (PATH.tmp.PID). Saves happen under
+ * the project's lock, so no live writer of this inventory can own one.
+ */
+static void remove_stale_temporaries(const char *path)
+{
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	const char *base = slash ? slash + 1 : path;
+	char *prefix = xasprintf("%s.tmp.", base);
+	if (slash)
+		*slash = '\0';
+	DIR *d = opendir(slash ? dir : ".");
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		if (strncmp(de->d_name, prefix, strlen(prefix)))
+			continue;
+		char *stale = xasprintf("%s/%s", slash ? dir : ".", de->d_name);
+		unlink(stale);
+		free(stale);
+	}
+	if (d)
+		closedir(d);
+	free(prefix);
+	free(dir);
+}
+
 int inventory_save(struct inventory *inv, struct strbuf *err)
 {
 	struct strbuf text = STRBUF_INIT;
@@ -246,6 +273,7 @@ int inventory_save(struct inventory *inv, struct strbuf *err)
 		strbuf_addf(err, "cannot replace '%s': %s", inv->path, strerror(errno));
 		goto done;
 	}
+	remove_stale_temporaries(inv->path);
 	/* make the rename itself durable */
 	int dfd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd >= 0) {

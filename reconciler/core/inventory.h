@@ -51,7 +51,10 @@ int inventory_load(struct inventory *inv, const char *path, const char *project,
 /* Parses text (for tests and saved plans). */
 int inventory_parse(struct inventory *inv, const char *text, size_t len, struct strbuf *err);
 void inventory_init(struct inventory *inv, const char *project);
-/* serial + 1, then an atomic write to inv->path; -1 with err. */
+/*
+ * serial + 1, then an atomic write to inv->path; -1 with err. Call it holding
+ * the project's lock: it also removes temporary files killed runs left.
+ */
 int inventory_save(struct inventory *inv, struct strbuf *err);
 void inventory_release(struct inventory *inv);
 

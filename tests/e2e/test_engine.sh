@@ -108,6 +108,23 @@ check "four pulls were sent" is "$(wc -l <"$work/pull-starts")" 4
 # two start together; the third only once one of them has finished, 2 s later
 check "the third waited for a free slot" awk 'NR == 1 { t0 = $1 } NR == 2 && $1 - t0 > 1.0 { bad = 1 } NR == 3 && $1 - t0 < 1.5 { bad = 1 } END { exit bad }' "$work/pull-starts"
 
+# 4d. kill -9 at any moment: the next run finishes the job, and the one after is a no-op
+printf 'version: 1\nproject: killed\nmodels:\n  ai/smollm2:135M-Q4_K_M:\n  ai/gpt-oss:20B-MXFP4:\n  ai/devstral-small-2:24B-Q4_K_M:\n  ai/qwen3-coder:30B-A3B-Q4_K_M:\n    context_size: 4096\npackages:\n  qwen:8k:\n    from: ai/qwen3-coder:30B-A3B-Q4_K_M\n    context_size: 8192\n' >"$work/killed.yaml"
+echo '[]' >"$SBXSIM_STATE_DIR/models.json"
+start_runner SBXSIM_PULL_MS=400
+for delay in 0.1 0.35 0.6 0.9 1.3; do
+	"$bin" -q -f "$work/killed.yaml" --runner "$R" --parallelism 2 >/dev/null 2>&1 &
+	victim=$!
+	sleep "$delay"
+	kill -9 "$victim" 2>/dev/null
+	wait "$victim" 2>/dev/null
+done
+sbxapply -f "$work/killed.yaml" --runner "$R"
+check "after five kill -9s the next run completes" is "$rc" 0
+sbxapply -f "$work/killed.yaml" --runner "$R"
+check "and the one after changes nothing" has out "No changes: 6 resources in sync."
+check "no temporary file of a killed save is left" is "$(ls "$XDG_STATE_HOME/sbxapply" | grep -c '^killed.json.tmp')" 0
+
 # 5. hundreds of declared resources: a no-op run is still a handful of calls
 stop_runner
 {

@@ -100,6 +100,12 @@ YAML
 		check "$profile: secret not in argv" is "$(grep -c -- "$s" "$SBXSIM_STATE_DIR/calls.log")" 0
 		check "$profile: secret not printed" is "$(cat "$work/out" "$work/err" | grep -c -- "$s")" 0
 	done
+	# the inventory and a saved plan hold digests and ids, never a value
+	sbxapply plan -f "$d/full.yaml" --runner "$R" -out "$work/saved.plan"
+	for s in "$SECRET_ENV" "$SECRET_SBX" "$SECRET_GLOBAL"; do
+		check "$profile: secret not in the inventory" is "$(cat "$XDG_STATE_HOME"/sbxapply/*.json | grep -c -- "$s")" 0
+		check "$profile: secret not in a saved plan" is "$(grep -c -- "$s" "$work/saved.plan")" 0
+	done
 	check "$profile: secrets set" is "$(grep -c '"value"' "$SBXSIM_STATE_DIR/secrets.json")" 2
 	check "$profile: secret value on stdin" has_file "$SBXSIM_STATE_DIR/secrets.json" "$SECRET_SBX"
 	calls_reset
