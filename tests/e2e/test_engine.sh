@@ -125,6 +125,28 @@ sbxapply -f "$work/killed.yaml" --runner "$R"
 check "and the one after changes nothing" has out "No changes: 6 resources in sync."
 check "no temporary file of a killed save is left" is "$(ls "$XDG_STATE_HOME/sbxapply" | grep -c '^killed.json.tmp')" 0
 
+# 4e. runs at the same time: on one project they take turns (--lock-timeout), on two they overlap
+printf 'version: 1\nproject: busy\nmodels:\n  ai/smollm2:360M-Q4_K_M:\n  ai/gpt-oss:latest:\n' >"$work/busy.yaml"
+printf 'version: 1\nproject: other\nmodels:\n  ai/gpt-oss:latest:\n  ai/devstral-small-2:latest:\n' >"$work/other.yaml"
+echo '[]' >"$SBXSIM_STATE_DIR/models.json"
+start_runner SBXSIM_PULL_MS=500
+for i in 1 2 3; do
+	"$bin" -q -f "$work/busy.yaml" --runner "$R" --lock-timeout 60s >"$work/busy.$i" 2>&1 &
+	eval "busy_$i=\$!"
+done
+"$bin" -q -f "$work/other.yaml" --runner "$R" >"$work/other.log" 2>&1 &
+other=$!
+for i in 1 2 3; do
+	eval "wait \$busy_$i"
+	check "concurrent run $i on one project succeeds" is "$?" 0
+done
+wait "$other"
+check "a run of another project alongside succeeds" is "$?" 0
+sbxapply diff -f "$work/busy.yaml" --runner "$R"
+check "the project is in sync afterwards" is "$rc" 0
+sbxapply diff -f "$work/other.yaml" --runner "$R"
+check "so is the other" is "$rc" 0
+
 # 5. hundreds of declared resources: a no-op run is still a handful of calls
 stop_runner
 {
