@@ -185,15 +185,17 @@ void dmr_models_free(struct dmr_model *models, size_t nr)
 	free(models);
 }
 
-int dmr_list(struct dmr *d, struct dmr_model **out, size_t *nr, struct strbuf *err)
+/*
+ * GET path and parse a JSON list; NULL with err on any failure. The models
+ * list may come from the liveness check made while connecting.
+ */
+static cJSON *get_list(struct dmr *d, const char *path, struct strbuf *err)
 {
 	struct http_request req;
 	struct http_response res = HTTP_RESPONSE_INIT;
-	request_init(d, &req, "GET", "/models");
-	*out = NULL;
-	*nr = 0;
+	request_init(d, &req, "GET", path);
 	int rc = 0;
-	if (d->connect_body_fresh) {
+	if (!strcmp(path, "/models") && d->connect_body_fresh) {
 		/* the answer to the liveness check is the list: no second request */
 		d->connect_body_fresh = false;
 		strbuf_addbuf(&res.body, &d->connect_body);
@@ -205,9 +207,20 @@ int dmr_list(struct dmr *d, struct dmr_model **out, size_t *nr, struct strbuf *e
 	}
 	cJSON *list = rc ? NULL : json_parse(res.body.buf, res.body.len);
 	if (!rc && !cJSON_IsArray(list)) {
-		strbuf_addf(err, "'GET /models' answered something that is not a JSON list: %.80s", res.body.buf);
-		rc = -1;
+		strbuf_addf(err, "'GET %s' answered something that is not a JSON list: %.80s", path, res.body.buf);
+		cJSON_Delete(list);
+		list = NULL;
 	}
+	http_response_release(&res);
+	return list;
+}
+
+int dmr_list(struct dmr *d, struct dmr_model **out, size_t *nr, struct strbuf *err)
+{
+	*out = NULL;
+	*nr = 0;
+	cJSON *list = get_list(d, "/models", err);
+	int rc = list ? 0 : -1;
 	if (!rc) {
 		size_t n = (size_t)cJSON_GetArraySize(list), i = 0;
 		*out = xcalloc(n + 1, sizeof(**out));
@@ -228,7 +241,6 @@ int dmr_list(struct dmr *d, struct dmr_model **out, size_t *nr, struct strbuf *e
 		*nr = i;
 	}
 	cJSON_Delete(list);
-	http_response_release(&res);
 	return rc;
 }
 
@@ -452,19 +464,10 @@ void dmr_configs_free(struct dmr_runtime_config *configs, size_t nr)
 
 int dmr_list_configs(struct dmr *d, struct dmr_runtime_config **out, size_t *nr, struct strbuf *err)
 {
-	struct http_request req;
-	struct http_response res = HTTP_RESPONSE_INIT;
-	request_init(d, &req, "GET", "/engines/_configure");
 	*out = NULL;
 	*nr = 0;
-	int rc = call(d, &req, &res, err);
-	if (!rc)
-		rc = expect_status(&res, 200, err);
-	cJSON *list = rc ? NULL : json_parse(res.body.buf, res.body.len);
-	if (!rc && !cJSON_IsArray(list)) {
-		strbuf_addf(err, "'GET /engines/_configure' answered something that is not a JSON list: %.80s", res.body.buf);
-		rc = -1;
-	}
+	cJSON *list = get_list(d, "/engines/_configure", err);
+	int rc = list ? 0 : -1;
 	if (!rc) {
 		*out = xcalloc((size_t)cJSON_GetArraySize(list) + 1, sizeof(**out));
 		const cJSON *c;
@@ -484,6 +487,5 @@ int dmr_list_configs(struct dmr *d, struct dmr_runtime_config **out, size_t *nr,
 		}
 	}
 	cJSON_Delete(list);
-	http_response_release(&res);
 	return rc;
 }
