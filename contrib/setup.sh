@@ -3,7 +3,7 @@
 #   contrib/setup.sh run    install packages, build, run sbxapply on the guide's example
 #   contrib/setup.sh test   install packages, build with ASan/UBSan, run every test,
 #                           then the unit tests again under valgrind
-#   contrib/setup.sh fuzz [SECONDS]   install clang, then fuzz the loader and validator
+#   contrib/setup.sh fuzz [SECONDS] [config|sbx]   install clang, then fuzz (see contrib/fuzz.sh)
 #   contrib/setup.sh deps   only install packages
 # Packages are installed with apt-get when missing (as root, or through sudo).
 set -euo pipefail
@@ -107,6 +107,6 @@ case "${1:-}" in
 deps) install_packages ;;
 run) install_packages; run_example ;;
 test) install_packages; run_tests ;;
-fuzz) install_packages clang libclang-rt-14-dev; exec contrib/fuzz.sh "${2:-600}" ;;
-*) echo "usage: contrib/setup.sh run|test|fuzz [SECONDS]|deps" >&2; exit 2 ;;
+fuzz) install_packages clang libclang-rt-14-dev; exec contrib/fuzz.sh "${2:-600}" "${3:-config}" ;;
+*) echo "usage: contrib/setup.sh run|test|fuzz [SECONDS] [config|sbx]|deps" >&2; exit 2 ;;
 esac

@@ -7,10 +7,14 @@ cJSON *json_parse(const char *text, size_t len)
 	return cJSON_ParseWithLength(text, len);
 }
 
+#define MAX_STARTS 64	/* a banner holds a brace or two, not dozens */
+
 cJSON *json_parse_embedded(const char *text, size_t len)
 {
-	for (size_t i = 0; i < len; i++)
+	int starts = 0;
+	for (size_t i = 0; i < len && starts < MAX_STARTS; i++)
 		if (text[i] == '{' || text[i] == '[') {
+			starts++;
 			/* a banner line could itself hold a brace: try each start in turn */
 			cJSON *j = cJSON_ParseWithLength(text + i, len - i);
 			if (j)

@@ -1,0 +1,72 @@
+/*
+ * libFuzzer target: everything sbxapply parses from the sbx CLI's output,
+ * which has no documented schema and changes between versions (FACTS.md
+ * section 6): version lines, sandbox lists, policy tables and JSON in every
+ * format, secret lists, and the env block read back from a sandbox. The first
+ * byte picks the parser. Any crash, sanitizer report or leak is a finding.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "core/sbx_env.h"
+#include "core/sbx_parse.h"
+#include "util/strbuf.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size < 1)
+		return 0;
+	const char *text = (const char *)data + 1;
+	size_t len = size - 1;
+	struct strbuf err = STRBUF_INIT;
+	switch (data[0] % 6) {
+	case 0: {
+		char *nul_ended = malloc(len + 1);
+		for (size_t i = 0; i < len; i++)
+			nul_ended[i] = text[i] ? text[i] : ' ';
+		nul_ended[len] = '\0';
+		int major, minor, patch;
+		if (sbx_parse_version(nul_ended, &major, &minor, &patch) == 0) {
+			struct sbx_caps caps;
+			sbx_caps_for(&caps, major, minor, patch, &err);
+		}
+		free(nul_ended);
+		break;
+	}
+	case 1: {
+		struct sbx_sandbox *list;
+		size_t nr;
+		if (sbx_parse_sandboxes(text, len, &list, &nr, &err) == 0)
+			sbx_sandboxes_free(list, nr);
+		break;
+	}
+	case 2:
+	case 3: {
+		struct sbx_rule *list;
+		size_t nr;
+		enum sbx_policy_format format = (enum sbx_policy_format)(data[0] / 6 % 3);
+		if (sbx_parse_rules(text, len, format, &list, &nr, &err) == 0)
+			sbx_rules_free(list, nr);
+		break;
+	}
+	case 4: {
+		struct sbx_secret *list;
+		size_t nr;
+		if (sbx_parse_secrets(text, len, &list, &nr, &err) == 0)
+			sbx_secrets_free(list, nr);
+		break;
+	}
+	default: {
+		struct sbx_env_var *vars;
+		size_t nr, malformed;
+		if (sbx_env_parse_block(text, len, &vars, &nr, &malformed) == 0)
+			sbx_env_vars_free(vars, nr);
+		break;
+	}
+	}
+	strbuf_release(&err);
+	return 0;
+}
