@@ -67,11 +67,31 @@ static int secret_observe(struct engine *e, struct resource_set *out, struct str
 	return 0;
 }
 
+/* A global secret reaches only sandboxes created after it (FACTS.md section 6): say so. */
+static void warn_existing_sandboxes(const struct plan_context *pc, struct action *a)
+{
+	size_t existing = 0;
+	for (size_t i = 0; i < pc->desired->nr; i++) {
+		const struct resource *d = pc->desired->items[i];
+		existing += d->kind == &kind_sandbox && resource_set_find(pc->observed, &kind_sandbox, d->name);
+	}
+	if (!existing || (a->type != ACTION_CREATE && a->type != ACTION_UPDATE))
+		return;
+	char *reason = xasprintf("%s; the %zu sandbox%s that exist%s already keep%s the old value: a global secret "
+				 "reaches only sandboxes created after it",
+				 a->reason, existing, existing == 1 ? "" : "es", existing == 1 ? "s" : "",
+				 existing == 1 ? "s" : "");
+	free(a->reason);
+	a->reason = reason;
+}
+
 static void secret_refine(const struct plan_context *pc, struct action *a)
 {
 	const char *slash = strchr(a->name, '/');
-	if (!slash)
+	if (!slash) {
+		warn_existing_sandboxes(pc, a);
 		return;
+	}
 	char *sandbox = xstrndup(a->name, (size_t)(slash - a->name));
 	kinds_sbx_redo_on_replace(pc, a, sandbox, "its secrets may go");
 	free(sandbox);

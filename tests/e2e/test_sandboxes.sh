@@ -90,6 +90,8 @@ YAML
 	calls_reset
 	sbxapply -f "$d/full.yaml" --runner "$R"
 	check "$profile: env and secrets apply" is "$rc" 0
+	check "$profile: a new global secret warns about the existing sandbox" \
+		has out "the 1 sandbox that exists already keeps the old value: a global secret reaches only sandboxes created after it"
 	check "$profile: value byte for byte" is "$(in_sandbox claude-dmr 'printf %s "$WEIRD"')" "$WEIRD"
 	check "$profile: nothing executed" is "$(find "$work" -name pwned | wc -l)" 0
 	check "$profile: sensitive env reached" is "$(in_sandbox claude-dmr 'printf %s "$API_TOKEN"')" "$SECRET_ENV"
