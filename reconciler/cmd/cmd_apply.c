@@ -158,7 +158,7 @@ const struct cmd_entry cmd_apply_entry = {
 	.name = "apply",
 	.summary = "make Docker Model Runner and sbx match the file (the default command)",
 	.usage = "sbxapply [-f FILE] [apply] [--prune] [--allow-replace] [--dry-run] [OPTIONS] | apply PLANFILE",
-	.help = "Validates the file, observes the runner's models (one bulk call per kind, in parallel),\n"
+	.help = "Validates the file, observes Docker Model Runner and sbx (one bulk call per kind, in parallel),\n"
 		"prints the plan and carries it out: independent actions run at the same time, and\n"
 		"each one is recorded in the project's inventory as it completes. Interrupted, it\n"
 		"stops starting actions and the next run resumes. A second run changes nothing.\n"
