@@ -19,6 +19,7 @@
 	"  4    Docker Model Runner or sbx unavailable\n" \
 	"  5    apply failed partway (the failures are listed)\n" \
 	"  6    locked by another run\n" \
+	"  7    the state directory or inventory cannot be used (nothing was tried)\n" \
 	"  130  interrupted\n"
 
 enum value_kind { V_NONE, V_STRING, V_COUNT, V_DURATION };

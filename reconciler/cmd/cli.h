@@ -17,6 +17,7 @@ enum sbx_exit {
 	EXIT_BACKEND = 4,	/* Docker Model Runner or sbx unavailable */
 	EXIT_APPLY_FAILED = 5,	/* some actions failed; the rest applied */
 	EXIT_LOCKED = 6,	/* another run holds the project's lock */
+	EXIT_STATE = 7,		/* the state directory or the inventory cannot be used; nothing was tried */
 	EXIT_INTERRUPTED = 130,	/* SIGINT/SIGTERM: stopped cleanly, the next run resumes */
 };
 

@@ -10,10 +10,10 @@
 
 #include "cmd/cli.h"
 #include "cmd/cmd_common.h"
-#include "core/config.h"
-#include "core/engine.h"
-#include "core/plan_render.h"
-#include "core/saved_plan.h"
+#include "lang/config.h"
+#include "engine/engine.h"
+#include "plan/plan_render.h"
+#include "engine/saved_plan.h"
 #include "util/jsonw.h"
 #include "util/strbuf.h"
 
@@ -108,11 +108,13 @@ static int run(const struct cli_options *cli, enum mode mode)
 		return rc;
 	}
 	struct engine_options eo;
-	cmd_engine_options(opts, &eo);
+	struct kinds_options ko;
+	cmd_engine_options(opts, &eo, &ko);
 	eo.read_only = mode != MODE_APPLY || opts->dry_run;
-	rc = engine_open(&e, &cfg, &eo, &err);
-	if (!rc)
-		rc = engine_plan(&e, &err);
+	enum engine_status status = engine_open(&e, &cfg, &eo, &err);
+	if (status == ENGINE_OK)
+		status = engine_plan(&e, &err);
+	rc = cmd_exit_code(status);
 	if (!rc && from_saved && saved_plan_check(&saved, &e, &err) < 0)
 		rc = EXIT_APPLY_FAILED;	/* refused as a whole: nothing was applied */
 	if (rc) {
@@ -139,7 +141,7 @@ static int run(const struct cli_options *cli, enum mode mode)
 	}
 	if (opts->dry_run || !e.plan.nr)
 		goto done;	/* nothing to do: not even an adoption to record */
-	rc = engine_apply(&e, &err);
+	rc = cmd_exit_code(engine_apply(&e, &err));
 	report_outcome(&e, rc, &err, opts);
 done:
 	engine_close(&e);

@@ -16,11 +16,13 @@ int cmd_load_config(const struct cli_options *opts, struct config *cfg)
 	return rc < 0 ? EXIT_INVALID : EXIT_OK;
 }
 
-void cmd_engine_options(const struct cli_options *opts, struct engine_options *eo)
+void cmd_engine_options(const struct cli_options *opts, struct engine_options *eo, struct kinds_options *backend_opts)
 {
 	memset(eo, 0, sizeof(*eo));
+	*backend_opts = (struct kinds_options){ .runner_url = opts->runner };
+	eo->registry = &kinds_registry;
+	eo->backend_options = backend_opts;
 	eo->state_dir = opts->state_dir;
-	eo->runner_url = opts->runner;
 	eo->parallelism = (int)opts->parallelism;
 	eo->lock_timeout_ms = opts->lock_timeout_ms;
 	eo->prune = opts->prune;
@@ -31,4 +33,17 @@ void cmd_engine_options(const struct cli_options *opts, struct engine_options *e
 	eo->log = opts->quiet ? NULL : stderr;
 	eo->progress_mode = (enum progress_mode)progress_mode_parse(opts->progress, stderr);
 	eo->color = opts->color;
+}
+
+int cmd_exit_code(enum engine_status status)
+{
+	switch (status) {
+	case ENGINE_OK: return EXIT_OK;
+	case ENGINE_BACKEND: return EXIT_BACKEND;
+	case ENGINE_ACTIONS_FAILED: return EXIT_APPLY_FAILED;
+	case ENGINE_STATE: return EXIT_STATE;
+	case ENGINE_LOCKED: return EXIT_LOCKED;
+	case ENGINE_INTERRUPTED: return EXIT_INTERRUPTED;
+	}
+	return EXIT_APPLY_FAILED;
 }

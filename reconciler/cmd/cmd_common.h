@@ -2,16 +2,23 @@
 #define SBXAPPLY_CMD_CMD_COMMON_H
 /* What the engine commands (apply, diff, plan, down, run) share. */
 #include "cmd/cli.h"
-#include "core/config.h"
-#include "core/engine.h"
+#include "lang/config.h"
+#include "engine/engine.h"
+#include "kinds/kinds.h"
 
 /*
  * Loads and validates opts->file, printing every diagnostic. Returns 0, or
  * EXIT_INVALID after saying that nothing was changed. Call config_release() either way.
  */
 int cmd_load_config(const struct cli_options *opts, struct config *cfg);
-/* Engine options from the command line: log to stderr unless -q, Ctrl-C cancels. */
-void cmd_engine_options(const struct cli_options *opts, struct engine_options *eo);
+/*
+ * Engine options from the command line: every kind and backend (kinds/kinds.h),
+ * log to stderr unless -q, Ctrl-C cancels. The backend options live in
+ * backend_opts, which must outlive the engine.
+ */
+void cmd_engine_options(const struct cli_options *opts, struct engine_options *eo, struct kinds_options *backend_opts);
+/* The process exit code (cli.h) for what a run came to. */
+int cmd_exit_code(enum engine_status status);
 
 /* One `sbxapply apply` with these options (cmd_apply.c): an exit code of cli.h's table. */
 int cmd_apply_run(const struct cli_options *opts);

@@ -9,9 +9,9 @@
 
 #include "cmd/cli.h"
 #include "cmd/cmd_common.h"
-#include "core/config.h"
-#include "core/engine.h"
-#include "core/plan_render.h"
+#include "lang/config.h"
+#include "engine/engine.h"
+#include "plan/plan_render.h"
 #include "util/strbuf.h"
 
 enum answer { NO_TERMINAL, DECLINED, CONFIRMED };
@@ -49,11 +49,13 @@ static int down_exec(const struct cli_options *opts)
 		return rc;
 	}
 	struct engine_options eo;
-	cmd_engine_options(opts, &eo);
+	struct kinds_options ko;
+	cmd_engine_options(opts, &eo, &ko);
 	eo.prune = eo.allow_replace = eo.destroy = true;
-	rc = engine_open(&e, &cfg, &eo, &err);
-	if (!rc)
-		rc = engine_plan(&e, &err);
+	enum engine_status status = engine_open(&e, &cfg, &eo, &err);
+	if (status == ENGINE_OK)
+		status = engine_plan(&e, &err);
+	rc = cmd_exit_code(status);
 	if (rc) {
 		cli_error("%s", err.buf);
 		goto done;
@@ -71,7 +73,7 @@ static int down_exec(const struct cli_options *opts)
 		rc = EXIT_USAGE;
 		goto done;
 	}
-	rc = engine_apply(&e, &err);
+	rc = cmd_exit_code(engine_apply(&e, &err));
 	if (rc)
 		fprintf(stderr, "Down did not complete:\n%s\n", err.buf);
 	else if (!opts->quiet)

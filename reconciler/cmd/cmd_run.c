@@ -12,19 +12,11 @@
 
 #include "cmd/cli.h"
 #include "cmd/cmd_common.h"
-#include "core/config.h"
-#include "core/sbx.h"
-#include "core/sbx_parse.h"
+#include "lang/config.h"
+#include "backends/sbx/sbx.h"
+#include "backends/sbx/sbx_parse.h"
 #include "util/strutil.h"
 #include "util/xalloc.h"
-
-static const struct cfg_sandbox *find(const struct config *cfg, const char *name)
-{
-	for (size_t i = 0; i < cfg->nr_sandboxes; i++)
-		if (!strcmp(cfg->sandboxes[i].name, name))
-			return &cfg->sandboxes[i];
-	return NULL;
-}
 
 static int undeclared(const struct config *cfg, const char *name, const char *file)
 {
@@ -51,12 +43,11 @@ static int check_exists(const char *name)
 {
 	struct sbx_client c;
 	struct strbuf err = STRBUF_INIT;
-	const struct strbuf *text;
 	struct sbx_sandbox *list = NULL;
 	size_t nr = 0;
 	int rc = EXIT_OK;
 	sbx_client_init(&c, -1, NULL);
-	if (sbx_ls_text(&c, &text, &err) < 0 || sbx_parse_sandboxes(text->buf, text->len, &list, &nr, &err) < 0) {
+	if (sbx_client_detect(&c, &err) < 0 || sbx_sandboxes(&c, &list, &nr, &err) < 0) {
 		cli_error("%s", err.buf);
 		rc = EXIT_BACKEND;
 	} else {
@@ -87,7 +78,7 @@ static int run_exec(const struct cli_options *opts)
 		config_release(&cfg);
 		return rc;
 	}
-	const struct cfg_sandbox *s = find(&cfg, name);
+	const struct cfg_sandbox *s = config_find_sandbox(&cfg, name);
 	if (!s) {
 		rc = undeclared(&cfg, name, strcmp(opts->file, "-") ? opts->file : "<stdin>");
 		config_release(&cfg);

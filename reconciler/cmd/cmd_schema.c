@@ -2,7 +2,7 @@
 #include <stdio.h>
 
 #include "cmd/cli.h"
-#include "core/schema.h"
+#include "lang/schema.h"
 #include "util/strbuf.h"
 
 static int schema_exec(const struct cli_options *opts)

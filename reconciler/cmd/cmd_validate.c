@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "cmd/cli.h"
-#include "core/config.h"
+#include "lang/config.h"
 #include "util/jsonw.h"
 #include "util/strbuf.h"
 

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "util/monotime.h"
+#include "os/monotime.h"
 
 /* Longest wait in one curl_multi_poll(); libcurl wakes sooner for its timers. */
 #define POLL_MAX_MS 1000

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/config.h"
+#include "lang/config.h"
 #include "util/strbuf.h"
 
 static void generate(struct strbuf *sb, long entries)

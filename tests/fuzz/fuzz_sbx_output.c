@@ -9,8 +9,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "core/sbx_env.h"
-#include "core/sbx_parse.h"
+#include "backends/sbx/sbx_env.h"
+#include "backends/sbx/sbx_parse.h"
 #include "util/strbuf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

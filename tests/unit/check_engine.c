@@ -13,9 +13,10 @@
 #include <unistd.h>
 
 #include "check_main.h"
-#include "core/config.h"
-#include "core/engine.h"
-#include "util/fileio.h"
+#include "lang/config.h"
+#include "engine/engine.h"
+#include "kinds/kinds.h"
+#include "os/fileio.h"
 #include "util/xalloc.h"
 
 static char dir[64];
@@ -76,7 +77,10 @@ static long run_once(bool apply, unsigned long *http_calls)
 	struct strbuf err = STRBUF_INIT;
 	ck_assert_int_eq(config_parse(&cfg, "lib.yaml", dir, doc, strlen(doc), NULL, &diags), 0);
 	char *state_dir = xasprintf("%s/state", dir);
-	struct engine_options eo = { .state_dir = state_dir, .runner_url = runner_url, .cancel_fd = -1 };
+	struct kinds_options ko = { .runner_url = runner_url };
+	struct engine_options eo = {
+		.registry = &kinds_registry, .backend_options = &ko, .state_dir = state_dir, .cancel_fd = -1,
+	};
 	long changes = -1;
 	if (engine_open(&e, &cfg, &eo, &err) == 0 && engine_plan(&e, &err) == 0) {
 		changes = (long)plan_count_changes(&e.plan);
@@ -113,7 +117,10 @@ START_TEST(runner_down_is_an_error_not_a_crash)
 	struct strbuf err = STRBUF_INIT;
 	ck_assert_int_eq(config_parse(&cfg, "lib.yaml", dir, doc, strlen(doc), NULL, &diags), 0);
 	char *state_dir = xasprintf("%s/state", dir);
-	struct engine_options eo = { .state_dir = state_dir, .runner_url = "http://127.0.0.1:9", .cancel_fd = -1 };
+	struct kinds_options ko = { .runner_url = "http://127.0.0.1:9" };
+	struct engine_options eo = {
+		.registry = &kinds_registry, .backend_options = &ko, .state_dir = state_dir, .cancel_fd = -1,
+	};
 	ck_assert_int_eq(engine_open(&e, &cfg, &eo, &err), 0);
 	ck_assert_int_eq(engine_plan(&e, &err), ENGINE_BACKEND);
 	ck_assert_ptr_nonnull(strstr(err.buf, "Docker Model Runner does not answer"));

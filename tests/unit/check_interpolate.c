@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "check_main.h"
-#include "core/dotenv.h"
-#include "core/interpolate.h"
+#include "lang/dotenv.h"
+#include "lang/interpolate.h"
 #include "util/diag.h"
 #include "util/strbuf.h"
 

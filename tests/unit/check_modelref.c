@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "check_main.h"
-#include "core/modelref.h"
+#include "refs/modelref.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 

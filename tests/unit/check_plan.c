@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "check_main.h"
-#include "core/plan.h"
-#include "core/plan_render.h"
+#include "plan/plan.h"
+#include "plan/plan_render.h"
 
 static const char *const box_force_new[] = { "agent", NULL };
 

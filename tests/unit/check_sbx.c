@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include "check_main.h"
-#include "core/sbx_env.h"
-#include "core/sbx_parse.h"
+#include "backends/sbx/sbx_env.h"
+#include "backends/sbx/sbx_parse.h"
 
 /* ---- version and capabilities ---- */
 

@@ -12,9 +12,10 @@
 #include <string.h>
 
 #include "check_main.h"
-#include "core/config.h"
-#include "core/kinds_sbx.h"
-#include "core/plan.h"
+#include "lang/config.h"
+#include "kinds/kinds.h"
+#include "kinds/kinds_sbx.h"
+#include "plan/plan.h"
 
 /* ---- plans from the sbx kinds ---- */
 
@@ -39,6 +40,9 @@ static const char plan_yaml[] =
 	"    env:\n"
 	"      A: one\n";
 
+/* every kind, nothing else asked */
+#define ALL_KINDS (&(const struct plan_options){ .kinds = kinds_registry.kinds })
+
 static void fixture_desired(struct fixture *f, const char *yaml)
 {
 	struct diag_list diags = DIAG_LIST_INIT;
@@ -46,8 +50,8 @@ static void fixture_desired(struct fixture *f, const char *yaml)
 	int rc = config_parse(&f->cfg, "t.yaml", "/tmp", yaml, strlen(yaml), NULL, &diags);
 	diag_list_release(&diags);
 	ck_assert_int_eq(rc, 0);
-	for (size_t k = 0; kinds[k]; k++)
-		kinds[k]->desired(&f->cfg, &f->desired);
+	for (size_t k = 0; kinds_registry.kinds[k]; k++)
+		kinds_registry.kinds[k]->desired(&f->cfg, &f->desired);
 	inventory_init(&f->inv, "t");
 }
 
@@ -82,7 +86,7 @@ START_TEST(rules_are_told_apart_and_scoped_after_their_sandbox)
 	struct fixture f;
 	fixture_desired(&f, plan_yaml);
 	observe_sbx(&f, "v0.31.2", "initialized");
-	plan_build(&f.plan, &f.desired, &f.observed, &f.inv, NULL);
+	plan_build(&f.plan, &f.desired, &f.observed, &f.inv, ALL_KINDS);
 	/* three resources, three rules: the proxy's rewrite does not make them one */
 	ck_assert_ptr_nonnull(find_action(&f.plan, &kind_policy_rule, "allow:localhost:12434"));
 	ck_assert_ptr_nonnull(find_action(&f.plan, &kind_policy_rule, "allow:127.0.0.1:12434"));
@@ -106,7 +110,7 @@ START_TEST(scoped_rule_blocked_on_a_version_that_cannot_express_it)
 	struct fixture f;
 	fixture_desired(&f, plan_yaml);
 	observe_sbx(&f, "v0.25.0", "initialized");
-	plan_build(&f.plan, &f.desired, &f.observed, &f.inv, NULL);
+	plan_build(&f.plan, &f.desired, &f.observed, &f.inv, ALL_KINDS);
 	const struct action *scoped = find_action(&f.plan, &kind_policy_rule, "box1/allow:api.example.com");
 	ck_assert_ptr_nonnull(scoped->blocked);
 	ck_assert_ptr_nonnull(strstr(scoped->blocked, "sbx v0.25.0 cannot scope a rule to a sandbox"));
@@ -120,7 +124,7 @@ START_TEST(rules_blocked_on_a_store_never_initialised)
 	struct fixture f;
 	fixture_desired(&f, plan_yaml);
 	observe_sbx(&f, "v0.45.1", "uninitialized");
-	plan_build(&f.plan, &f.desired, &f.observed, &f.inv, NULL);
+	plan_build(&f.plan, &f.desired, &f.observed, &f.inv, ALL_KINDS);
 	const struct action *a = find_action(&f.plan, &kind_policy_rule, "allow:localhost:12434");
 	ck_assert_ptr_nonnull(a->blocked);
 	ck_assert_ptr_nonnull(strstr(a->blocked, "never initialised"));
@@ -132,7 +136,7 @@ START_TEST(rules_blocked_on_a_store_never_initialised)
 	sprintf(yaml, "%.*s  init: balanced\n%s", (int)(at - with_init), with_init, at);
 	fixture_desired(&f, yaml);
 	observe_sbx(&f, "v0.45.1", "uninitialized");
-	plan_build(&f.plan, &f.desired, &f.observed, &f.inv, NULL);
+	plan_build(&f.plan, &f.desired, &f.observed, &f.inv, ALL_KINDS);
 	a = find_action(&f.plan, &kind_policy_rule, "allow:localhost:12434");
 	ck_assert_ptr_null(a->blocked);
 	ck_assert_uint_eq(a->nr_deps, 1);
@@ -166,7 +170,7 @@ START_TEST(replacing_a_sandbox_rewrites_its_env_after_it)
 			    "    env:\n      A: one\n");
 	observe_sbx(&f, "v0.45.1", "initialized");
 	observe_box(&f, "claude", "one", true);
-	struct plan_options opts = { .allow_replace = false };
+	struct plan_options opts = { .kinds = kinds_registry.kinds, .allow_replace = false };
 	plan_build(&f.plan, &f.desired, &f.observed, &f.inv, &opts);
 	const struct action *box = find_action(&f.plan, &kind_sandbox, "box1");
 	ck_assert_int_eq(box->type, ACTION_REPLACE);
@@ -187,7 +191,7 @@ START_TEST(env_key_missing_from_the_block_is_absent_not_unobservable)
 			    "    env:\n      A: one\n");
 	observe_sbx(&f, "v0.45.1", "initialized");
 	observe_box(&f, "claude", NULL, true);
-	plan_build(&f.plan, &f.desired, &f.observed, &f.inv, NULL);
+	plan_build(&f.plan, &f.desired, &f.observed, &f.inv, ALL_KINDS);
 	const struct action *env = find_action(&f.plan, &kind_env, "box1");
 	ck_assert_int_eq(env->type, ACTION_UPDATE);
 	ck_assert_uint_eq(env->nr_changes, 1);

@@ -6,7 +6,7 @@
 #include <time.h>
 
 #include "check_main.h"
-#include "core/scheduler.h"
+#include "engine/scheduler.h"
 
 struct script {
 	int fail_mask;			/* task i fails when bit i is set */

@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "check_main.h"
-#include "core/schema.h"
-#include "util/fileio.h"
+#include "lang/schema.h"
+#include "os/fileio.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 

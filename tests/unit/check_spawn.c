@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "check_main.h"
-#include "io/spawn.h"
+#include "os/spawn.h"
 #include "spawn_test_helpers.h"
 
 START_TEST(test_exit_codes)

@@ -10,7 +10,7 @@
 #include "check_main.h"
 #include "util/diag.h"
 #include "util/jsonw.h"
-#include "util/lockfile.h"
+#include "os/lockfile.h"
 #include "util/strbuf.h"
 #include "util/strmap.h"
 #include "util/strutil.h"

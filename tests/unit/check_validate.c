@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "check_main.h"
-#include "core/config.h"
+#include "lang/config.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 

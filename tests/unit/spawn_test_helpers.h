@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "io/spawn.h"
+#include "os/spawn.h"
 
 #define SH "/bin/sh"
 

@@ -1,0 +1,79 @@
+#ifndef SBXAPPLY_BACKENDS_DMR_DMR_H
+#define SBXAPPLY_BACKENDS_DMR_DMR_H
+/*
+ * Docker Model Runner through its HTTP API (FACTS.md sections 1 to 5): list,
+ * pull with the NDJSON progress stream, delete, repackage, runtime configure.
+ * Model refs go into paths unescaped, as the runner expects.
+ *
+ * A dmr is safe to use from several threads once connected. Errors are
+ * appended to `err` as one line naming the request; functions return 0 or -1.
+ * Pulls are limited to two at a time (the runner's own limit: a third request
+ * would block silently on its side).
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "io/http.h"
+#include "util/strbuf.h"
+
+struct dmr_model {
+	char *id;		/* "sha256:..." */
+	char **tags;		/* as the store lists them */
+	size_t nr_tags;
+	long context_size;	/* config.context_size of a packaged variant, 0: none */
+};
+
+struct dmr_runtime_config {
+	char *model;		/* as the runner reports it */
+	char *model_id;
+	long context_size;	/* 0: not set */
+	char *runtime_flags;	/* JSON array text, NULL: none */
+};
+
+struct dmr {
+	struct http_endpoint endpoint;
+	char *found_via;	/* where the endpoint came from, for messages */
+	int cancel_fd;
+	atomic_ulong *counter;		/* HTTP requests */
+	atomic_ulong *process_counter;	/* `docker model status` runs */
+	struct strbuf connect_body;	/* GET /models answered while connecting: the first list reuses it */
+	bool connect_body_fresh;
+	pthread_mutex_t pull_lock;
+	pthread_cond_t pull_slot;
+	int pulls_running;
+	/* pull progress lines go here (stderr), NULL: quiet */
+	void (*progress)(void *ctx, const char *ref, long long done, long long total, bool finished);
+	void *progress_ctx;
+};
+
+struct dmr_discovery {
+	const char *flag_url;		/* --runner */
+	const char *config_url;		/* runner.endpoint */
+	const char *env_url;		/* MODEL_RUNNER_HOST */
+};
+
+void dmr_init(struct dmr *d);
+void dmr_release(struct dmr *d);
+/*
+ * Finds a runner that answers GET /models. An endpoint the user named
+ * (--runner, then runner.endpoint, then MODEL_RUNNER_HOST) is the only one
+ * tried; otherwise the one `docker model status --json` reports, then
+ * http://localhost:12434, then the Docker Desktop socket. On failure err lists every place tried and how to enable
+ * the runner.
+ */
+int dmr_connect(struct dmr *d, const struct dmr_discovery *where, struct strbuf *err);
+
+int dmr_list(struct dmr *d, struct dmr_model **out, size_t *nr, struct strbuf *err);
+void dmr_models_free(struct dmr_model *models, size_t nr);
+int dmr_pull(struct dmr *d, const char *ref, struct strbuf *err);
+/* Removes one tag (the model goes when it was the last one); never forces. */
+int dmr_delete(struct dmr *d, const char *ref, struct strbuf *err);
+int dmr_repackage(struct dmr *d, const char *from, const char *target, long context_size, struct strbuf *err);
+int dmr_configure(struct dmr *d, const char *model, long context_size, const char *const *flags, size_t nr_flags,
+		  struct strbuf *err);
+int dmr_list_configs(struct dmr *d, struct dmr_runtime_config **out, size_t *nr, struct strbuf *err);
+void dmr_configs_free(struct dmr_runtime_config *configs, size_t nr);
+
+#endif

@@ -1,0 +1,89 @@
+#ifndef SBXAPPLY_BACKENDS_SBX_SBX_H
+#define SBXAPPLY_BACKENDS_SBX_SBX_H
+/*
+ * The Docker Sandboxes `sbx` CLI as a backend (FACTS.md sections 6 and 7).
+ * Its syntax and output change between releases and it prints banners
+ * before JSON, so this adapter detects the version once per run, picks a
+ * capability profile from it (sbx_parse.h), and parses defensively.
+ *
+ * Every call is an argv (io/spawn.h: no shell), with a timeout, stdin from
+ * /dev/null unless data is meant to go in (secret values go on stdin, never
+ * in argv), `--no-input` where the version has it, and JSON parsed from the
+ * first '{' or '['. Safe to use from several threads once detected: the
+ * three listings (`sbx ls`, `sbx policy ls`, `sbx secret ls`) are made once
+ * per client and shared, so kinds observed in parallel cost one call each.
+ * Functions return 0 or -1 with one line appended to err; no message ever
+ * holds a secret value or the output of `sbx secret ls` (it shows parts of
+ * the values).
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+
+#include "os/spawn.h"
+#include "util/strbuf.h"
+
+struct sbx_caps {
+	int major, minor, patch;
+	bool sandbox_rules;	/* rules can be scoped to a sandbox at all (v0.26+, the oldest documented) */
+	bool sandbox_flag;	/* rules scoped with --sandbox NAME, global by default (v0.32+); before: -g | SANDBOX */
+	bool no_input;		/* global --no-input (v0.32+) */
+	bool ls_format_json;	/* ls --format json (v0.32+) */
+	bool policy_ls_wide;	/* policy ls --wide rule table (v0.35+) */
+	bool create_env;	/* create -e KEY=VALUE (v0.39+); unused: baked-in env cannot change (SBXI#503) */
+	bool policy_ls_json;	/* policy ls --json (v0.42+) */
+};
+
+/* One listing made at most once per client, shared by the threads that need it. */
+struct sbx_once {
+	pthread_mutex_t lock;
+	int state;		/* 0 not made, 1 made, -1 failed */
+	struct strbuf out, err;
+};
+
+struct sbx_client {
+	char *program;		/* "sbx", or $SBXAPPLY_SBX */
+	int timeout_ms;		/* per call; $SBXAPPLY_SBX_TIMEOUT_MS overrides */
+	int cancel_fd;
+	atomic_ulong *counter;	/* every process started */
+	pthread_mutex_t lock;
+	int state;		/* 0 not detected, 1 ready, -1 unavailable */
+	struct strbuf error;	/* why unavailable */
+	struct strbuf warning;	/* e.g. an unknown newer version */
+	bool warned;		/* the warning was handed out */
+	struct sbx_caps caps;
+	struct sbx_once ls, policy_ls, secret_ls;
+};
+
+void sbx_client_init(struct sbx_client *c, int cancel_fd, atomic_ulong *counter);
+void sbx_client_release(struct sbx_client *c);
+/* Runs `sbx version` once and picks the profile; -1 (with how to install sbx) when missing. */
+int sbx_client_detect(struct sbx_client *c, struct strbuf *err);
+/* The detection warning, once per client (for the log); false when there is none or it was taken. */
+bool sbx_client_take_warning(struct sbx_client *c, struct strbuf *out);
+
+/*
+ * Runs `sbx [--no-input] ARGS...` (args NULL-terminated) with `in` on stdin
+ * when in_len > 0, else /dev/null. 0 when it exited 0; otherwise -1 with
+ * "'sbx ls' timed out ..." / "'sbx create' failed: <first stderr line>" in err.
+ * res keeps the outputs either way (the caller may look for known texts).
+ */
+int sbx_call(struct sbx_client *c, const char *const *args, const void *in, size_t in_len,
+	     struct spawn_result *res, struct strbuf *err);
+
+/*
+ * The raw stdout of the listings in the format this version has, made once
+ * per client: `ls --format json|--json`, `policy ls --json|--wide|(table)`,
+ * `secret ls`. The text stays owned by the client.
+ */
+int sbx_ls_text(struct sbx_client *c, const struct strbuf **out, struct strbuf *err);
+int sbx_policy_ls_text(struct sbx_client *c, const struct strbuf **out, struct strbuf *err);
+int sbx_secret_ls_text(struct sbx_client *c, const struct strbuf **out, struct strbuf *err);
+
+struct sbx_sandbox;
+/* The sandboxes `sbx ls` shows, parsed from the shared listing; the caller frees them (sbx_sandboxes_free). */
+int sbx_sandboxes(struct sbx_client *c, struct sbx_sandbox **out, size_t *nr, struct strbuf *err);
+/* Whether a failed call says the sandbox does not exist (the wording changed across releases). */
+bool sbx_no_such_sandbox(const struct spawn_result *res);
+
+#endif

@@ -1,0 +1,91 @@
+#ifndef SBXAPPLY_BACKENDS_SBX_SBX_PARSE_H
+#define SBXAPPLY_BACKENDS_SBX_SBX_PARSE_H
+/*
+ * Pure parsers for what `sbx` prints (FACTS.md section 6), no I/O: the
+ * version line and the capability table chosen from it, `sbx ls` JSON,
+ * `sbx policy ls` in its three formats and `sbx secret ls`.
+ *
+ * sbx has no documented output schema, so every parser is tolerant: JSON is
+ * read from the first '{' or '[' (banners before it are skipped), keys are
+ * looked up under the names seen so far, and text tables are cut by the
+ * positions of their header words (counted in characters, as Go's tabwriter
+ * pads them), so a cell may hold spaces ("APPLIES TO") and rows may be
+ * separated by blank lines. Returned arrays and strings belong to the caller
+ * (the *_free functions). Functions return 0, or -1 with one line in err.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "backends/sbx/sbx.h"
+#include "util/strbuf.h"
+
+/* The newest profile this build knows: newer versions use it with a warning. */
+#define SBX_NEWEST_KNOWN_MINOR 45
+/* The oldest profile FACTS.md documents (v0.26): older ones use it with a warning. */
+#define SBX_OLDEST_KNOWN_MINOR 26
+
+/* Reads "Client Version:  v0.26.1 <sha>" (or the first vX.Y.Z anywhere); -1 when there is none. */
+int sbx_parse_version(const char *text, int *major, int *minor, int *patch);
+/*
+ * Fills caps for a version. A version outside the known range gets the
+ * nearest known profile and a warning in `warning` (returns 1); else 0.
+ */
+int sbx_caps_for(struct sbx_caps *caps, int major, int minor, int patch, struct strbuf *warning);
+
+struct sbx_sandbox {
+	char *name, *agent, *status, *id;
+	char **workspaces;	/* the first is the workspace, the rest extra mounts (":ro" kept) */
+	size_t nr_workspaces;
+	char *cpus, *memory;	/* only when the listing shows them (no known version does) */
+};
+
+int sbx_parse_sandboxes(const char *text, size_t len, struct sbx_sandbox **out, size_t *nr, struct strbuf *err);
+void sbx_sandboxes_free(struct sbx_sandbox *list, size_t nr);
+
+enum sbx_policy_format { SBX_POLICY_JSON, SBX_POLICY_WIDE, SBX_POLICY_TABLE_OLD };
+
+/* One resource of one rule: a rule listing "a,b" gives two of these. */
+struct sbx_rule {
+	char *id;		/* the rule's id, or NULL */
+	char *source;		/* "local", "kit", "org", ... */
+	char *policy;		/* the named policy it belongs to, or NULL for the local user policy */
+	char *scope;		/* sandbox name, NULL: every sandbox */
+	char *decision;		/* "allow" or "deny" */
+	char *type;		/* "network", "filesystem:read", ... */
+	char *resource;
+	size_t siblings;	/* resources the same rule holds (1: removing by id is exact) */
+	bool user;		/* added with `sbx policy allow|deny`: not a kit, org or default rule */
+};
+
+int sbx_parse_rules(const char *text, size_t len, enum sbx_policy_format format, struct sbx_rule **out,
+		    size_t *nr, struct strbuf *err);
+void sbx_rules_free(struct sbx_rule *list, size_t nr);
+
+struct sbx_secret {
+	char *service;
+	char *scope;		/* sandbox name, NULL: global */
+};
+
+/* `sbx secret ls` (SERVICE SCOPE SECRET); only the first two columns are kept, never the masked value. */
+int sbx_parse_secrets(const char *text, size_t len, struct sbx_secret **out, size_t *nr, struct strbuf *err);
+void sbx_secrets_free(struct sbx_secret *list, size_t nr);
+
+/* A text table cut by its header: rows[r][c] is the trimmed cell under headers[c]. */
+struct sbx_table {
+	char **headers;
+	size_t ncols;
+	char ***rows;
+	size_t nrows;
+};
+
+/*
+ * Finds the header line (the first line holding the word `key`, e.g.
+ * "RESOURCES"), then cuts every later non-blank line at the header's
+ * positions. -1 when no header line is found.
+ */
+int sbx_table_parse(const char *text, size_t len, const char *key, struct sbx_table *t);
+/* The cell under header h, or NULL when the table has no such column. */
+const char *sbx_table_cell(const struct sbx_table *t, size_t row, const char *h);
+void sbx_table_release(struct sbx_table *t);
+
+#endif

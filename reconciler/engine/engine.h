@@ -1,0 +1,104 @@
+#ifndef SBXAPPLY_ENGINE_ENGINE_H
+#define SBXAPPLY_ENGINE_ENGINE_H
+/*
+ * One reconciliation: lock the project, load its inventory, observe every kind
+ * at once (one bulk call per kind, in parallel), plan, and apply the plan on a
+ * bounded pool of threads, recording each completed action in the inventory as
+ * it completes, so an interrupted run resumes where it stopped.
+ *
+ * An engine may be opened, run and closed again and again in one process; it
+ * owns everything it allocates and leaks nothing on any path. Cancellation is
+ * a file descriptor (the read end of a self-pipe written on SIGINT/SIGTERM):
+ * when it becomes readable no new action starts and running requests and
+ * child processes are stopped.
+ *
+ * The engine knows no backend and no kind by name: both come in the options'
+ * registry. Functions return an engine_status and append a message to err
+ * on failure.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "lang/config.h"
+#include "plan/inventory.h"
+#include "plan/plan.h"
+#include "engine/progress.h"
+#include "plan/resource.h"
+#include "engine/scheduler.h"
+#include "os/lockfile.h"
+#include "util/strbuf.h"
+
+struct engine_options {
+	const struct kind_registry *registry;	/* the kinds and their backends (kinds/kinds.h) */
+	const void *backend_options;	/* handed to registry->backends_open as backend_env.options */
+	const char *state_dir;		/* NULL: $XDG_STATE_HOME/sbxapply */
+	int parallelism;		/* actions at once; <= 0: 4 */
+	long lock_timeout_ms;		/* wait for another run; default 0 */
+	bool prune, allow_replace, show_secrets;
+	bool refresh;			/* read state that needs waking a stopped sandbox (env) */
+	bool read_only;			/* diff/plan: no lock held for writing, nothing recorded */
+	bool destroy;			/* down: desire nothing, so everything this project created goes */
+	int cancel_fd;			/* -1: not cancellable */
+	FILE *log;			/* progress and action lines; NULL: quiet */
+	enum progress_mode progress_mode;
+	bool color;
+};
+
+/* What a run came to; the commands turn it into an exit code (cmd/cli.h). */
+enum engine_status {
+	ENGINE_OK = 0,
+	ENGINE_BACKEND,		/* a backend could not be reached or read: nothing was planned */
+	ENGINE_ACTIONS_FAILED,	/* apply: some actions failed or were skipped; the rest applied */
+	ENGINE_STATE,		/* the state directory or the inventory cannot be used: nothing was tried */
+	ENGINE_LOCKED,		/* another run holds the project's lock */
+	ENGINE_INTERRUPTED,	/* the cancel fd fired: no new action started, the next run resumes */
+};
+
+/* An attribute an action asked to remember in its inventory entry (engine_set_attr). */
+struct engine_attr {
+	char *kind, *name, *key, *value;
+};
+
+struct engine {
+	const struct config *cfg;	/* borrowed */
+	struct engine_options opts;
+	struct inventory inventory;
+	pthread_mutex_t inventory_lock;	/* guards inventory and attrs */
+	struct lockfile lock;
+	struct resource_set desired, observed;
+	struct plan plan;
+	struct strmap used_elsewhere;	/* ids other projects' inventories hold */
+	void *backends;			/* registry->backends_open()'s, opaque here */
+	struct engine_attr *attrs;	/* set during apply, recorded when the action completes */
+	size_t nr_attrs, alloc_attrs;
+	atomic_ulong http_calls, process_calls;
+	atomic_bool stop;
+	struct task *tasks;		/* after apply: one per plan action */
+	struct progress progress;	/* log lines and pull progress, when opts.log */
+};
+
+enum engine_status engine_open(struct engine *e, const struct config *cfg, const struct engine_options *opts,
+			       struct strbuf *err);
+/* Observes every kind the config or the inventory has resources of, then plans. */
+enum engine_status engine_plan(struct engine *e, struct strbuf *err);
+/* Applies e->plan; ENGINE_ACTIONS_FAILED when some actions failed (they are listed in err). */
+enum engine_status engine_apply(struct engine *e, struct strbuf *err);
+void engine_close(struct engine *e);
+/*
+ * Digests of the desired set (the file after interpolation) and of the
+ * observed set, after engine_plan(): a saved plan is applied only while
+ * both, and the inventory's serial, are what they were when it was made.
+ */
+void engine_state_digests(const struct engine *e, char desired[65], char observed[65]);
+
+/* For kinds: the run's backends, as the registry opened them. */
+void *engine_backends(struct engine *e);
+/* For kinds, during apply: remember key=value in the inventory entry of action a once it completes. */
+void engine_set_attr(struct engine *e, const struct action *a, const char *key, const char *value);
+/* For kinds: a line on the log, e.g. progress. */
+void engine_log(struct engine *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+bool engine_cancelled(const struct engine *e);
+
+#endif

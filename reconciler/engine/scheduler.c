@@ -1,0 +1,153 @@
+#include "scheduler.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "os/monotime.h"
+
+struct pool {
+	struct task *tasks;
+	size_t nr;
+	int (*run)(void *ctx, size_t index, struct strbuf *err);
+	void *ctx;
+	const atomic_bool *stop;
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	size_t running;
+	double t0;
+};
+
+const char *task_state_name(enum task_state state)
+{
+	static const char *const names[] = { "pending", "running", "done", "failed", "skipped", "blocked",
+					     "not started" };
+	return names[state];
+}
+
+/* With the lock held: settles tasks whose fate is known without running them. */
+static void settle(struct pool *p)
+{
+	bool again = true;
+	while (again) {
+		again = false;
+		for (size_t i = 0; i < p->nr; i++) {
+			struct task *t = &p->tasks[i];
+			if (t->state != TASK_PENDING)
+				continue;
+			if (t->blocked) {
+				t->state = TASK_BLOCKED;
+				again = true;
+				continue;
+			}
+			for (size_t d = 0; d < t->nr_deps; d++) {
+				const struct task *dep = &p->tasks[t->deps[d]];
+				if (dep->state == TASK_FAILED || dep->state == TASK_SKIPPED ||
+				    dep->state == TASK_BLOCKED || dep->state == TASK_NOT_STARTED) {
+					t->state = TASK_SKIPPED;
+					strbuf_addf(&t->error, "skipped: task %zu it depends on %s", t->deps[d],
+						    dep->state == TASK_FAILED ? "failed" : task_state_name(dep->state));
+					again = true;
+					break;
+				}
+			}
+		}
+	}
+	if (atomic_load(p->stop))
+		for (size_t i = 0; i < p->nr; i++)
+			if (p->tasks[i].state == TASK_PENDING)
+				p->tasks[i].state = TASK_NOT_STARTED;
+}
+
+static bool ready(const struct pool *p, const struct task *t)
+{
+	if (t->state != TASK_PENDING)
+		return false;
+	for (size_t d = 0; d < t->nr_deps; d++)
+		if (p->tasks[t->deps[d]].state != TASK_DONE)
+			return false;
+	return true;
+}
+
+static bool any_pending(const struct pool *p)
+{
+	for (size_t i = 0; i < p->nr; i++)
+		if (p->tasks[i].state == TASK_PENDING)
+			return true;
+	return false;
+}
+
+static void *worker(void *arg)
+{
+	struct pool *p = arg;
+	pthread_mutex_lock(&p->lock);
+	for (;;) {
+		settle(p);
+		size_t pick = p->nr;
+		for (size_t i = 0; i < p->nr && pick == p->nr; i++)
+			if (ready(p, &p->tasks[i]))
+				pick = i;
+		if (pick == p->nr) {
+			if (!any_pending(p) || (p->running == 0))
+				break;	/* nothing left, or nothing can ever become ready */
+			pthread_cond_wait(&p->changed, &p->lock);
+			continue;
+		}
+		struct task *t = &p->tasks[pick];
+		t->state = TASK_RUNNING;
+		t->started = monotime_s() - p->t0;
+		p->running++;
+		pthread_mutex_unlock(&p->lock);
+		struct strbuf err = STRBUF_INIT;
+		int rc = p->run(p->ctx, pick, &err);
+		pthread_mutex_lock(&p->lock);
+		t->finished = monotime_s() - p->t0;
+		t->state = rc == 0 ? TASK_DONE : TASK_FAILED;
+		strbuf_add(&t->error, err.buf, err.len);
+		strbuf_release(&err);
+		p->running--;
+		pthread_cond_broadcast(&p->changed);
+	}
+	pthread_cond_broadcast(&p->changed);
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+size_t scheduler_run(struct task *tasks, size_t nr, int parallelism,
+		     int (*run)(void *ctx, size_t index, struct strbuf *err), void *ctx, const atomic_bool *stop)
+{
+	static const atomic_bool never;
+	struct pool p = { .tasks = tasks, .nr = nr, .run = run, .ctx = ctx, .stop = stop ? stop : &never };
+	if (parallelism < 1)
+		parallelism = 1;
+	if ((size_t)parallelism > nr)
+		parallelism = nr ? (int)nr : 1;
+	pthread_mutex_init(&p.lock, NULL);
+	pthread_cond_init(&p.changed, NULL);
+	p.t0 = monotime_s();
+	for (size_t i = 0; i < nr; i++) {
+		tasks[i].state = TASK_PENDING;
+		strbuf_init(&tasks[i].error);
+	}
+	pthread_t *threads = calloc((size_t)parallelism, sizeof(*threads));
+	int started = 0;
+	/* fewer threads than asked (creation failed) only means less overlap */
+	while (threads && started + 1 < parallelism && !pthread_create(&threads[started], NULL, worker, &p))
+		started++;
+	worker(&p);	/* the calling thread works too */
+	for (int i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+	free(threads);
+	/* a dependency cycle leaves tasks pending: report them as not started */
+	size_t failed = 0;
+	for (size_t i = 0; i < nr; i++) {
+		if (tasks[i].state == TASK_PENDING) {
+			tasks[i].state = TASK_NOT_STARTED;
+			strbuf_addstr(&tasks[i].error, "never became ready (a dependency cycle?)");
+		}
+		failed += tasks[i].state != TASK_DONE;
+	}
+	pthread_mutex_destroy(&p.lock);
+	pthread_cond_destroy(&p.changed);
+	return failed;
+}

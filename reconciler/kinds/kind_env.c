@@ -1,0 +1,235 @@
+/*
+ * A sandbox's environment (the guide's step 4): the sbxapply block of
+ * /etc/sandbox-persistent.sh (core/sbx_env.h), one resource per sandbox with
+ * one field per variable. Written whole on every change, so changed and
+ * removed keys are handled; the user's own lines around it stay.
+ *
+ * The persistent file is used even where `sbx create -e` exists, because env
+ * baked in at creation cannot be updated later (SBXI#503).
+ *
+ * Reading the block back needs `sbx exec`, which starts a stopped sandbox
+ * (without its MCP gateway, SBXI#479). So a stopped sandbox is read only with
+ * --refresh; without it the plan says its drift was not checked, unless the
+ * file changed since the last apply (then the change is applied, compared
+ * through the inventory's digests) or sbxapply never wrote the block.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/engine.h"
+#include "kinds/kinds_sbx.h"
+#include "backends/sbx/sbx_env.h"
+#include "util/xalloc.h"
+
+static void env_desired(const struct config *cfg, struct resource_set *out)
+{
+	for (size_t i = 0; i < cfg->nr_sandboxes; i++) {
+		const struct cfg_sandbox *s = &cfg->sandboxes[i];
+		if (!s->nr_env)
+			continue;
+		struct resource *r = resource_new(&kind_env, s->name, NULL);
+		for (size_t k = 0; k < s->nr_env; k++)
+			resource_set_field(r, s->env[k].key, s->env[k].value.text, s->env[k].value.sensitive);
+		resource_add_dep(r, &kind_sandbox, s->name);
+		r->line = s->mark.line;
+		resource_set_add(out, r);
+	}
+}
+
+/* A variable's sensitivity as the file declares it; unknown ones are treated as secret. */
+static bool key_sensitive(const struct cfg_sandbox *decl, const char *key)
+{
+	for (size_t k = 0; decl && k < decl->nr_env; k++)
+		if (!strcmp(decl->env[k].key, key))
+			return decl->env[k].value.sensitive;
+	return true;
+}
+
+/* `sbx exec NAME env -u BASH_ENV bash -c SCRIPT sbxapply MODE FILE ...` (the script: sbx_env.h) */
+static void script_args(const char **args, size_t *n, const char *name, bool input, const char *mode)
+{
+	args[(*n)++] = "exec";
+	if (input)
+		args[(*n)++] = "-i";
+	args[(*n)++] = name;
+	args[(*n)++] = "env";
+	args[(*n)++] = "-u";
+	args[(*n)++] = "BASH_ENV";
+	args[(*n)++] = "bash";
+	args[(*n)++] = "-c";
+	args[(*n)++] = sbx_env_script;
+	args[(*n)++] = "sbxapply";
+	args[(*n)++] = mode;
+	args[(*n)++] = SBX_ENV_FILE;
+}
+
+static int read_block(struct engine *e, struct sbx_client *c, const char *name, struct resource *r, struct strbuf *err)
+{
+	const char *args[16];
+	size_t n = 0;
+	script_args(args, &n, name, false, "read");
+	args[n] = NULL;
+	struct spawn_result res = SPAWN_RESULT_INIT;
+	struct strbuf why = STRBUF_INIT;
+	int rc = sbx_call(c, args, NULL, 0, &res, &why);
+	if (rc < 0) {
+		strbuf_addf(err, "cannot read the env of sandbox %s: %s", name, why.buf);
+	} else {
+		struct sbx_env_var *vars;
+		size_t nr, malformed;
+		sbx_env_parse_block(res.out.buf, res.out.len, &vars, &nr, &malformed);
+		const struct cfg_sandbox *decl = config_find_sandbox(e->cfg, name);
+		for (size_t i = 0; i < nr; i++)
+			resource_set_field(r, vars[i].key, vars[i].value, key_sensitive(decl, vars[i].key));
+		/* a declared key the block lacks is read as absent, not as unobservable */
+		for (size_t k = 0; decl && k < decl->nr_env; k++)
+			if (!resource_field(r, decl->env[k].key))
+				resource_set_field(r, decl->env[k].key, NULL, decl->env[k].value.sensitive);
+		if (malformed)
+			/* edited by hand inside the block: a live field the file lacks, so the block is rewritten */
+			resource_set_field(r, "(lines not written by sbxapply)", "present", false);
+		sbx_env_vars_free(vars, nr);
+	}
+	/* the output held the values: clear it before it is freed */
+	memset(res.out.buf, 0, res.out.len);
+	spawn_result_release(&res);
+	strbuf_release(&why);
+	return rc;
+}
+
+/*
+ * A stopped sandbox without --refresh: NULL when its env must be read or
+ * written anyway, else a resource that carries the file's changes since the
+ * last apply (values left absent, compared through digests) or, with none,
+ * says that drift was not checked.
+ */
+static struct resource *unread(struct engine *e, const struct sbx_sandbox *s)
+{
+	const struct inv_entry *last = inventory_find(&e->inventory, kind_env.name, s->name);
+	const struct cfg_sandbox *decl = config_find_sandbox(e->cfg, s->name);
+	if (!last || !decl || !decl->nr_env)
+		return NULL;	/* never written (or no longer declared): nothing to trust */
+	struct resource *r = resource_new(&kind_env, s->name, NULL);
+	bool changed = false;
+	for (size_t k = 0; k < decl->nr_env; k++) {
+		char digest[65];
+		inventory_field_digest(&e->inventory, decl->env[k].key, decl->env[k].value.text, digest);
+		const char *recorded = inv_entry_digest(last, decl->env[k].key);
+		changed |= !recorded || strcmp(recorded, digest);
+	}
+	for (size_t f = 0; f < last->nr_fields; f++) {
+		bool declared = false;
+		for (size_t k = 0; k < decl->nr_env && !declared; k++)
+			declared = !strcmp(decl->env[k].key, last->fields[f].name);
+		if (!declared) {
+			/* removed from the file: its live value cannot be shown without reading it */
+			resource_set_field(r, last->fields[f].name, "(not read: sandbox stopped)", true);
+			changed = true;
+		}
+	}
+	if (!changed)
+		r->unknown = xstrdup("the sandbox is stopped and reading its env would start it; --refresh reads it");
+	return r;
+}
+
+static int env_observe(struct engine *e, struct resource_set *out, struct strbuf *err)
+{
+	struct sbx_sandbox *list;
+	size_t nr;
+	struct sbx_client *c = kinds_sbx_client(e, err);
+	if (!c || sbx_sandboxes(c, &list, &nr, err) < 0)
+		return -1;
+	int rc = 0;
+	for (size_t i = 0; i < nr && rc == 0 && !engine_cancelled(e); i++) {
+		const struct sbx_sandbox *s = &list[i];
+		bool declared = config_find_sandbox(e->cfg, s->name) != NULL;
+		bool recorded = inventory_find(&e->inventory, kind_env.name, s->name) != NULL;
+		if (!declared && !recorded)
+			continue;	/* not ours: never exec'd into */
+		bool running = s->status && !strcmp(s->status, "running");
+		if (!running && !e->opts.refresh) {
+			struct resource *r = unread(e, s);
+			if (r)
+				resource_set_add(out, r);
+			continue;
+		}
+		struct resource *r = resource_new(&kind_env, s->name, NULL);
+		rc = read_block(e, c, s->name, r, err);
+		if (rc == 0)
+			resource_set_add(out, r);
+		else
+			resource_free(r);
+	}
+	sbx_sandboxes_free(list, nr);
+	return rc;
+}
+
+static void env_refine(const struct plan_context *pc, struct action *a)
+{
+	kinds_sbx_redo_on_replace(pc, a, a->name, "its /etc goes");
+}
+
+static int env_apply(struct engine *e, const struct action *a, struct strbuf *err)
+{
+	struct sbx_client *c = kinds_sbx_client(e, err);
+	if (!c)
+		return -1;
+	const struct resource *d = a->type == ACTION_DELETE ? NULL : a->desired;
+	size_t nf = d ? d->nr_fields : 0;
+	const char **args = xcalloc(nf + 20, sizeof(*args));
+	char **lines = xcalloc(nf + 1, sizeof(*lines));
+	struct strbuf in = STRBUF_INIT;
+	size_t n = 0;
+	bool input = false;
+	for (size_t i = 0; i < nf; i++)
+		input |= d->fields[i].sensitive;
+	script_args(args, &n, a->name, input, "write");
+	int rc = 0;
+	for (size_t i = 0; i < nf; i++) {
+		const struct res_field *f = &d->fields[i];
+		lines[i] = sbx_env_line(f->name, f->value ? f->value : "");
+		if (!lines[i]) {
+			/* validation rejects these; this is the last line of defence */
+			strbuf_addf(err, "env %s of sandbox %s cannot be written: bad name, or a line break in the value",
+				    f->name, a->name);
+			rc = -1;
+			break;
+		}
+		if (f->sensitive) {
+			/* on stdin, NUL-terminated: never in argv */
+			strbuf_add(&in, lines[i], strlen(lines[i]) + 1);
+			args[n++] = "-";
+		} else {
+			args[n++] = lines[i];
+		}
+	}
+	args[n] = NULL;
+	struct spawn_result res = SPAWN_RESULT_INIT;
+	if (rc == 0)
+		rc = sbx_call(c, args, in.buf, in.len, &res, err);
+	if (rc < 0 && a->type == ACTION_DELETE && sbx_no_such_sandbox(&res)) {
+		strbuf_reset(err);	/* the sandbox went first, and its /etc with it */
+		rc = 0;
+	}
+	spawn_result_release(&res);
+	memset(in.buf, 0, in.len);
+	strbuf_release(&in);
+	for (size_t i = 0; i < nf; i++) {
+		if (lines[i])
+			memset(lines[i], 0, strlen(lines[i]));
+		free(lines[i]);
+	}
+	free(lines);
+	free(args);
+	return rc;
+}
+
+const struct kind kind_env = {
+	.name = "env",
+	.noun = "env of sandbox",
+	.updatable = true,
+	.desired = env_desired,
+	.observe = env_observe,
+	.refine = env_refine,
+	.apply = env_apply,
+};

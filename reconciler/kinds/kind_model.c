@@ -1,0 +1,60 @@
+/*
+ * Models in Docker Model Runner (the guide's steps 1 and 8): present or not.
+ * Identity is the canonical reference, so any tag form the store uses matches.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/engine.h"
+#include "kinds/kinds.h"
+#include "plan/kind.h"
+#include "kinds/kinds_dmr.h"
+#include "refs/modelref.h"
+#include "util/xalloc.h"
+
+static void model_desired(const struct config *cfg, struct resource_set *out)
+{
+	for (size_t i = 0; i < cfg->nr_models; i++) {
+		struct resource *r = resource_new(&kind_model, cfg->models[i].canonical, cfg->models[i].ref);
+		r->line = cfg->models[i].mark.line;
+		resource_set_add(out, r);
+	}
+}
+
+static void observed_tag(const struct dmr_model *m, const char *canonical, void *out)
+{
+	struct resource *r = resource_new(&kind_model, canonical, NULL);
+	r->observed_id = xstrdup(m->id);
+	resource_set_add(out, r);
+}
+
+/* Every tag in the store, as a model: one GET /models serves this kind and packages. */
+static int model_observe(struct engine *e, struct resource_set *out, struct strbuf *err)
+{
+	return dmr_session_each_tag(&kinds_backends(e)->dmr, observed_tag, out, err);
+}
+
+static int model_apply(struct engine *e, const struct action *a, struct strbuf *err)
+{
+	struct dmr *d = dmr_session_client(&kinds_backends(e)->dmr, err);
+	if (!d)
+		return -1;
+	switch (a->type) {
+	case ACTION_CREATE:
+		return dmr_pull(d, a->name, err);
+	case ACTION_DELETE:
+		/* by tag: a model with other tags is only untagged, never forced */
+		return dmr_delete(d, a->name, err);
+	default:
+		return 0;	/* a model has no fields to update */
+	}
+}
+
+const struct kind kind_model = {
+	.name = "model",
+	.noun = "model",
+	.updatable = false,
+	.desired = model_desired,
+	.observe = model_observe,
+	.apply = model_apply,
+};

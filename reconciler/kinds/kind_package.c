@@ -1,0 +1,102 @@
+/*
+ * Context-size variants (the guide's step 8: docker model package --from
+ * ai/gpt-oss --context-size 32000 gpt-oss:32k), made with POST
+ * /models/{from}/repackage. Rebuilt when missing, when the stored
+ * config.context_size differs, and when the base model was re-pulled to a new
+ * id since (the variant would otherwise keep the old weights).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/engine.h"
+#include "kinds/kinds.h"
+#include "kinds/kinds_dmr.h"
+#include "refs/modelref.h"
+#include "plan/plan.h"
+#include "util/xalloc.h"
+
+static void package_desired(const struct config *cfg, struct resource_set *out)
+{
+	for (size_t i = 0; i < cfg->nr_packages; i++) {
+		const struct cfg_package *p = &cfg->packages[i];
+		char size[32];
+		snprintf(size, sizeof(size), "%ld", p->context_size);
+		struct resource *r = resource_new(&kind_package, p->canonical, p->name);
+		resource_set_field(r, "from", p->from_canonical, false);
+		resource_set_field(r, "context_size", size, false);
+		resource_add_dep(r, &kind_model, p->from_canonical);
+		r->line = p->mark.line;
+		resource_set_add(out, r);
+	}
+}
+
+static void observed_tag(const struct dmr_model *m, const char *canonical, void *out)
+{
+	struct resource *r = resource_new(&kind_package, canonical, NULL);
+	char size[32];
+	snprintf(size, sizeof(size), "%ld", m->context_size);
+	/* "from" cannot be read back: compared through the inventory's digest */
+	resource_set_field(r, "context_size", m->context_size ? size : NULL, false);
+	r->observed_id = xstrdup(m->id);
+	resource_set_add(out, r);
+}
+
+static int package_observe(struct engine *e, struct resource_set *out, struct strbuf *err)
+{
+	return dmr_session_each_tag(&kinds_backends(e)->dmr, observed_tag, out, err);
+}
+
+/* The base was re-pulled since the variant was made: rebuild it. */
+static void package_refine(const struct plan_context *pc, struct action *a)
+{
+	const struct inv_entry *last = inventory_find(pc->inventory, kind_package.name, a->name);
+	const char *from = a->desired ? resource_value(a->desired, "from") : NULL;
+	const struct resource *base = from ? resource_set_find(pc->observed, &kind_model, from) : NULL;
+	const char *base_id = inv_entry_attr(last, "base_id");
+	if (!base_id || !base || !base->observed_id || a->type == ACTION_CREATE || !strcmp(base_id, base->observed_id))
+		return;
+	action_add_change(a, "base_id", base_id, base->observed_id, false);
+	if (a->type != ACTION_REPLACE) {
+		a->type = ACTION_REPLACE;
+		a->origin = ORIGIN_DRIFT;
+		free(a->reason);
+		a->reason = xasprintf("the base model %s was pulled again since this variant was made", from);
+	}
+}
+
+static int package_apply(struct engine *e, const struct action *a, struct strbuf *err)
+{
+	struct dmr *d = dmr_session_client(&kinds_backends(e)->dmr, err);
+	if (!d)
+		return -1;
+	if (a->type == ACTION_DELETE)
+		return dmr_delete(d, a->name, err);
+	const char *from = resource_value(a->desired, "from");
+	long size = strtol(resource_value(a->desired, "context_size"), NULL, 10);
+	if (dmr_repackage(d, from, a->desired->display, size, err) < 0)
+		return -1;
+	/* remember which base this variant was made from, to notice a re-pull later */
+	struct dmr_model *models;
+	size_t nr;
+	struct strbuf ignored = STRBUF_INIT;
+	if (dmr_list(d, &models, &nr, &ignored) == 0) {
+		for (size_t i = 0; i < nr; i++)
+			for (size_t t = 0; t < models[i].nr_tags; t++)
+				if (modelref_equal(models[i].tags[t], from))
+					engine_set_attr(e, a, "base_id", models[i].id);
+		dmr_models_free(models, nr);
+	}
+	strbuf_release(&ignored);
+	return 0;
+}
+
+const struct kind kind_package = {
+	.name = "package",
+	.noun = "package",
+	.updatable = false,
+	.desired = package_desired,
+	.observe = package_observe,
+	.refine = package_refine,
+	.apply = package_apply,
+};

@@ -1,0 +1,60 @@
+/* The resource kinds, in plan order: one line per kind (see plan/kind.h), and their backends. */
+#include "kinds/kinds.h"
+
+#include <stdlib.h>
+
+#include "engine/engine.h"
+#include "kinds/kinds_dmr.h"
+#include "kinds/kinds_sbx.h"
+#include "util/xalloc.h"
+
+static const struct kind *const kind_table[] = {
+	&kind_model,
+	&kind_package,
+	&kind_runtime,
+	&kind_policy_init,	/* before any rule: rules cannot be added to an uninitialised store */
+	&kind_secret,		/* global ones before sandboxes: they reach only sandboxes created later */
+	&kind_sandbox,
+	&kind_policy_rule,	/* sandbox-scoped ones need their sandbox */
+	&kind_env,		/* written into the sandbox */
+	NULL,
+};
+
+static void *backends_open(const struct backend_env *env)
+{
+	static const struct kinds_options none;
+	const struct kinds_options *opts = env->options ? env->options : &none;
+	const char *env_url = getenv("MODEL_RUNNER_HOST");
+	struct dmr_discovery where = {
+		.flag_url = opts->runner_url,
+		.config_url = env->cfg->runner_endpoint,
+		.env_url = env_url && *env_url ? env_url : NULL,
+	};
+	struct backends *b = xcalloc(1, sizeof(*b));
+	dmr_session_init(&b->dmr, &where, env->cancel_fd, env->http_calls, env->process_calls);
+	b->dmr.dmr.progress = env->pull_progress;
+	b->dmr.dmr.progress_ctx = env->pull_progress_ctx;
+	sbx_client_init(&b->sbx, env->cancel_fd, env->process_calls);
+	return b;
+}
+
+static void backends_close(void *p)
+{
+	struct backends *b = p;
+	if (!b)
+		return;
+	sbx_client_release(&b->sbx);
+	dmr_session_release(&b->dmr);
+	free(b);
+}
+
+const struct kind_registry kinds_registry = {
+	.kinds = kind_table,
+	.backends_open = backends_open,
+	.backends_close = backends_close,
+};
+
+struct backends *kinds_backends(struct engine *e)
+{
+	return engine_backends(e);
+}

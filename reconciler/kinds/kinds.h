@@ -1,0 +1,29 @@
+#ifndef SBXAPPLY_KINDS_KINDS_H
+#define SBXAPPLY_KINDS_KINDS_H
+/*
+ * The registry the commands hand to the engine: every kind in plan order and
+ * the backends they live in (Docker Model Runner and the sbx CLI). The
+ * engine holds the backends as an opaque pointer; kinds reach them here.
+ */
+#include "backends/dmr/dmr_session.h"
+#include "backends/sbx/sbx.h"
+#include "plan/kind.h"
+
+struct engine;
+
+/* What the command line says about the backends (backend_env.options). */
+struct kinds_options {
+	const char *runner_url;		/* --runner; NULL: runner.endpoint, MODEL_RUNNER_HOST, discovery */
+};
+
+struct backends {
+	struct dmr_session dmr;
+	struct sbx_client sbx;
+};
+
+extern const struct kind_registry kinds_registry;
+
+/* The run's backends (engine_backends(), typed). */
+struct backends *kinds_backends(struct engine *e);
+
+#endif

@@ -1,0 +1,411 @@
+#include "config_build.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "lang/interpolate.h"
+#include "refs/modelref.h"
+#include "refs/policyrule.h"
+#include "lang/validate.h"
+#include "util/strbuf.h"
+#include "util/strutil.h"
+#include "util/xalloc.h"
+
+struct builder {
+	struct config *cfg;
+	struct diag_list *diags;
+};
+
+/* Diagnostics at a mark of the document being read. */
+#define error_at(b, m, ...) \
+	diag_add((b)->diags, DIAG_ERROR, &(b)->cfg->doc.source, (m).line, (m).col, __VA_ARGS__)
+#define warning_at(b, m, ...) \
+	diag_add((b)->diags, DIAG_WARNING, &(b)->cfg->doc.source, (m).line, (m).col, __VA_ARGS__)
+
+static const char *text_of(const struct ynode *n)
+{
+	const struct yvalue *v = yvalue_of(n);
+	return v ? v->text : NULL;
+}
+
+static char *dup_text(const struct ynode *n)
+{
+	const char *t = text_of(n);
+	return t ? xstrdup(t) : NULL;
+}
+
+static long long_of(const struct ynode *n)
+{
+	const char *t = text_of(n);
+	long v;
+	return t && str_to_long(t, LONG_MIN, LONG_MAX, &v) ? v : 0;
+}
+
+static const struct ynode *field(const struct ynode *map, const char *key)
+{
+	const struct ypair *p = ynode_find(map, key);
+	return p ? p->value : NULL;
+}
+
+static struct ymark field_mark(const struct ynode *map, const char *key, struct ymark fallback)
+{
+	const struct ypair *p = ynode_find(map, key);
+	return p ? p->value_mark : fallback;
+}
+
+static bool is_map(const struct ynode *n) { return n && n->kind == YNODE_MAP; }
+
+static void add_string(struct cfg_strings *list, char *s)
+{
+	list->items = xrealloc(list->items, (list->nr + 1) * sizeof(*list->items));
+	list->items[list->nr++] = s;
+}
+
+static void strings_of(const struct ynode *seq, struct cfg_strings *out)
+{
+	if (!seq || seq->kind != YNODE_SEQ)
+		return;
+	for (size_t i = 0; i < seq->nr_items; i++) {
+		char *t = dup_text(seq->items[i]);
+		if (t)
+			add_string(out, t);
+	}
+}
+
+/* Joins a path written in the file onto the file's directory, then resolves symlinks if it exists. */
+static char *resolve_path(const char *dir, const char *rel)
+{
+	char *joined = rel[0] == '/' ? xstrdup(rel) : xasprintf("%s/%s", dir, rel);
+	char *real = realpath(joined, NULL);
+	if (real) {
+		free(joined);
+		return real;
+	}
+	return joined;
+}
+
+static bool is_directory(const char *path)
+{
+	struct stat st;
+	return !stat(path, &st) && S_ISDIR(st.st_mode);
+}
+
+/* The declared model or package closest to ref, compared in the CLI's short form. */
+static const char *suggest_model(const struct config *cfg, const char *ref)
+{
+	size_t total = cfg->nr_models + cfg->nr_packages, n = 0;
+	char **shorts = xmalloc((total + 1) * sizeof(*shorts));
+	const char **written = xmalloc((total + 1) * sizeof(*written));
+	for (size_t i = 0; i < cfg->nr_models; i++, n++) {
+		shorts[n] = modelref_display(cfg->models[i].ref);
+		written[n] = cfg->models[i].ref;
+	}
+	for (size_t i = 0; i < cfg->nr_packages; i++, n++) {
+		shorts[n] = modelref_display(cfg->packages[i].name);
+		written[n] = cfg->packages[i].name;
+	}
+	char *want = modelref_display(ref);
+	const char *hint = str_suggest(want, (const char *const *)shorts, n);
+	const char *found = NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (hint == shorts[i])
+			found = written[i];
+		free(shorts[i]);
+	}
+	free(want);
+	free(shorts);
+	free(written);
+	return found;
+}
+
+static void build_models(struct builder *b, const struct ynode *models)
+{
+	struct config *cfg = b->cfg;
+	if (!is_map(models))
+		return;
+	cfg->models = xcalloc(models->nr_pairs, sizeof(*cfg->models));
+	for (size_t i = 0; i < models->nr_pairs; i++) {
+		const struct ypair *p = &models->pairs[i];
+		const char *ref = text_of(p->key);
+		if (!ref)
+			continue;
+		char *canonical = modelref_normalize(ref);
+		const struct cfg_model *twin = config_find_model(cfg, ref);
+		if (twin) {
+			/* the same text twice is a duplicate key, which the loader reported */
+			if (strcmp(twin->ref, ref))
+				error_at(b, p->key->mark, "'%s' names the same model as '%s' (line %d)", ref,
+					 twin->ref, twin->mark.line);
+			free(canonical);
+			continue;
+		}
+		struct cfg_model *m = &cfg->models[cfg->nr_models++];
+		m->ref = xstrdup(ref);
+		m->canonical = canonical;
+		strmap_put(&cfg->model_index, canonical, m);
+		m->mark = p->key->mark;
+		if (is_map(p->value)) {
+			m->context_size = long_of(field(p->value, "context_size"));
+			const struct ynode *flags = field(p->value, "runtime_flags");
+			m->has_runtime_flags = flags != NULL;
+			strings_of(flags, &m->runtime_flags);
+		}
+	}
+}
+
+static void build_packages(struct builder *b, const struct ynode *packages)
+{
+	struct config *cfg = b->cfg;
+	if (!is_map(packages))
+		return;
+	cfg->packages = xcalloc(packages->nr_pairs, sizeof(*cfg->packages));
+	for (size_t i = 0; i < packages->nr_pairs; i++) {
+		const struct ypair *p = &packages->pairs[i];
+		const char *name = text_of(p->key);
+		if (!name || !is_map(p->value))
+			continue;
+		const struct cfg_model *model = config_find_model(cfg, name);
+		const struct cfg_package *twin = config_find_package(cfg, name);
+		if (model || twin) {
+			error_at(b, p->key->mark, "package '%s' names the same model as '%s' (line %d)", name,
+				 model ? model->ref : twin->name, model ? model->mark.line : twin->mark.line);
+			continue;
+		}
+		struct cfg_package *pkg = &cfg->packages[cfg->nr_packages++];
+		pkg->name = xstrdup(name);
+		pkg->canonical = modelref_normalize(name);
+		strmap_put(&cfg->package_index, pkg->canonical, pkg);
+		pkg->mark = p->key->mark;
+		pkg->context_size = long_of(field(p->value, "context_size"));
+		pkg->from = dup_text(field(p->value, "from"));
+		if (!pkg->from)
+			continue;
+		pkg->from_canonical = modelref_normalize(pkg->from);
+		if (!config_find_model(cfg, pkg->from)) {
+			const char *hint = suggest_model(cfg, pkg->from);
+			struct ymark at = field_mark(p->value, "from", p->key->mark);
+			if (hint)
+				error_at(b, at, "package '%s' is made from '%s', which is not declared under models; did you mean '%s'?",
+					 name, pkg->from, hint);
+			else
+				error_at(b, at, "package '%s' is made from '%s', which is not declared under models", name, pkg->from);
+		}
+	}
+}
+
+static void check_rules(struct builder *b, const struct ynode *policy)
+{
+	const struct ynode *allow = field(policy, "allow"), *deny = field(policy, "deny");
+	const struct ynode *lists[2] = { allow, deny };
+	for (int l = 0; l < 2; l++) {
+		const struct ynode *seq = lists[l];
+		if (!seq || seq->kind != YNODE_SEQ)
+			continue;
+		for (size_t i = 0; i < seq->nr_items; i++) {
+			const char *rule = text_of(seq->items[i]);
+			if (!rule)
+				continue;
+			for (size_t j = 0; j < i; j++) {
+				const char *earlier = text_of(seq->items[j]);
+				if (earlier && !strcasecmp(earlier, rule)) {
+					warning_at(b, seq->items[i]->mark, "rule '%s' is listed twice (line %d)", rule, seq->items[j]->mark.line);
+					break;
+				}
+			}
+			if (l == 1 && allow && allow->kind == YNODE_SEQ)
+				for (size_t j = 0; j < allow->nr_items; j++) {
+					const char *a = text_of(allow->items[j]);
+					if (a && !strcasecmp(a, rule))
+						warning_at(b, seq->items[i]->mark, "'%s' is both allowed (line %d) and denied: deny wins",
+							   rule, allow->items[j]->mark.line);
+				}
+		}
+	}
+}
+
+static void build_policy(struct builder *b, const struct ynode *policy, struct cfg_policy *out)
+{
+	if (!is_map(policy))
+		return;
+	out->init = dup_text(field(policy, "init"));
+	strings_of(field(policy, "allow"), &out->allow);
+	strings_of(field(policy, "deny"), &out->deny);
+	check_rules(b, policy);
+}
+
+static void add_env(struct cfg_env **list, size_t *nr, const struct ypair *p, bool from_global)
+{
+	const char *key = text_of(p->key);
+	const struct ynode *v = p->value;
+	const struct ynode *text_node = is_map(v) ? field(v, "value") : v;
+	const struct yvalue *val = yvalue_of(text_node);
+	if (!key || !val)
+		return;
+	bool sensitive = name_looks_secret(key) || val->secret_var;
+	const struct ynode *flag = is_map(v) ? field(v, "sensitive") : NULL;
+	if (flag && text_of(flag))
+		sensitive = tolower((unsigned char)text_of(flag)[0]) == 't';
+	for (size_t i = 0; i < *nr; i++)
+		if (!strcmp((*list)[i].key, key)) {
+			/* the sandbox's own value replaces the global one */
+			free((*list)[i].value.text);
+			(*list)[i].value = (struct cfg_value){ xstrdup(val->text), sensitive };
+			(*list)[i].mark = p->key->mark;
+			(*list)[i].from_global = from_global;
+			return;
+		}
+	*list = xrealloc(*list, (*nr + 1) * sizeof(**list));
+	(*list)[(*nr)++] = (struct cfg_env){
+		.key = xstrdup(key),
+		.value = { xstrdup(val->text), sensitive },
+		.mark = p->key->mark,
+		.from_global = from_global,
+	};
+}
+
+static void build_env(const struct ynode *env, struct cfg_env **list, size_t *nr, bool from_global)
+{
+	if (!is_map(env))
+		return;
+	for (size_t i = 0; i < env->nr_pairs; i++)
+		add_env(list, nr, &env->pairs[i], from_global);
+}
+
+static int compare_env(const void *a, const void *b)
+{
+	return strcmp(((const struct cfg_env *)a)->key, ((const struct cfg_env *)b)->key);
+}
+
+static void build_secrets(struct builder *b, const struct ynode *secrets, struct cfg_secret **list, size_t *nr)
+{
+	if (!is_map(secrets))
+		return;
+	*list = xcalloc(secrets->nr_pairs, sizeof(**list));
+	for (size_t i = 0; i < secrets->nr_pairs; i++) {
+		const struct ypair *p = &secrets->pairs[i];
+		const char *service = text_of(p->key), *value = text_of(p->value);
+		if (!service || !value)
+			continue;
+		if (!*value) {
+			error_at(b, p->value_mark, "secret '%s' is empty%s", service,
+				 p->value->kind == YNODE_SCALAR && memchr(p->value->value, '$', p->value->len)
+					 ? " (is its variable set?)" : "");
+			continue;
+		}
+		(*list)[(*nr)++] = (struct cfg_secret){ xstrdup(service), { xstrdup(value), true }, p->key->mark };
+	}
+}
+
+static void build_mounts(struct builder *b, const struct ynode *seq, struct cfg_sandbox *sb)
+{
+	if (!seq || seq->kind != YNODE_SEQ)
+		return;
+	for (size_t i = 0; i < seq->nr_items; i++) {
+		const char *text = text_of(seq->items[i]);
+		if (!text)
+			continue;
+		bool ro = str_ends_with(text, ":ro");
+		char *rel = xstrndup(text, strlen(text) - (ro ? 3 : 0));
+		char *abs = resolve_path(b->cfg->dir, rel);
+		if (!is_directory(abs))
+			error_at(b, seq->items[i]->mark, "mount '%s' is not a directory (%s)", rel, abs);
+		add_string(&sb->mounts, ro ? xasprintf("%s:ro", abs) : xstrdup(abs));
+		free(abs);
+		free(rel);
+	}
+}
+
+static void build_sandbox(struct builder *b, const struct ypair *p, struct cfg_sandbox *sb)
+{
+	struct config *cfg = b->cfg;
+	const struct ynode *v = p->value;
+	sb->name = xstrdup(p->key->value);	/* keys are never interpolated */
+	sb->mark = p->key->mark;
+	sb->agent = dup_text(field(v, "agent"));
+	const char *ws = field(v, "workspace") ? text_of(field(v, "workspace")) : ".";
+	if (ws) {
+		sb->workspace = resolve_path(cfg->dir, ws);
+		struct ymark at = field_mark(v, "workspace", p->key->mark);
+		const char *base = strrchr(sb->workspace, '/');
+		if (!is_directory(sb->workspace))
+			error_at(b, at, "workspace '%s' is not a directory (%s)", ws, sb->workspace);
+		else if (base && base[1] == '.')
+			warning_at(b, at, "workspace directory '%s' starts with a dot: sbx fails to create such sandboxes (sbx-releases#602)",
+				   base + 1);
+	}
+	build_mounts(b, field(v, "mounts"), sb);
+	sb->model = dup_text(field(v, "model"));
+	if (sb->model) {
+		sb->model_canonical = modelref_normalize(sb->model);
+		if (!config_find_model(cfg, sb->model) && !config_find_package(cfg, sb->model)) {
+			const char *hint = suggest_model(cfg, sb->model);
+			struct ymark at = field_mark(v, "model", p->key->mark);
+			if (hint)
+				error_at(b, at, "model '%s' is not declared under models or packages; did you mean '%s'?", sb->model, hint);
+			else
+				error_at(b, at, "model '%s' is not declared under models or packages", sb->model);
+		}
+	}
+	sb->cpus = long_of(field(v, "cpus"));
+	sb->memory = dup_text(field(v, "memory"));
+	/* the global env first, then the sandbox's own replacing keys it repeats */
+	for (size_t i = 0; i < cfg->nr_env; i++) {
+		const struct cfg_env *g = &cfg->env[i];
+		sb->env = xrealloc(sb->env, (sb->nr_env + 1) * sizeof(*sb->env));
+		sb->env[sb->nr_env++] = (struct cfg_env){ xstrdup(g->key), { xstrdup(g->value.text), g->value.sensitive }, g->mark, true };
+	}
+	build_env(field(v, "env"), &sb->env, &sb->nr_env, false);
+	if (sb->nr_env > 1)
+		qsort(sb->env, sb->nr_env, sizeof(*sb->env), compare_env);
+	build_policy(b, field(v, "policy"), &sb->policy);
+	build_secrets(b, field(v, "secrets"), &sb->secrets, &sb->nr_secrets);
+}
+
+/* Compose's rule: lowercase, keep only [a-z0-9_-]. */
+static char *project_from_dir(const char *dir)
+{
+	const char *base = strrchr(dir, '/');
+	base = base ? base + 1 : dir;
+	struct strbuf sb = STRBUF_INIT;
+	for (const char *p = base; *p; p++) {
+		int c = tolower((unsigned char)*p);
+		if (isalnum(c) || ((c == '-' || c == '_') && sb.len))
+			strbuf_addch(&sb, c);
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
+void config_build(struct config *cfg, struct diag_list *diags)
+{
+	struct builder b = { cfg, diags };
+	const struct ymark top_of_file = { 1, 1 };
+	const struct ynode *root = cfg->doc.root;
+	if (!is_map(root))
+		return;
+	cfg->project = dup_text(field(root, "project"));
+	if (!cfg->project && !ynode_find(root, "project")) {
+		cfg->project = project_from_dir(cfg->dir);
+		if (!*cfg->project)
+			error_at(&b, top_of_file, "cannot name the project after directory '%s'; set 'project:'", cfg->dir);
+	}
+	cfg->runner_endpoint = dup_text(field(field(root, "runner"), "endpoint"));
+	build_models(&b, field(root, "models"));
+	build_packages(&b, field(root, "packages"));
+	build_policy(&b, field(root, "policy"), &cfg->policy);
+	build_env(field(root, "env"), &cfg->env, &cfg->nr_env, true);
+	build_secrets(&b, field(root, "secrets"), &cfg->secrets, &cfg->nr_secrets);
+	const struct ynode *sandboxes = field(root, "sandboxes");
+	if (!is_map(sandboxes))
+		return;
+	cfg->sandboxes = xcalloc(sandboxes->nr_pairs, sizeof(*cfg->sandboxes));
+	for (size_t i = 0; i < sandboxes->nr_pairs; i++) {
+		const struct ypair *p = &sandboxes->pairs[i];
+		if (p->key->kind == YNODE_SCALAR && is_map(p->value))
+			build_sandbox(&b, p, &cfg->sandboxes[cfg->nr_sandboxes++]);
+	}
+}

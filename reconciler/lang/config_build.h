@@ -1,0 +1,13 @@
+#ifndef SBXAPPLY_LANG_CONFIG_BUILD_H
+#define SBXAPPLY_LANG_CONFIG_BUILD_H
+/*
+ * Internal to config.c: turns a validated document (validate.h) into the typed
+ * config, skipping values the validator rejected, and checks what spans
+ * several keys: references to declared models, refs that name one model twice,
+ * workspaces and mounts that must exist, empty secrets.
+ */
+#include "lang/config.h"
+
+void config_build(struct config *cfg, struct diag_list *diags);
+
+#endif

@@ -1,0 +1,62 @@
+#ifndef SBXAPPLY_PLAN_KIND_H
+#define SBXAPPLY_PLAN_KIND_H
+/*
+ * A resource kind: one file each (kind_*.c), every one filling this table
+ * (tmux's cmd_entry pattern), listed once in kinds/kinds.c. The engine knows kinds
+ * only through it: adding a kind is one file and one line.
+ *
+ * desired() and refine() are pure; observe() and apply() talk to a backend
+ * through the engine and report failures in `err` (one line, no secrets).
+ */
+#include <stdbool.h>
+
+#include "lang/config.h"
+#include "plan/resource.h"
+#include "util/strbuf.h"
+
+struct engine;
+struct action;
+struct plan_context;
+
+struct kind {
+	const char *name;		/* "model": ids are "model/<name>" */
+	const char *noun;		/* "model", for messages */
+	/* fields that cannot change in place: a change replaces the resource */
+	const char *const *force_new;
+	bool updatable;			/* has an in-place update */
+	bool holds_user_data;		/* replacing or deleting it loses work: needs --allow-replace */
+	bool inventory_only;		/* prune candidates come only from the inventory */
+
+	void (*desired)(const struct config *cfg, struct resource_set *out);
+	/* All resources of the kind in one backend call (or a handful). */
+	int (*observe)(struct engine *e, struct resource_set *out, struct strbuf *err);
+	/* Optional: adjust a planned action with kind-specific knowledge. */
+	void (*refine)(const struct plan_context *pc, struct action *a);
+	int (*apply)(struct engine *e, const struct action *a, struct strbuf *err);
+};
+
+/*
+ * What a run is given to work with: the kinds in plan order and the backends
+ * they live in. The engine knows neither by name; kinds/kinds.c fills one.
+ */
+struct backend_env {
+	const struct config *cfg;	/* borrowed */
+	const void *options;		/* the registry's own options, from the command line */
+	int cancel_fd;			/* -1: not cancellable */
+	_Atomic unsigned long *http_calls, *process_calls;	/* counted for reports and tests */
+	/* pull progress, NULL: quiet */
+	void (*pull_progress)(void *ctx, const char *ref, long long done, long long total, bool finished);
+	void *pull_progress_ctx;
+};
+
+struct kind_registry {
+	const struct kind *const *kinds;	/* plan order, NULL-terminated */
+	/* Per-run backend state; nothing is contacted until a kind asks. Never NULL. */
+	void *(*backends_open)(const struct backend_env *env);
+	void (*backends_close)(void *backends);
+};
+
+/* The kind of that name in a NULL-terminated table, or NULL. */
+const struct kind *kind_find(const struct kind *const *table, const char *name);
+
+#endif

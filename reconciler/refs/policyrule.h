@@ -1,0 +1,16 @@
+#ifndef SBXAPPLY_REFS_POLICYRULE_H
+#define SBXAPPLY_REFS_POLICYRULE_H
+/*
+ * Network policy rule resources as `sbx policy allow network` takes them
+ * (FACTS.md section 6): an exact host, host:port, *.domain (one level),
+ * **.domain (any depth), an IP address (IPv6 in brackets when a port follows),
+ * a CIDR range, or ** for everything. localhost, 127.0.0.1 and
+ * host.docker.internal are different resources and stay different here.
+ */
+
+/* NULL when rule is well formed, else a static reason. */
+const char *policyrule_check(const char *rule);
+/* Canonical text for comparisons (host part lowercased); malloc'd. */
+char *policyrule_normalize(const char *rule);
+
+#endif
