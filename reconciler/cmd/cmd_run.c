@@ -15,6 +15,7 @@
 #include "lang/config.h"
 #include "backends/sbx/sbx.h"
 #include "backends/sbx/sbx_parse.h"
+#include "plan/inventory.h"
 #include "util/strutil.h"
 #include "util/xalloc.h"
 
@@ -39,14 +40,16 @@ static int undeclared(const struct config *cfg, const char *name, const char *fi
 }
 
 /* 0 when `sbx ls` shows the sandbox; otherwise says why and returns an exit code. */
-static int check_exists(const char *name)
+static int check_exists(const char *name, const char *state_dir, bool *run_name)
 {
 	struct sbx_client c;
+	char *cache = inventory_dir(state_dir);
 	struct strbuf err = STRBUF_INIT;
 	struct sbx_sandbox *list = NULL;
 	size_t nr = 0;
 	int rc = EXIT_OK;
 	sbx_client_init(&c, -1, NULL);
+	sbx_client_set_cache_dir(&c, cache);
 	if (sbx_client_detect(&c, &err) < 0 || sbx_sandboxes(&c, &list, &nr, &err) < 0) {
 		cli_error("%s", err.buf);
 		rc = EXIT_BACKEND;
@@ -58,10 +61,12 @@ static int check_exists(const char *name)
 			cli_error("sandbox '%s' does not exist yet: run 'sbxapply apply' first", name);
 			rc = EXIT_APPLY_FAILED;
 		}
+		*run_name = c.caps.run_name;
 	}
 	sbx_sandboxes_free(list, nr);
 	sbx_client_release(&c);
 	strbuf_release(&err);
+	free(cache);
 	return rc;
 }
 
@@ -84,7 +89,8 @@ static int run_exec(const struct cli_options *opts)
 		config_release(&cfg);
 		return rc;
 	}
-	if ((rc = check_exists(name))) {
+	bool run_name = true;
+	if ((rc = check_exists(name, opts->state_dir, &run_name))) {
 		config_release(&cfg);
 		return rc;
 	}
@@ -93,6 +99,8 @@ static int run_exec(const struct cli_options *opts)
 	size_t n = 0;
 	argv[n++] = (char *)program;
 	argv[n++] = "run";
+	if (run_name)
+		argv[n++] = "--name";	/* v0.33+: the positional form is deprecated */
 	argv[n++] = (char *)name;
 	if (s->model || opts->nr_args > 1)
 		argv[n++] = "--";

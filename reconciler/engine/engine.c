@@ -84,8 +84,10 @@ enum engine_status engine_open(struct engine *e, const struct config *cfg, const
 	e->lock.fd = -1;
 	if (opts->log)
 		progress_init(&e->progress, opts->progress_mode, opts->log);
+	char *dir = inventory_dir(opts->state_dir);
 	struct backend_env env = {
 		.cfg = cfg,
+		.state_dir = dir,
 		.options = opts->backend_options,
 		.cancel_fd = opts->cancel_fd,
 		.http_calls = &e->http_calls,
@@ -98,7 +100,6 @@ enum engine_status engine_open(struct engine *e, const struct config *cfg, const
 	for (size_t k = 0; kinds[k] && !opts->destroy; k++)
 		kinds[k]->desired(cfg, &e->desired);
 
-	char *dir = inventory_dir(opts->state_dir);
 	char *path = xasprintf("%s/%s.json", dir, cfg->project);
 	enum engine_status rc = ENGINE_OK;
 	if (!opts->read_only) {

@@ -62,9 +62,23 @@ int saved_plan_write(const char *path, const struct engine *e, const char *confi
 
 static bool copy_digest(char out[65], const char *in)
 {
-	if (!in || strlen(in) != 64)
+	if (!in || strlen(in) != 64 || strspn(in, "0123456789abcdef") != 64)
 		return false;
 	memcpy(out, in, 65);
+	return true;
+}
+
+/* Every field the writer writes, of the type it writes: a file missing one is damaged, not a default. */
+static bool well_typed(const cJSON *root)
+{
+	const cJSON *actions = json_array(root, "actions"), *a;
+	if (!cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(root, "inventory_serial")) ||
+	    !cJSON_IsBool(cJSON_GetObjectItemCaseSensitive(root, "prune")) ||
+	    !cJSON_IsBool(cJSON_GetObjectItemCaseSensitive(root, "allow_replace")) || !actions)
+		return false;
+	cJSON_ArrayForEach(a, actions)
+		if (!cJSON_IsString(a))
+			return false;
 	return true;
 }
 
@@ -83,7 +97,7 @@ int saved_plan_read(struct saved_plan *sp, const char *path, struct strbuf *err)
 		   *project = json_string(root, "project");
 	if (!kind || strcmp(kind, "sbxapply-plan") || json_int(root, "format_version", 0) != SAVED_PLAN_FORMAT ||
 	    !config || !project || !copy_digest(sp->desired, json_string(root, "desired_digest")) ||
-	    !copy_digest(sp->observed, json_string(root, "observed_digest"))) {
+	    !copy_digest(sp->observed, json_string(root, "observed_digest")) || !well_typed(root)) {
 		strbuf_addf(err, "'%s' is not a plan file written by 'sbxapply plan -out'", path);
 		cJSON_Delete(root);
 		return -1;

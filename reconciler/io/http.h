@@ -7,7 +7,7 @@
  * - Endpoints: "http://HOST[:PORT][/BASE]", "https://..." or
  *   "unix:///path/to/docker.sock". Through a socket, requests go to
  *   http://localhost and every path gets Docker Desktop's prefix
- *   HTTP_DD_PREFIX ("/exp/vDD4.40", FACTS.md section 1); a BASE path is
+ *   HTTP_DD_PREFIX ("/exp/vDD4.40", docs/backends.md §1); a BASE path is
  *   likewise prepended to every request path.
  * - The path is sent exactly as given (curl neither re-encodes it nor removes
  *   "." segments), so model refs go in unescaped: "/models/ai/smollm2:latest".

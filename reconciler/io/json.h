@@ -3,7 +3,7 @@
 /*
  * Reading JSON with cJSON, tolerant of what the backends print around it:
  * `sbx` can print "Starting sandboxd daemon..." lines before its JSON
- * (FACTS.md section 6), so parsing starts at the first '{' or '['.
+ * (docs/backends.md §7), so parsing starts at the first '{' or '['.
  * Returned cJSON trees belong to the caller (cJSON_Delete). Accessors return
  * NULL or the fallback when the key is missing or of another type.
  */

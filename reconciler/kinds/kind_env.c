@@ -1,14 +1,14 @@
 /*
  * A sandbox's environment (the guide's step 4): the sbxapply block of
- * /etc/sandbox-persistent.sh (core/sbx_env.h), one resource per sandbox with
+ * /etc/sandbox-persistent.sh (backends/sbx/sbx_env.h), one resource per sandbox with
  * one field per variable. Written whole on every change, so changed and
  * removed keys are handled; the user's own lines around it stay.
  *
  * The persistent file is used even where `sbx create -e` exists, because env
- * baked in at creation cannot be updated later (SBXI#503).
+ * baked in at creation cannot be updated later (docs/backends.md §11).
  *
  * Reading the block back needs `sbx exec`, which starts a stopped sandbox
- * (without its MCP gateway, SBXI#479). So a stopped sandbox is read only with
+ * (without its MCP gateway, docs/backends.md §8). So a stopped sandbox is read only with
  * --refresh; without it the plan says its drift was not checked, unless the
  * file changed since the last apply (then the change is applied, compared
  * through the inventory's digests) or sbxapply never wrote the block.
@@ -91,7 +91,7 @@ static int read_block(struct engine *e, struct sbx_client *c, const char *name, 
 		sbx_env_vars_free(vars, nr);
 	}
 	/* the output held the values: clear it before it is freed */
-	memset(res.out.buf, 0, res.out.len);
+	explicit_bzero(res.out.buf, res.out.len);
 	spawn_result_release(&res);
 	strbuf_release(&why);
 	return rc;
@@ -212,11 +212,11 @@ static int env_apply(struct engine *e, const struct action *a, struct strbuf *er
 		rc = 0;
 	}
 	spawn_result_release(&res);
-	memset(in.buf, 0, in.len);
+	explicit_bzero(in.buf, in.len);
 	strbuf_release(&in);
 	for (size_t i = 0; i < nf; i++) {
 		if (lines[i])
-			memset(lines[i], 0, strlen(lines[i]));
+			explicit_bzero(lines[i], strlen(lines[i]));
 		free(lines[i]);
 	}
 	free(lines);

@@ -41,33 +41,27 @@ static void init_desired(const struct config *cfg, struct resource_set *out)
 	resource_set_add(out, r);
 }
 
-static enum sbx_policy_format format_of(const struct sbx_caps *caps)
+/* `sbx policy ls` in a given format: the run's shared listing, or made again (after a change). */
+static int read_rules(struct sbx_client *c, enum sbx_policy_format f, bool fresh, struct sbx_rule **rules, size_t *nr,
+		      struct strbuf *err)
 {
-	return caps->policy_ls_json ? SBX_POLICY_JSON : caps->policy_ls_wide ? SBX_POLICY_WIDE : SBX_POLICY_TABLE_OLD;
-}
-
-/* Every rule `sbx policy ls` shows: shared (cached) or made again (after a change). */
-static int list_rules(struct engine *e, bool fresh, struct sbx_rule **rules, size_t *nr, struct strbuf *err)
-{
-	struct sbx_client *c = kinds_sbx_client(e, err);
-	if (!c)
-		return -1;
+	static const char *const json_args[] = { "policy", "ls", "--json", NULL };
+	static const char *const wide_args[] = { "policy", "ls", "--wide", NULL };
+	static const char *const old_args[] = { "policy", "ls", NULL };
 	const struct strbuf *text;
 	struct spawn_result res = SPAWN_RESULT_INIT;
 	int rc;
 	if (fresh) {
-		static const char *const json_args[] = { "policy", "ls", "--json", NULL };
-		static const char *const wide_args[] = { "policy", "ls", "--wide", NULL };
-		static const char *const old_args[] = { "policy", "ls", NULL };
-		enum sbx_policy_format f = format_of(&c->caps);
 		rc = sbx_call(c, f == SBX_POLICY_JSON ? json_args : f == SBX_POLICY_WIDE ? wide_args : old_args, NULL, 0,
 			      &res, err);
 		text = &res.out;
+	} else if (f == SBX_POLICY_WIDE && c->caps.policy_list == SBX_POLICY_JSON) {
+		rc = sbx_policy_ls_wide_text(c, &text, err);
 	} else {
 		rc = sbx_policy_ls_text(c, &text, err);
 	}
 	struct strbuf why = STRBUF_INIT;
-	if (rc == 0 && sbx_parse_rules(text->buf, text->len, format_of(&c->caps), rules, nr, &why) < 0) {
+	if (rc == 0 && sbx_parse_rules(text->buf, text->len, f, rules, nr, &why) < 0) {
 		strbuf_addf(err, "cannot read 'sbx policy ls': %s", why.buf);
 		rc = -1;
 	}
@@ -76,22 +70,52 @@ static int list_rules(struct engine *e, bool fresh, struct sbx_rule **rules, siz
 	return rc;
 }
 
-/* Never initialised: `policy ls` shows no rule at all (init seeds the default ones). */
+/*
+ * Every rule `sbx policy ls` shows. Its JSON has no documented shape: when
+ * it holds no rule that can be read, the --wide table is read instead
+ * (an initialised store always lists its preset's rules).
+ */
+static int list_rules(struct engine *e, bool fresh, struct sbx_rule **rules, size_t *nr, struct strbuf *err)
+{
+	struct sbx_client *c = kinds_sbx_client(e, err);
+	if (!c)
+		return -1;
+	enum sbx_policy_format f = c->caps.policy_list;
+	int rc = read_rules(c, f, fresh, rules, nr, err);
+	if (rc == 0 && *nr == 0 && f == SBX_POLICY_JSON && c->caps.policy_ls_wide) {
+		sbx_rules_free(*rules, *nr);
+		rc = read_rules(c, SBX_POLICY_WIDE, fresh, rules, nr, err);
+	}
+	return rc;
+}
+
+static bool any_preset(const struct sbx_rule *rules, size_t nr)
+{
+	for (size_t i = 0; i < nr; i++)
+		if (rules[i].preset)
+			return true;
+	return false;
+}
+
+/*
+ * Whether a policy was chosen is not something sbx lists: the preset's own
+ * rules ("default-*") show it, and so does an inventory that recorded the
+ * init. Otherwise the store is taken as not initialised, and init runs:
+ * sbx answering "already initialised" / "already set" is then success.
+ */
 static int init_observe(struct engine *e, struct resource_set *out, struct strbuf *err)
 {
 	struct sbx_rule *rules;
 	size_t nr;
-	if (!e->cfg->policy.init)
+	if (!e->cfg->policy.init && !inventory_find(&e->inventory, kind_policy_init.name, "network"))
 		return 0;
 	if (list_rules(e, false, &rules, &nr, err) < 0)
 		return -1;
-	if (nr) {
-		/*
-		 * The mode a store was initialised with cannot be read back and
-		 * `init` cannot run twice: an initialised store satisfies the file.
-		 */
+	if (any_preset(rules, nr) || inventory_find(&e->inventory, kind_policy_init.name, "network")) {
+		/* the mode cannot be read back and init cannot run twice: an initialised store satisfies the file */
 		struct resource *r = resource_new(&kind_policy_init, "network", NULL);
-		resource_set_field(r, "mode", e->cfg->policy.init, false);
+		if (e->cfg->policy.init)
+			resource_set_field(r, "mode", e->cfg->policy.init, false);
 		resource_set_add(out, r);
 	}
 	sbx_rules_free(rules, nr);
@@ -105,11 +129,13 @@ static int init_apply(struct engine *e, const struct action *a, struct strbuf *e
 	struct sbx_client *c = kinds_sbx_client(e, err);
 	if (!c)
 		return -1;
-	const char *args[] = { "policy", "init", resource_value(a->desired, "mode"), NULL };
+	/* `policy init` from v0.34, `policy set-default` before (docs/backends.md §9) */
+	const char *args[] = { "policy", c->caps.policy_init ? "init" : "set-default", resource_value(a->desired, "mode"),
+			       NULL };
 	struct spawn_result res = SPAWN_RESULT_INIT;
 	struct strbuf why = STRBUF_INIT;
 	int rc = sbx_call(c, args, NULL, 0, &res, &why);
-	if (rc < 0 && strstr(res.err.buf, "already initialized")) {
+	if (rc < 0 && (strstr(res.err.buf, "already initialized") || strstr(res.err.buf, "already set"))) {
 		/* someone initialised it since we looked: that is what the file asks for */
 		engine_log(e, "the network policy store was already initialised: left as it is");
 		rc = 0;
@@ -198,12 +224,11 @@ static int rule_observe(struct engine *e, struct resource_set *out, struct strbu
 	size_t nr;
 	if (list_rules(e, false, &rules, &nr, err) < 0)
 		return -1;
-	/* what the installed version can express, for refine() */
+	/* what the installed sbx can express, for the pure refine() */
 	struct resource *v = resource_new(&kind_sbx_version, "sbx", NULL);
 	const struct sbx_caps *caps = &kinds_backends(e)->sbx.caps;
 	v->observed_id = xasprintf("v%d.%d.%d", caps->major, caps->minor, caps->patch);
-	/* `policy init` seeds rules: a store that lists none was never initialised */
-	resource_set_field(v, "store", nr ? "initialized" : "uninitialized", false);
+	resource_set_field(v, "sandbox_rules", caps->rule_scope == SBX_SCOPE_GLOBAL_ONLY ? "no" : "yes", false);
 	resource_set_add(out, v);
 	for (size_t i = 0; i < nr; i++) {
 		const struct sbx_rule *r = &rules[i];
@@ -229,24 +254,10 @@ static void rule_refine(const struct plan_context *pc, struct action *a)
 	if (scope)
 		kinds_sbx_redo_on_replace(pc, a, scope, "its rules may go");
 	const struct resource *v = resource_set_find(pc->observed, &kind_sbx_version, "sbx");
-	int major, minor, patch;
-	struct sbx_caps caps;
-	struct strbuf ignored = STRBUF_INIT;
-	bool inexpressible = false;
-	if (scope && a->type != ACTION_NOOP && v && v->observed_id &&
-	    sbx_parse_version(v->observed_id, &major, &minor, &patch) == 0) {
-		sbx_caps_for(&caps, major, minor, patch, &ignored);
-		inexpressible = !caps.sandbox_rules;
-	}
-	if (inexpressible && !a->blocked)
-		a->blocked = xasprintf("sbx %s cannot scope a rule to a sandbox (known from v0.%d): upgrade sbx, "
-				       "or move the rule to the top-level policy", v->observed_id, SBX_OLDEST_KNOWN_MINOR);
-	const char *store = v ? resource_value(v, "store") : NULL;
-	if (a->type == ACTION_CREATE && !a->blocked && store && !strcmp(store, "uninitialized") &&
-	    !resource_set_find(pc->desired, &kind_policy_init, "network"))
-		a->blocked = xstrdup("the network policy store was never initialised, and sbx adds no rule before: "
-				     "add 'init: balanced' (or allow-all, deny-all) under policy, or run 'sbx policy init'");
-	strbuf_release(&ignored);
+	const char *sandbox_rules = v ? resource_value(v, "sandbox_rules") : NULL;
+	if (scope && a->type != ACTION_NOOP && !a->blocked && sandbox_rules && !strcmp(sandbox_rules, "no"))
+		a->blocked = xasprintf("sbx %s cannot scope a rule to a sandbox (its 'policy allow network' takes no "
+				       "sandbox): upgrade sbx, or move the rule to the top-level policy", v->observed_id);
 	free(scope);
 	free(decision);
 	free(resource);
@@ -264,6 +275,25 @@ static bool rule_present(const struct sbx_rule *rules, size_t nr, const char *na
 			return true;
 	}
 	return false;
+}
+
+/* The rule's scope as this sbx spells it (docs/backends.md §9); a scoped rule on a global-only sbx is blocked before. */
+static size_t add_scope(const struct sbx_client *c, const char **args, size_t n, const char *scope)
+{
+	switch (c->caps.rule_scope) {
+	case SBX_SCOPE_FLAG:
+		if (scope) {
+			args[n++] = "--sandbox";
+			args[n++] = scope;
+		}
+		break;
+	case SBX_SCOPE_POSITIONAL:
+		args[n++] = scope ? scope : "-g";
+		break;
+	case SBX_SCOPE_GLOBAL_ONLY:
+		break;
+	}
+	return n;
 }
 
 static int rule_apply(struct engine *e, const struct action *a, struct strbuf *err)
@@ -298,26 +328,21 @@ static int rule_apply(struct engine *e, const struct action *a, struct strbuf *e
 			args[n++] = "--id";
 			args[n++] = target + 3;
 		} else {
-			/* v0.32+: global by default, --sandbox NAME; before: -g | SANDBOX */
-			if (scope && c->caps.sandbox_flag)
-				args[n++] = "--sandbox";
-			if (scope || !c->caps.sandbox_flag)
-				args[n++] = scope ? scope : "-g";
+			n = add_scope(c, args, n, scope);
 			args[n++] = "--resource";
 			args[n++] = target && str_starts_with(target, "resource:") ? target + 9 : resource;
 		}
 	} else {
 		args[n++] = decision;
 		args[n++] = "network";
-		if (scope && c->caps.sandbox_flag)
-			args[n++] = "--sandbox";
-		if (scope || !c->caps.sandbox_flag)
-			args[n++] = scope ? scope : "-g";
+		n = add_scope(c, args, n, scope);
 		args[n++] = resource;
 	}
 	args[n] = NULL;
 	struct spawn_result res = SPAWN_RESULT_INIT;
 	rc = sbx_call(c, args, NULL, 0, &res, err);
+	if (rc < 0 && strstr(res.err.buf, "not been configured"))
+		strbuf_addstr(err, " (choose a policy first: add 'init: balanced' under policy, or run 'sbx policy init')");
 	if (rc < 0 && a->type == ACTION_DELETE && scope && sbx_no_such_sandbox(&res)) {
 		strbuf_reset(err);	/* the sandbox went first */
 		rc = 0;

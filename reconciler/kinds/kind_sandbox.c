@@ -43,7 +43,7 @@ static void sandbox_desired(const struct config *cfg, struct resource_set *out)
 		}
 		if (s->memory)
 			resource_set_field(r, "memory", s->memory, false);
-		/* a global secret reaches only sandboxes created after it (FACTS.md section 6) */
+		/* a global secret reaches only sandboxes created after it (docs/backends.md §10) */
 		for (size_t k = 0; k < cfg->nr_secrets; k++)
 			resource_add_dep(r, &kind_secret, cfg->secrets[k].service);
 		r->line = s->mark.line;
@@ -95,12 +95,18 @@ static int sbx_run(struct engine *e, const char *const *args, struct spawn_resul
 	return c ? sbx_call(c, args, NULL, 0, res, err) : -1;
 }
 
-/* The guide's clean-up: sbx stop, then sbx rm. */
+/*
+ * The guide's clean-up: sbx stop, then sbx rm. From v0.29 rm asks for a
+ * confirmation that no terminal can give here, so -f goes with it where rm
+ * has it: only after stop succeeded, so no session is cut short by it.
+ */
 static int remove_sandbox(struct engine *e, const char *name, struct strbuf *err)
 {
 	const char *stop[] = { "stop", name, NULL };
-	/* no -f: sbx refuses while a session is active, and that is the right answer */
-	const char *rm[] = { "rm", name, NULL };
+	struct sbx_client *c = kinds_sbx_client(e, err);
+	if (!c)
+		return -1;
+	const char *rm[] = { "rm", c->caps.rm_force ? "-f" : name, c->caps.rm_force ? name : NULL, NULL };
 	struct spawn_result res = SPAWN_RESULT_INIT;
 	int rc = sbx_run(e, stop, &res, err);
 	spawn_result_release(&res);

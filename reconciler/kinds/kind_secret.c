@@ -67,7 +67,7 @@ static int secret_observe(struct engine *e, struct resource_set *out, struct str
 	return 0;
 }
 
-/* A global secret reaches only sandboxes created after it (FACTS.md section 6): say so. */
+/* A global secret reaches only sandboxes created after it (docs/backends.md §10): say so. */
 static void warn_existing_sandboxes(const struct plan_context *pc, struct action *a)
 {
 	size_t existing = 0;
@@ -105,8 +105,22 @@ static int secret_apply(struct engine *e, const struct action *a, struct strbuf 
 	const char *slash = strchr(a->name, '/');
 	char *sandbox = slash ? xstrndup(a->name, (size_t)(slash - a->name)) : NULL;
 	const char *service = slash ? slash + 1 : a->name;
-	const char *args[] = { "secret", a->type == ACTION_DELETE ? "rm" : "set", service,
-			       sandbox ? "--sandbox" : NULL, sandbox, NULL };
+	/* v0.38+: `secret set SERVICE [--sandbox S]`; before: `secret set -g|SANDBOX SERVICE` (docs/backends.md §10) */
+	const char *args[7];
+	size_t n = 0;
+	args[n++] = "secret";
+	args[n++] = a->type == ACTION_DELETE ? "rm" : "set";
+	if (c->caps.secret_scope == SBX_SECRET_FLAG) {
+		args[n++] = service;
+		if (sandbox) {
+			args[n++] = "--sandbox";
+			args[n++] = sandbox;
+		}
+	} else {
+		args[n++] = sandbox ? sandbox : "-g";
+		args[n++] = service;
+	}
+	args[n] = NULL;
 	struct spawn_result res = SPAWN_RESULT_INIT;
 	int rc;
 	if (a->type == ACTION_DELETE) {
@@ -121,7 +135,7 @@ static int secret_apply(struct engine *e, const struct action *a, struct strbuf 
 		const char *value = resource_value(a->desired, "value");
 		char *line = xasprintf("%s\n", value ? value : "");
 		rc = sbx_call(c, args, line, strlen(line), &res, err);
-		memset(line, 0, strlen(line));
+		explicit_bzero(line, strlen(line));	/* a memset before free may be optimised away */
 		free(line);
 	}
 	spawn_result_release(&res);

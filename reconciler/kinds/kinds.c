@@ -35,6 +35,7 @@ static void *backends_open(const struct backend_env *env)
 	b->dmr.dmr.progress = env->pull_progress;
 	b->dmr.dmr.progress_ctx = env->pull_progress_ctx;
 	sbx_client_init(&b->sbx, env->cancel_fd, env->process_calls);
+	sbx_client_set_cache_dir(&b->sbx, env->state_dir);
 	return b;
 }
 

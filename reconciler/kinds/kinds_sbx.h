@@ -2,7 +2,7 @@
 #define SBXAPPLY_KINDS_KINDS_SBX_H
 /*
  * The kinds that live in Docker Sandboxes, driven through the `sbx` CLI
- * (core/sbx.h), in plan order (kinds.c):
+ * (backends/sbx/sbx.h), in plan order (kinds.c):
  *
  *   policy_init  "network"               `sbx policy init MODE`, only on a store never initialised
  *   secret       "SERVICE" | "SBX/SERVICE"   `sbx secret set`, value on stdin, compared by digest

@@ -38,7 +38,7 @@ struct cfg_secret {
 
 struct cfg_strings {
 	char **items;
-	size_t nr;
+	size_t nr, alloc;
 };
 
 struct cfg_model {
@@ -74,7 +74,7 @@ struct cfg_sandbox {
 	long cpus;		/* 0: sbx's default */
 	char *memory;		/* NULL: sbx's default */
 	struct cfg_env *env;	/* effective: top-level merged with own, sorted by key */
-	size_t nr_env;
+	size_t nr_env, alloc_env;
 	struct cfg_policy policy;	/* init unused */
 	struct cfg_secret *secrets;
 	size_t nr_secrets;
@@ -93,7 +93,7 @@ struct config {
 	size_t nr_packages;
 	struct cfg_policy policy;
 	struct cfg_env *env;
-	size_t nr_env;
+	size_t nr_env, alloc_env;
 	struct cfg_secret *secrets;
 	size_t nr_secrets;
 	struct cfg_sandbox *sandboxes;

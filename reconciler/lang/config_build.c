@@ -62,7 +62,7 @@ static bool is_map(const struct ynode *n) { return n && n->kind == YNODE_MAP; }
 
 static void add_string(struct cfg_strings *list, char *s)
 {
-	list->items = xrealloc(list->items, (list->nr + 1) * sizeof(*list->items));
+	XGROW(list->items, list->alloc, list->nr + 1);
 	list->items[list->nr++] = s;
 }
 
@@ -259,7 +259,7 @@ static void add_env(struct cfg_env **list, size_t *nr, const struct ypair *p, bo
 			(*list)[i].from_global = from_global;
 			return;
 		}
-	*list = xrealloc(*list, (*nr + 1) * sizeof(**list));
+	xgrow((void **)list, alloc, *nr + 1, sizeof(**list));
 	(*list)[(*nr)++] = (struct cfg_env){
 		.key = xstrdup(key),
 		.value = { xstrdup(val->text), sensitive },
@@ -268,7 +268,7 @@ static void add_env(struct cfg_env **list, size_t *nr, const struct ypair *p, bo
 	};
 }
 
-static void build_env(const struct ynode *env, struct cfg_env **list, size_t *nr, bool from_global)
+static void build_env(const struct ynode *env, struct cfg_env **list, size_t *nr, size_t *alloc, bool from_global)
 {
 	if (!is_map(env))
 		return;
@@ -335,7 +335,7 @@ static void build_sandbox(struct builder *b, const struct ypair *p, struct cfg_s
 		if (!is_directory(sb->workspace))
 			error_at(b, at, "workspace '%s' is not a directory (%s)", ws, sb->workspace);
 		else if (base && base[1] == '.')
-			warning_at(b, at, "workspace directory '%s' starts with a dot: sbx fails to create such sandboxes (sbx-releases#602)",
+			warning_at(b, at, "workspace directory '%s' starts with a dot: sbx fails to create such sandboxes (https://github.com/docker/sbx-releases/issues/602)",
 				   base + 1);
 	}
 	build_mounts(b, field(v, "mounts"), sb);
@@ -356,10 +356,10 @@ static void build_sandbox(struct builder *b, const struct ypair *p, struct cfg_s
 	/* the global env first, then the sandbox's own replacing keys it repeats */
 	for (size_t i = 0; i < cfg->nr_env; i++) {
 		const struct cfg_env *g = &cfg->env[i];
-		sb->env = xrealloc(sb->env, (sb->nr_env + 1) * sizeof(*sb->env));
+		XGROW(sb->env, sb->alloc_env, sb->nr_env + 1);
 		sb->env[sb->nr_env++] = (struct cfg_env){ xstrdup(g->key), { xstrdup(g->value.text), g->value.sensitive }, g->mark, true };
 	}
-	build_env(field(v, "env"), &sb->env, &sb->nr_env, false);
+	build_env(field(v, "env"), &sb->env, &sb->nr_env, &sb->alloc_env, false);
 	if (sb->nr_env > 1)
 		qsort(sb->env, sb->nr_env, sizeof(*sb->env), compare_env);
 	build_policy(b, field(v, "policy"), &sb->policy);
@@ -397,7 +397,7 @@ void config_build(struct config *cfg, struct diag_list *diags)
 	build_models(&b, field(root, "models"));
 	build_packages(&b, field(root, "packages"));
 	build_policy(&b, field(root, "policy"), &cfg->policy);
-	build_env(field(root, "env"), &cfg->env, &cfg->nr_env, true);
+	build_env(field(root, "env"), &cfg->env, &cfg->nr_env, &cfg->alloc_env, true);
 	build_secrets(&b, field(root, "secrets"), &cfg->secrets, &cfg->nr_secrets);
 	const struct ynode *sandboxes = field(root, "sandboxes");
 	if (!is_map(sandboxes))

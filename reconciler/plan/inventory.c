@@ -259,54 +259,15 @@ int inventory_save(struct inventory *inv, struct strbuf *err)
 	char *dir = xstrdup(inv->path), *slash = strrchr(dir, '/');
 	if (slash)
 		*slash = '\0';
-	char *tmp = xasprintf("%s.tmp.%ld", inv->path, (long)getpid());
-	int fd = -1, rc = -1;
-	if (slash && mkdir_p(dir) < 0) {
+	int rc = -1;
+	if (slash && mkdir_p(dir) < 0)
 		strbuf_addf(err, "cannot create '%s': %s", dir, strerror(errno));
-		goto done;
-	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		strbuf_addf(err, "cannot write '%s': %s", tmp, strerror(errno));
-		goto done;
-	}
-	size_t off = 0;
-	while (off < text.len) {
-		ssize_t n = write(fd, text.buf + off, text.len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			strbuf_addf(err, "cannot write '%s': %s", tmp, strerror(errno));
-			goto done;
-		}
-		off += (size_t)n;
-	}
-	if (fsync(fd) < 0 || close(fd) < 0) {
-		fd = -1;
-		strbuf_addf(err, "cannot write '%s': %s", tmp, strerror(errno));
-		goto done;
-	}
-	fd = -1;
-	if (rename(tmp, inv->path) < 0) {
-		strbuf_addf(err, "cannot replace '%s': %s", inv->path, strerror(errno));
-		goto done;
-	}
-	remove_stale_temporaries(inv->path);
-	/* make the rename itself durable */
-	int dfd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-	rc = 0;
-done:
-	if (fd >= 0)
-		close(fd);
-	if (rc < 0) {
-		unlink(tmp);
+	else
+		rc = write_file_atomic(inv->path, text.buf, text.len, err);
+	if (rc == 0)
+		remove_stale_temporaries(inv->path);
+	else
 		inv->serial--;
-	}
-	free(tmp);
 	free(dir);
 	strbuf_release(&text);
 	return rc;

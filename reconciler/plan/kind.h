@@ -42,6 +42,7 @@ struct kind {
 struct backend_env {
 	const struct config *cfg;	/* borrowed */
 	const void *options;		/* the registry's own options, from the command line */
+	const char *state_dir;		/* the state directory (backends may keep caches there) */
 	int cancel_fd;			/* -1: not cancellable */
 	_Atomic unsigned long *http_calls, *process_calls;	/* counted for reports and tests */
 	/* pull progress, NULL: quiet */

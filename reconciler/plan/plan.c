@@ -22,7 +22,7 @@ void plan_add_note(struct plan *plan, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	plan->notes = xrealloc(plan->notes, (plan->nr_notes + 1) * sizeof(*plan->notes));
+	XGROW(plan->notes, plan->alloc_notes, plan->nr_notes + 1);
 	plan->notes[plan->nr_notes++] = xvasprintf(fmt, ap);
 	va_end(ap);
 }
@@ -60,7 +60,7 @@ static struct action *new_action(struct plan *plan, enum action_type type, const
 
 void action_add_change(struct action *a, const char *name, const char *before, const char *after, bool sensitive)
 {
-	a->changes = xrealloc(a->changes, (a->nr_changes + 1) * sizeof(*a->changes));
+	XGROW(a->changes, a->alloc_changes, a->nr_changes + 1);
 	struct field_change *c = &a->changes[a->nr_changes++];
 	memset(c, 0, sizeof(*c));
 	c->name = xstrdup(name);
@@ -238,7 +238,7 @@ static void add_dep(struct action *a, size_t dep)
 	for (size_t i = 0; i < a->nr_deps; i++)
 		if (a->deps[i] == dep)
 			return;
-	a->deps = xrealloc(a->deps, (a->nr_deps + 1) * sizeof(*a->deps));
+	XGROW(a->deps, a->alloc_deps, a->nr_deps + 1);
 	a->deps[a->nr_deps++] = dep;
 }
 

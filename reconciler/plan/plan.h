@@ -51,9 +51,9 @@ struct action {
 	char *name, *display;
 	char *reason;
 	struct field_change *changes;
-	size_t nr_changes;
+	size_t nr_changes, alloc_changes;
 	size_t *deps;		/* indexes of actions that must succeed first */
-	size_t nr_deps;
+	size_t nr_deps, alloc_deps;
 	char *blocked;		/* why it will not run (needs a flag), or NULL */
 	bool adopt;		/* record as found, not created */
 	bool refined;		/* the kind's refine() has seen it */
@@ -64,7 +64,7 @@ struct plan {
 	struct action *actions;
 	size_t nr, alloc;
 	char **notes;		/* things the user should know that are not actions */
-	size_t nr_notes;
+	size_t nr_notes, alloc_notes;
 	size_t in_sync;		/* desired resources needing nothing */
 };
 

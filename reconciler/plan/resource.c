@@ -64,7 +64,7 @@ const char *resource_value(const struct resource *r, const char *name)
 
 void resource_add_dep(struct resource *r, const struct kind *kind, const char *name)
 {
-	r->deps = xrealloc(r->deps, (r->nr_deps + 1) * sizeof(*r->deps));
+	XGROW(r->deps, r->alloc_deps, r->nr_deps + 1);
 	r->deps[r->nr_deps++] = xasprintf("%s/%s", kind->name, name);
 }
 

@@ -32,7 +32,7 @@ struct resource {
 	struct res_field *fields;
 	size_t nr_fields, fields_alloc;
 	char **deps;		/* desired only: "kind/name" of what must exist first */
-	size_t nr_deps;
+	size_t nr_deps, alloc_deps;
 	int line;		/* desired only: where it is declared, 0 if nowhere */
 	char *observed_id;	/* observed only: the backend's id, e.g. a model digest */
 	char *unknown;		/* observed only: why its fields could not be read, or NULL */

@@ -1,7 +1,7 @@
 #ifndef SBXAPPLY_REFS_MODELREF_H
 #define SBXAPPLY_REFS_MODELREF_H
 /*
- * Model references the way Docker Model Runner reads them (FACTS.md section 4,
+ * Model references the way Docker Model Runner reads them (docs/backends.md §4,
  * MR: pkg/distribution/distribution/client.go normalizeModelName), so that
  * `gpt-oss`, `ai/gpt-oss:latest` and `docker.io/ai/gpt-oss:latest` compare
  * equal whichever tag form a store uses.

@@ -117,6 +117,12 @@ const char *policyrule_check(const char *rule)
 		return "a wildcard goes only at the start, as *.example.com or **.example.com";
 	if (!valid_hostname(host, hlen))
 		return "not a host name: labels of letters, digits and '-', separated by dots";
+	/* no top-level label is all digits (RFC 1123 2.1): such a name is meant as an IPv4 address */
+	size_t last = hlen;
+	while (last && host[last - 1] != '.')
+		last--;
+	if (strspn(host + last, "0123456789") == hlen - last && (host != rule || !parse_ip(host, hlen, AF_INET)))
+		return "not an IPv4 address: four numbers from 0 to 255, as in 10.0.0.1";
 	return NULL;
 }
 

@@ -2,7 +2,7 @@
 #define SBXAPPLY_REFS_POLICYRULE_H
 /*
  * Network policy rule resources as `sbx policy allow network` takes them
- * (FACTS.md section 6): an exact host, host:port, *.domain (one level),
+ * (docs/backends.md §9): an exact host, host:port, *.domain (one level),
  * **.domain (any depth), an IP address (IPv6 in brackets when a port follows),
  * a CIDR range, or ** for everything. localhost, 127.0.0.1 and
  * host.docker.internal are different resources and stay different here.

@@ -14,7 +14,7 @@ example="$(dirname "$0")/../../examples/claude-dmr/sandbox.yaml"
 schema_check=${3:-}
 plan_schema="$(dirname "$0")/../../schema/plan.schema.json"
 
-# The value the issue names: quotes, $(), backticks, a backslash, ${HOME} and an emoji.
+# A value that breaks naive quoting: quotes, $(), backticks, a backslash, ${HOME} and an emoji.
 WEIRD='it'"'"'s $(touch pwned) `id` "quoted" \ ${HOME} 😀'
 SECRET_ENV=tok-sensitive-env-0123456789
 SECRET_SBX=sk-sandbox-secret-0123456789
@@ -60,7 +60,7 @@ scenario() {
 	check "$profile: second run posts nothing" is "$(calls_count '"method":"(POST|DELETE)"')" 0
 	check "$profile: one sbx ls" is "$(calls_count '"argv":\["sbx",("--no-input",)?"ls"')" 1
 	check "$profile: one policy ls" is "$(calls_count '"policy","ls"')" 1
-	# sandboxd down: every listing starts with a banner (SBXI#201), which changes nothing
+	# sandboxd down: every listing starts with a banner (docs/backends.md §7), which changes nothing
 	"$sim" daemon stop
 	sbxapply plan -f "$F" --runner "$R"
 	check "$profile: banner tolerated" is "$rc" 0

@@ -1,6 +1,6 @@
 /*
- * Tests for core/interpolate (Docker Compose variable interpolation) and
- * core/dotenv (the .env file beside sandbox.yaml). Every report is asserted
+ * Tests for lang/interpolate (Docker Compose variable interpolation) and
+ * lang/dotenv (the .env file beside sandbox.yaml). Every report is asserted
  * with its severity, byte offset and text.
  */
 #include <check.h>

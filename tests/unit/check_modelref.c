@@ -1,8 +1,8 @@
 /*
- * Tests for core/modelref against FACTS.md section 4 (Docker Model Runner's
+ * Tests for refs/modelref against docs/backends.md §4 (Docker Model Runner's
  * normalizeModelName): canonical form, CLI display form, equality across
- * forms, ids, and the reference grammar check. Where the code and FACTS.md
- * disagree, FACTS.md wins.
+ * forms, ids, and the reference grammar check. Where the code and
+ * docs/backends.md §4 disagree, docs/backends.md §4 wins.
  */
 #include <check.h>
 #include <stdio.h>
@@ -88,7 +88,7 @@ END_TEST
 
 START_TEST(normalize_tag_case_kept_before_digest)
 {
-	/* with a tag and a digest the tag keeps its case (FACTS.md 4 rule 5) */
+	/* with a tag and a digest the tag keeps its case (docs/backends.md §4, rule 5) */
 	assert_normal("gpt-oss:Q4@sha256:" HEX64, "ai/gpt-oss:Q4@sha256:" HEX64, "gpt-oss:Q4@sha256:" HEX64);
 }
 END_TEST

@@ -1,10 +1,10 @@
 /*
- * Tests for the pure parts of the sbx adapter (core/sbx_parse.h, core/sbx_env.h)
- * against FACTS.md sections 6 and 7: the version line and the capability
- * table, `sbx ls` JSON behind a banner, `sbx policy ls` in its three formats
- * (the SBXI#588 sample included, blank lines and "APPLIES TO"), `sbx secret
- * ls`, and the env block: quoting, building and reading back. The plans the
- * sbx kinds make are in check_sbx_plan.c.
+ * Tests for the pure parts of the sbx adapter (backends/sbx/sbx_parse.h,
+ * backends/sbx/sbx_env.h) against docs/backends.md §6, §7 and §11: the version
+ * line and the capability table, `sbx ls` JSON behind a banner, `sbx policy ls`
+ * in its three formats (the §7 --wide sample included, blank lines and
+ * "APPLIES TO"), `sbx secret ls`, and the env block: quoting, building and
+ * reading back. The plans the sbx kinds make are in check_sbx_plan.c.
  */
 #include <check.h>
 #include <stdio.h>
@@ -35,63 +35,76 @@ START_TEST(version_lines)
 	ck_assert_int_eq(a, 1);
 	ck_assert_int_eq(b, 2);
 	ck_assert_int_eq(c, 0);
+	ck_assert_int_eq(sbx_parse_version("sbx version: v0.45.1 9b3d7a0\n", &a, &b, &c), 0);
+	ck_assert_int_eq(b, 45);
+	ck_assert_int_eq(c, 1);
 	ck_assert_int_eq(sbx_parse_version("command not found\n", &a, &b, &c), -1);
 	ck_assert_int_eq(sbx_parse_version("", &a, &b, &c), -1);
 }
 END_TEST
 
-static struct sbx_caps caps_of(int major, int minor, int patch, int *rc, char *warning, size_t wlen)
+static struct sbx_caps table(int minor)
 {
 	struct sbx_caps caps;
-	struct strbuf w = STRBUF_INIT;
-	*rc = sbx_caps_for(&caps, major, minor, patch, &w);
-	snprintf(warning, wlen, "%s", w.buf);
-	strbuf_release(&w);
+	sbx_caps_from_table(&caps, 0, minor, 0);
 	return caps;
 }
 
-START_TEST(capability_thresholds)
+/* The dated table (docs/backends.md §6): what a release is taken to accept when its help says nothing. */
+START_TEST(release_table)
 {
-	int rc;
-	char w[512];
-	struct sbx_caps c = caps_of(0, 31, 2, &rc, w, sizeof(w));
-	ck_assert_int_eq(rc, 0);
-	ck_assert_str_eq(w, "");
-	ck_assert(c.sandbox_rules && !c.sandbox_flag && !c.no_input && !c.ls_format_json);
-	ck_assert(!c.policy_ls_wide && !c.policy_ls_json && !c.create_env);
-	c = caps_of(0, 32, 0, &rc, w, sizeof(w));
-	ck_assert(c.sandbox_flag && c.no_input && c.ls_format_json && !c.policy_ls_wide);
-	c = caps_of(0, 35, 0, &rc, w, sizeof(w));
-	ck_assert(c.policy_ls_wide && !c.create_env && !c.policy_ls_json);
-	c = caps_of(0, 39, 0, &rc, w, sizeof(w));
-	ck_assert(c.create_env && !c.policy_ls_json);
-	c = caps_of(0, 41, 9, &rc, w, sizeof(w));
-	ck_assert(!c.policy_ls_json);
-	c = caps_of(0, 42, 0, &rc, w, sizeof(w));
-	ck_assert(c.policy_ls_json);
-	c = caps_of(0, 45, 1, &rc, w, sizeof(w));
-	ck_assert_int_eq(rc, 0);
-	ck_assert(c.sandbox_rules && c.sandbox_flag && c.no_input && c.policy_ls_json);
+	struct sbx_caps c = table(28);
+	ck_assert_int_eq(c.rule_scope, SBX_SCOPE_GLOBAL_ONLY);
+	ck_assert(!c.rm_force && !c.policy_init && c.ls_json && !c.no_input);
+	ck_assert_int_eq(c.policy_list, SBX_POLICY_TABLE_OLD);
+	c = table(29);
+	ck_assert_int_eq(c.rule_scope, SBX_SCOPE_POSITIONAL);
+	ck_assert(c.rm_force);
+	c = table(32);
+	ck_assert_int_eq(c.rule_scope, SBX_SCOPE_FLAG);
+	ck_assert(!c.run_name && !c.policy_init);
+	c = table(33);
+	ck_assert(c.run_name && !c.policy_init);
+	c = table(34);
+	ck_assert(c.policy_init);
+	ck_assert_int_eq(c.policy_list, SBX_POLICY_TABLE_OLD);
+	c = table(35);
+	ck_assert_int_eq(c.policy_list, SBX_POLICY_JSON);
+	ck_assert(c.policy_ls_wide);
+	ck_assert_int_eq(c.secret_scope, SBX_SECRET_POSITIONAL);
+	c = table(38);
+	ck_assert_int_eq(c.secret_scope, SBX_SECRET_FLAG);
+	ck_assert(!c.create_env);
+	c = table(39);
+	ck_assert(c.create_env);
+	/* --no-input is in no release the public reference shows: only a help page turns it on */
+	for (int m = 26; m <= 60; m++)
+		ck_assert(!table(m).no_input);
+	struct sbx_caps future;
+	sbx_caps_from_table(&future, 1, 0, 0);
+	ck_assert_int_eq(future.rule_scope, SBX_SCOPE_FLAG);
+	ck_assert_int_eq(future.major, 1);
 }
 END_TEST
 
-START_TEST(unknown_versions_use_nearest_profile)
+/* The cache's one-line form reads back to the same capabilities, and nonsense is refused. */
+START_TEST(caps_encode_round_trip)
 {
-	int rc;
-	char w[512];
-	struct sbx_caps c = caps_of(0, 52, 3, &rc, w, sizeof(w));
-	ck_assert_int_eq(rc, 1);
-	ck_assert_ptr_nonnull(strstr(w, "v0.52.3 is newer"));
-	ck_assert_ptr_nonnull(strstr(w, "v0.45 profile"));
-	ck_assert(c.policy_ls_json && c.sandbox_flag && c.no_input);
-	ck_assert_int_eq(c.minor, 52);	/* the real version is kept for messages */
-	c = caps_of(1, 0, 0, &rc, w, sizeof(w));
-	ck_assert_int_eq(rc, 1);
-	ck_assert(c.policy_ls_json);
-	c = caps_of(0, 25, 0, &rc, w, sizeof(w));
-	ck_assert_int_eq(rc, 1);
-	ck_assert_ptr_nonnull(strstr(w, "older"));
-	ck_assert(!c.sandbox_rules && !c.sandbox_flag);
+	struct sbx_caps c = table(31), back;
+	c.no_input = true;
+	c.from_help = 0x1a5;
+	c.patch = 7;
+	struct strbuf sb = STRBUF_INIT;
+	sbx_caps_encode(&c, &sb);
+	ck_assert_int_eq(sbx_caps_decode(&back, sb.buf), 0);
+	ck_assert_mem_eq(&c, &back, sizeof(c));
+	ck_assert_int_eq(sbx_caps_decode(&back, "version=0.31.0"), -1);
+	strbuf_reset(&sb);
+	sbx_caps_encode(&c, &sb);
+	char *bad = strstr(sb.buf, "rule_scope=");
+	bad[strlen("rule_scope=")] = '9';
+	ck_assert_int_eq(sbx_caps_decode(&back, sb.buf), -1);
+	strbuf_release(&sb);
 }
 END_TEST
 
@@ -139,7 +152,7 @@ END_TEST
 
 /* ---- policy ls ---- */
 
-/* The SBXI#588 sample from FACTS.md, plus a user rule, a sandbox rule and a kit rule. */
+/* The --wide sample from docs/backends.md §7, plus a user rule, a sandbox rule and a kit rule. */
 static const char wide_sample[] =
 	"Starting sandboxd daemon...\n"
 	"SOURCE   APPLIES TO   POLICY             POLICY_ID      RULE   RULE_ID                      TYPE               DECISION   RESOURCES\n"
@@ -379,8 +392,8 @@ int main(void)
 	Suite *s = suite_create("sbx");
 	TCase *tc = tcase_create("version");
 	tcase_add_test(tc, version_lines);
-	tcase_add_test(tc, capability_thresholds);
-	tcase_add_test(tc, unknown_versions_use_nearest_profile);
+	tcase_add_test(tc, release_table);
+	tcase_add_test(tc, caps_encode_round_trip);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("listings");

@@ -1,6 +1,6 @@
 /*
  * Tests for the plan the sbx kinds make from hand-made observations
- * (plan_build is pure; FACTS.md sections 6 and 7): rules told apart and
+ * (plan_build is pure; docs/backends.md §6, §9 and §11): rules told apart and
  * ordered after their sandbox, what the installed version or an
  * uninitialised policy store cannot express blocked before anything runs,
  * and the env block following its sandbox. The sbx output parsers are
@@ -55,12 +55,12 @@ static void fixture_desired(struct fixture *f, const char *yaml)
 	inventory_init(&f->inv, "t");
 }
 
-/* The installed sbx as rule_observe() reports it. */
-static void observe_sbx(struct fixture *f, const char *version, const char *store)
+/* The installed sbx as rule_observe() reports it: its version and whether its rules take a sandbox. */
+static void observe_sbx(struct fixture *f, const char *version, const char *sandbox_rules)
 {
 	struct resource *v = resource_new(&kind_sbx_version, "sbx", NULL);
 	v->observed_id = strdup(version);
-	resource_set_field(v, "store", store, false);
+	resource_set_field(v, "sandbox_rules", sandbox_rules, false);
 	resource_set_add(&f->observed, v);
 }
 
@@ -85,7 +85,7 @@ START_TEST(rules_are_told_apart_and_scoped_after_their_sandbox)
 {
 	struct fixture f;
 	fixture_desired(&f, plan_yaml);
-	observe_sbx(&f, "v0.31.2", "initialized");
+	observe_sbx(&f, "v0.31.2", "yes");
 	plan_build(&f.plan, &f.desired, &f.observed, &f.inv, ALL_KINDS);
 	/* three resources, three rules: the proxy's rewrite does not make them one */
 	ck_assert_ptr_nonnull(find_action(&f.plan, &kind_policy_rule, "allow:localhost:12434"));
@@ -109,33 +109,37 @@ START_TEST(scoped_rule_blocked_on_a_version_that_cannot_express_it)
 {
 	struct fixture f;
 	fixture_desired(&f, plan_yaml);
-	observe_sbx(&f, "v0.25.0", "initialized");
+	observe_sbx(&f, "v0.28.3", "no");
 	plan_build(&f.plan, &f.desired, &f.observed, &f.inv, ALL_KINDS);
 	const struct action *scoped = find_action(&f.plan, &kind_policy_rule, "box1/allow:api.example.com");
 	ck_assert_ptr_nonnull(scoped->blocked);
-	ck_assert_ptr_nonnull(strstr(scoped->blocked, "sbx v0.25.0 cannot scope a rule to a sandbox"));
+	ck_assert_ptr_nonnull(strstr(scoped->blocked, "sbx v0.28.3 cannot scope a rule to a sandbox"));
 	ck_assert_ptr_null(find_action(&f.plan, &kind_policy_rule, "allow:localhost:12434")->blocked);
 	fixture_release(&f);
 }
 END_TEST
 
-START_TEST(rules_blocked_on_a_store_never_initialised)
+/*
+ * sbx does not list whether a policy was chosen, and most stores were set
+ * up at first start: an unknown store never blocks a rule; a declared init
+ * runs first and the rules wait for it.
+ */
+START_TEST(rules_wait_for_a_declared_init_and_are_never_blocked_by_an_unknown_store)
 {
 	struct fixture f;
 	fixture_desired(&f, plan_yaml);
-	observe_sbx(&f, "v0.45.1", "uninitialized");
+	observe_sbx(&f, "v0.45.1", "yes");
 	plan_build(&f.plan, &f.desired, &f.observed, &f.inv, ALL_KINDS);
 	const struct action *a = find_action(&f.plan, &kind_policy_rule, "allow:localhost:12434");
-	ck_assert_ptr_nonnull(a->blocked);
-	ck_assert_ptr_nonnull(strstr(a->blocked, "never initialised"));
+	ck_assert_ptr_null(a->blocked);
+	ck_assert_uint_eq(a->nr_deps, 0);
 	fixture_release(&f);
-	/* declaring init lets the rules wait for it instead */
 	char *with_init = strdup(plan_yaml);
 	char *yaml = malloc(strlen(with_init) + 32);
 	char *at = strstr(with_init, "policy:\n") + strlen("policy:\n");
 	sprintf(yaml, "%.*s  init: balanced\n%s", (int)(at - with_init), with_init, at);
 	fixture_desired(&f, yaml);
-	observe_sbx(&f, "v0.45.1", "uninitialized");
+	observe_sbx(&f, "v0.45.1", "yes");
 	plan_build(&f.plan, &f.desired, &f.observed, &f.inv, ALL_KINDS);
 	a = find_action(&f.plan, &kind_policy_rule, "allow:localhost:12434");
 	ck_assert_ptr_null(a->blocked);
@@ -168,7 +172,7 @@ START_TEST(replacing_a_sandbox_rewrites_its_env_after_it)
 	struct fixture f;
 	fixture_desired(&f, "version: 1\nproject: t\nsandboxes:\n  box1:\n    agent: codex\n    workspace: .\n"
 			    "    env:\n      A: one\n");
-	observe_sbx(&f, "v0.45.1", "initialized");
+	observe_sbx(&f, "v0.45.1", "yes");
 	observe_box(&f, "claude", "one", true);
 	struct plan_options opts = { .kinds = kinds_registry.kinds, .allow_replace = false };
 	plan_build(&f.plan, &f.desired, &f.observed, &f.inv, &opts);
@@ -189,7 +193,7 @@ START_TEST(env_key_missing_from_the_block_is_absent_not_unobservable)
 	struct fixture f;
 	fixture_desired(&f, "version: 1\nproject: t\nsandboxes:\n  box1:\n    agent: claude\n    workspace: .\n"
 			    "    env:\n      A: one\n");
-	observe_sbx(&f, "v0.45.1", "initialized");
+	observe_sbx(&f, "v0.45.1", "yes");
 	observe_box(&f, "claude", NULL, true);
 	plan_build(&f.plan, &f.desired, &f.observed, &f.inv, ALL_KINDS);
 	const struct action *env = find_action(&f.plan, &kind_env, "box1");
@@ -207,7 +211,7 @@ int main(void)
 	TCase *tc = tcase_create("plan");
 	tcase_add_test(tc, rules_are_told_apart_and_scoped_after_their_sandbox);
 	tcase_add_test(tc, scoped_rule_blocked_on_a_version_that_cannot_express_it);
-	tcase_add_test(tc, rules_blocked_on_a_store_never_initialised);
+	tcase_add_test(tc, rules_wait_for_a_declared_init_and_are_never_blocked_by_an_unknown_store);
 	tcase_add_test(tc, replacing_a_sandbox_rewrites_its_env_after_it);
 	tcase_add_test(tc, env_key_missing_from_the_block_is_absent_not_unobservable);
 	suite_add_tcase(s, tc);

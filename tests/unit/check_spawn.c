@@ -1,5 +1,5 @@
 /*
- * Tests for io/spawn, part one: running real children (sh, cat, printf, env,
+ * Tests for os/spawn, part one: running real children (sh, cat, printf, env,
  * head) and what comes back: exit status, separate capture with caps, stdin,
  * the environment, the working directory, argv passed untouched, errors
  * before the program runs, and no descriptor leaks. Every test proves

@@ -1,5 +1,5 @@
 /*
- * Tests for io/spawn, part two: the child's process group, killed whole on a
+ * Tests for os/spawn, part two: the child's process group, killed whole on a
  * timeout (SIGTERM, then SIGKILL) or a cancel; the signal state it starts
  * with; leftovers that keep a pipe open; many threads spawning at once; and
  * how a command line is quoted for the log. Real children, as in

@@ -384,7 +384,7 @@ START_TEST(dot_workspace_is_a_warning)
 	struct config cfg;
 	struct strbuf out = STRBUF_INIT;
 	ck_assert_int_eq(parse("version: 1\nsandboxes:\n  box:\n    agent: claude\n    workspace: .hidden\n", &cfg, &out), 0);
-	ck_assert_str_eq(out.buf, "5:16: warning: workspace directory '.hidden' starts with a dot: sbx fails to create such sandboxes (sbx-releases#602)\n");
+	ck_assert_str_eq(out.buf, "5:16: warning: workspace directory '.hidden' starts with a dot: sbx fails to create such sandboxes (https://github.com/docker/sbx-releases/issues/602)\n");
 	strbuf_release(&out);
 	config_release(&cfg);
 }

@@ -1,7 +1,7 @@
 #ifndef SBXAPPLY_TESTS_SPAWN_TEST_HELPERS_H
 #define SBXAPPLY_TESTS_SPAWN_TEST_HELPERS_H
 /*
- * Helpers the io/spawn test programs share: run a command line or a shell
+ * Helpers the os/spawn test programs share: run a command line or a shell
  * script with a timeout, and look for a whole line in captured output.
  */
 #include <errno.h>

@@ -253,7 +253,7 @@ struct pull_state {
 	/* latest `current` per layer id: overall progress is their sum */
 	char **layer_ids;
 	long long *layer_done;
-	size_t nr_layers;
+	size_t nr_layers, alloc_ids, alloc_done;
 };
 
 static int on_pull_line(const char *line, size_t len, void *data)
@@ -281,8 +281,8 @@ static int on_pull_line(const char *line, size_t len, void *data)
 			while (i < ps->nr_layers && strcmp(ps->layer_ids[i], lid))
 				i++;
 			if (i == ps->nr_layers) {
-				ps->layer_ids = xrealloc(ps->layer_ids, (i + 1) * sizeof(*ps->layer_ids));
-				ps->layer_done = xrealloc(ps->layer_done, (i + 1) * sizeof(*ps->layer_done));
+				XGROW(ps->layer_ids, ps->alloc_ids, i + 1);
+				XGROW(ps->layer_done, ps->alloc_done, i + 1);
 				ps->layer_ids[i] = xstrdup(lid);
 				ps->nr_layers++;
 			}

@@ -1,7 +1,7 @@
 #ifndef SBXAPPLY_BACKENDS_DMR_DMR_H
 #define SBXAPPLY_BACKENDS_DMR_DMR_H
 /*
- * Docker Model Runner through its HTTP API (FACTS.md sections 1 to 5): list,
+ * Docker Model Runner through its HTTP API (docs/backends.md §1 to §5): list,
  * pull with the NDJSON progress stream, delete, repackage, runtime configure.
  * Model refs go into paths unescaped, as the runner expects.
  *

@@ -8,9 +8,8 @@
 #include "util/strutil.h"
 #include "util/xalloc.h"
 
-/* `sbx ls` has hung for minutes on a frozen VM (SBXI#163, #258): every call is bounded. */
+/* `sbx ls` has hung for minutes on a frozen VM (docs/backends.md §8): every call is bounded. */
 #define SBX_TIMEOUT_MS 60000
-#define SBX_VERSION_TIMEOUT_MS 15000
 #define SBX_INSTALL_HINT "install Docker Sandboxes (https://docs.docker.com/ai/sandboxes/get-started/) " \
 	"or set SBXAPPLY_SBX to the sbx program"
 
@@ -46,17 +45,22 @@ void sbx_client_init(struct sbx_client *c, int cancel_fd, atomic_ulong *counter)
 	strbuf_init(&c->warning);
 	once_init(&c->ls);
 	once_init(&c->policy_ls);
+	once_init(&c->policy_ls_wide);
 	once_init(&c->secret_ls);
 }
 
 void sbx_client_release(struct sbx_client *c)
 {
 	free(c->program);
+	free(c->cache_dir);
+	free(c->path);
+	free(c->version_line);
 	pthread_mutex_destroy(&c->lock);
 	strbuf_release(&c->error);
 	strbuf_release(&c->warning);
 	once_release(&c->ls);
 	once_release(&c->policy_ls);
+	once_release(&c->policy_ls_wide);
 	once_release(&c->secret_ls);
 	memset(c, 0, sizeof(*c));
 }
@@ -74,10 +78,13 @@ static void describe_command(struct strbuf *sb, const char *const *args)
 	}
 }
 
-/* The first non-empty line of stderr, capped: the CLI's own reason. */
-static void first_line(struct strbuf *out, const struct strbuf *text)
+void sbx_error_reason(const char *text, struct strbuf *out)
 {
-	const char *p = text->buf;
+	const char *p = text, *error = strstr(p, "ERROR:");
+	if (!error)
+		error = strstr(p, "Error:");
+	if (error && (error == p || error[-1] == '\n' || error[-1] == ' '))
+		p = error;
 	while (*p == '\n' || *p == '\r' || *p == ' ')
 		p++;
 	size_t n = strcspn(p, "\r\n");
@@ -120,50 +127,24 @@ static int run(struct sbx_client *c, const char *const *args, bool no_input, int
 		spawn_result_describe(res, what.buf, err);
 		if (res->err.len) {
 			strbuf_addstr(err, ": ");
-			first_line(err, &res->err);
+			sbx_error_reason(res->err.buf, err);
 		}
 	}
 	strbuf_release(&what);
 	return -1;
 }
 
-int sbx_client_detect(struct sbx_client *c, struct strbuf *err)
+int sbx_run_plain(struct sbx_client *c, const char *const *args, int timeout_ms, struct spawn_result *res,
+		  struct strbuf *err)
 {
-	pthread_mutex_lock(&c->lock);
-	if (c->state == 0) {
-		static const char *const args[] = { "version", NULL };
-		struct spawn_result res = SPAWN_RESULT_INIT;
-		int major, minor, patch;
-		if (run(c, args, false, SBX_VERSION_TIMEOUT_MS < c->timeout_ms ? SBX_VERSION_TIMEOUT_MS : c->timeout_ms,
-			NULL, 0, &res, &c->error) < 0) {
-			c->state = -1;
-		} else if (sbx_parse_version(res.out.buf, &major, &minor, &patch) < 0) {
-			strbuf_addf(&c->error, "cannot read the version of '%s' from 'sbx version' (expected "
-				    "\"Client Version:  v0.N.M\"): is it Docker Sandboxes?", c->program);
-			c->state = -1;
-		} else {
-			sbx_caps_for(&c->caps, major, minor, patch, &c->warning);
-			c->state = 1;
-		}
-		spawn_result_release(&res);
-	}
-	int rc = c->state > 0 ? 0 : -1;
-	if (rc < 0)
-		strbuf_addstr(err, c->error.buf);
-	pthread_mutex_unlock(&c->lock);
-	return rc;
+	return run(c, args, false, timeout_ms, NULL, 0, res, err);
 }
 
-bool sbx_client_take_warning(struct sbx_client *c, struct strbuf *out)
+/* What cobra says when a flag or command is not there: the capabilities were wrong. */
+static bool unknown_syntax(const struct spawn_result *res)
 {
-	pthread_mutex_lock(&c->lock);
-	bool give = c->state > 0 && c->warning.len && !c->warned;
-	if (give) {
-		strbuf_addbuf(out, &c->warning);
-		c->warned = true;
-	}
-	pthread_mutex_unlock(&c->lock);
-	return give;
+	return strstr(res->err.buf, "unknown flag") || strstr(res->err.buf, "unknown shorthand flag") ||
+	       strstr(res->err.buf, "unknown command");
 }
 
 int sbx_call(struct sbx_client *c, const char *const *args, const void *in, size_t in_len,
@@ -171,7 +152,13 @@ int sbx_call(struct sbx_client *c, const char *const *args, const void *in, size
 {
 	if (sbx_client_detect(c, err) < 0)
 		return -1;
-	return run(c, args, c->caps.no_input, c->timeout_ms, in, in_len, res, err);
+	int rc = run(c, args, c->caps.no_input, c->timeout_ms, in, in_len, res, err);
+	if (rc < 0 && c->from_cache && unknown_syntax(res)) {
+		/* the cached answer no longer fits this binary: the next run asks it again */
+		sbx_client_forget_cached(c);
+		strbuf_addstr(err, " (the remembered capabilities of this sbx were wrong: the next run asks it again)");
+	}
+	return rc;
 }
 
 static int once(struct sbx_client *c, struct sbx_once *o, const char *const *args, const struct strbuf **out,
@@ -195,11 +182,11 @@ static int once(struct sbx_client *c, struct sbx_once *o, const char *const *arg
 
 int sbx_ls_text(struct sbx_client *c, const struct strbuf **out, struct strbuf *err)
 {
-	static const char *const new_args[] = { "ls", "--format", "json", NULL };
-	static const char *const old_args[] = { "ls", "--json", NULL };
+	static const char *const json_args[] = { "ls", "--json", NULL };
+	static const char *const format_args[] = { "ls", "--format", "json", NULL };
 	if (sbx_client_detect(c, err) < 0)
 		return -1;
-	return once(c, &c->ls, c->caps.ls_format_json ? new_args : old_args, out, err);
+	return once(c, &c->ls, c->caps.ls_json ? json_args : format_args, out, err);
 }
 
 int sbx_policy_ls_text(struct sbx_client *c, const struct strbuf **out, struct strbuf *err)
@@ -209,8 +196,17 @@ int sbx_policy_ls_text(struct sbx_client *c, const struct strbuf **out, struct s
 	static const char *const old_args[] = { "policy", "ls", NULL };
 	if (sbx_client_detect(c, err) < 0)
 		return -1;
-	return once(c, &c->policy_ls, c->caps.policy_ls_json ? json_args : c->caps.policy_ls_wide ? wide_args : old_args,
-		    out, err);
+	enum sbx_policy_format f = c->caps.policy_list;
+	return once(c, &c->policy_ls, f == SBX_POLICY_JSON ? json_args : f == SBX_POLICY_WIDE ? wide_args : old_args, out,
+		    err);
+}
+
+int sbx_policy_ls_wide_text(struct sbx_client *c, const struct strbuf **out, struct strbuf *err)
+{
+	static const char *const wide_args[] = { "policy", "ls", "--wide", NULL };
+	if (sbx_client_detect(c, err) < 0)
+		return -1;
+	return once(c, &c->policy_ls_wide, wide_args, out, err);
 }
 
 int sbx_secret_ls_text(struct sbx_client *c, const struct strbuf **out, struct strbuf *err)
@@ -240,4 +236,16 @@ bool sbx_no_such_sandbox(const struct spawn_result *res)
 	const char *text = res->err.buf;
 	return strstr(text, "no sandbox named") != NULL ||
 	       (strstr(text, "sandbox '") != NULL && strstr(text, "' not found") != NULL);
+}
+
+bool sbx_client_take_warning(struct sbx_client *c, struct strbuf *out)
+{
+	pthread_mutex_lock(&c->lock);
+	bool give = c->state > 0 && c->warning.len && !c->warned;
+	if (give) {
+		strbuf_addbuf(out, &c->warning);
+		c->warned = true;
+	}
+	pthread_mutex_unlock(&c->lock);
+	return give;
 }

@@ -1,14 +1,14 @@
 #ifndef SBXAPPLY_BACKENDS_SBX_SBX_H
 #define SBXAPPLY_BACKENDS_SBX_SBX_H
 /*
- * The Docker Sandboxes `sbx` CLI as a backend (FACTS.md sections 6 and 7).
+ * The Docker Sandboxes `sbx` CLI as a backend (docs/backends.md §6 to §11).
  * Its syntax and output change between releases and it prints banners
  * before JSON, so this adapter detects the version once per run, picks a
  * capability profile from it (sbx_parse.h), and parses defensively.
  *
- * Every call is an argv (io/spawn.h: no shell), with a timeout, stdin from
+ * Every call is an argv (os/spawn.h: no shell), with a timeout, stdin from
  * /dev/null unless data is meant to go in (secret values go on stdin, never
- * in argv), `--no-input` where the version has it, and JSON parsed from the
+ * in argv), `--no-input` where its help lists it, and JSON parsed from the
  * first '{' or '['. Safe to use from several threads once detected: the
  * three listings (`sbx ls`, `sbx policy ls`, `sbx secret ls`) are made once
  * per client and shared, so kinds observed in parallel cost one call each.
@@ -20,19 +20,9 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 
+#include "backends/sbx/sbx_caps.h"
 #include "os/spawn.h"
 #include "util/strbuf.h"
-
-struct sbx_caps {
-	int major, minor, patch;
-	bool sandbox_rules;	/* rules can be scoped to a sandbox at all (v0.26+, the oldest documented) */
-	bool sandbox_flag;	/* rules scoped with --sandbox NAME, global by default (v0.32+); before: -g | SANDBOX */
-	bool no_input;		/* global --no-input (v0.32+) */
-	bool ls_format_json;	/* ls --format json (v0.32+) */
-	bool policy_ls_wide;	/* policy ls --wide rule table (v0.35+) */
-	bool create_env;	/* create -e KEY=VALUE (v0.39+); unused: baked-in env cannot change (SBXI#503) */
-	bool policy_ls_json;	/* policy ls --json (v0.42+) */
-};
 
 /* One listing made at most once per client, shared by the threads that need it. */
 struct sbx_once {
@@ -52,13 +42,27 @@ struct sbx_client {
 	struct strbuf warning;	/* e.g. an unknown newer version */
 	bool warned;		/* the warning was handed out */
 	struct sbx_caps caps;
-	struct sbx_once ls, policy_ls, secret_ls;
+	char *cache_dir;	/* where the capability cache lives; NULL: no cache */
+	char *path;		/* the program as resolved on PATH, once detected */
+	char *version_line;	/* the first line `sbx version` printed */
+	bool from_cache;	/* caps came from the cache: nothing was probed this run */
+	int probes;		/* help pages asked for this run */
+	struct sbx_once ls, policy_ls, policy_ls_wide, secret_ls;
 };
 
 void sbx_client_init(struct sbx_client *c, int cancel_fd, atomic_ulong *counter);
 void sbx_client_release(struct sbx_client *c);
-/* Runs `sbx version` once and picks the profile; -1 (with how to install sbx) when missing. */
+/* Keeps the capability cache in dir (copied); without it every detection probes. */
+void sbx_client_set_cache_dir(struct sbx_client *c, const char *dir);
+/*
+ * Learns the version and the capabilities once per client: from the cache
+ * when it holds this binary, else `sbx version` and the help pages, in
+ * parallel, then saved (a cache that cannot be written is only a lost
+ * saving). -1 (with how to install sbx) when the program is missing.
+ */
 int sbx_client_detect(struct sbx_client *c, struct strbuf *err);
+/* Drops this binary's entry from the capability cache (its answer proved wrong). */
+void sbx_client_forget_cached(struct sbx_client *c);
 /* The detection warning, once per client (for the log); false when there is none or it was taken. */
 bool sbx_client_take_warning(struct sbx_client *c, struct strbuf *out);
 
@@ -71,18 +75,30 @@ bool sbx_client_take_warning(struct sbx_client *c, struct strbuf *out);
 int sbx_call(struct sbx_client *c, const char *const *args, const void *in, size_t in_len,
 	     struct spawn_result *res, struct strbuf *err);
 
+/* Runs `sbx ARGS...` exactly as given: no --no-input, no detection first (the probes use it). */
+int sbx_run_plain(struct sbx_client *c, const char *const *args, int timeout_ms, struct spawn_result *res,
+		  struct strbuf *err);
+
 /*
  * The raw stdout of the listings in the format this version has, made once
- * per client: `ls --format json|--json`, `policy ls --json|--wide|(table)`,
- * `secret ls`. The text stays owned by the client.
+ * per client: `ls --json` (or `--format json`), `policy ls --json|--wide|(table)`,
+ * `secret ls`. The text stays owned by the client. sbx_policy_ls_wide_text()
+ * is `policy ls --wide`, for when the JSON holds no rule that can be read.
  */
 int sbx_ls_text(struct sbx_client *c, const struct strbuf **out, struct strbuf *err);
 int sbx_policy_ls_text(struct sbx_client *c, const struct strbuf **out, struct strbuf *err);
+int sbx_policy_ls_wide_text(struct sbx_client *c, const struct strbuf **out, struct strbuf *err);
 int sbx_secret_ls_text(struct sbx_client *c, const struct strbuf **out, struct strbuf *err);
 
 struct sbx_sandbox;
 /* The sandboxes `sbx ls` shows, parsed from the shared listing; the caller frees them (sbx_sandboxes_free). */
 int sbx_sandboxes(struct sbx_client *c, struct sbx_sandbox **out, size_t *nr, struct strbuf *err);
+/*
+ * The CLI's own reason for a failure, from its stderr, capped: the "ERROR: ..."
+ * line when there is one (a deprecation warning may come first), else the
+ * first non-empty line.
+ */
+void sbx_error_reason(const char *text, struct strbuf *out);
 /* Whether a failed call says the sandbox does not exist (the wording changed across releases). */
 bool sbx_no_such_sandbox(const struct spawn_result *res);
 

@@ -2,7 +2,7 @@
 #define SBXAPPLY_BACKENDS_SBX_SBX_ENV_H
 /*
  * The env block sbxapply owns in a sandbox's /etc/sandbox-persistent.sh
- * (FACTS.md section 7, the guide's step 4 made safe and idempotent):
+ * (docs/backends.md §11, the guide's step 4 made safe and idempotent):
  *
  *   # BEGIN sbxapply (managed by sbxapply: edit sandbox.yaml, not this block)
  *   export KEY='value with '\'' quotes'

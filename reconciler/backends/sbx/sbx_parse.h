@@ -1,7 +1,7 @@
 #ifndef SBXAPPLY_BACKENDS_SBX_SBX_PARSE_H
 #define SBXAPPLY_BACKENDS_SBX_SBX_PARSE_H
 /*
- * Pure parsers for what `sbx` prints (FACTS.md section 6), no I/O: the
+ * Pure parsers for what `sbx` prints (docs/backends.md §7), no I/O: the
  * version line and the capability table chosen from it, `sbx ls` JSON,
  * `sbx policy ls` in its three formats and `sbx secret ls`.
  *
@@ -19,30 +19,18 @@
 #include "backends/sbx/sbx.h"
 #include "util/strbuf.h"
 
-/* The newest profile this build knows: newer versions use it with a warning. */
-#define SBX_NEWEST_KNOWN_MINOR 45
-/* The oldest profile FACTS.md documents (v0.26): older ones use it with a warning. */
-#define SBX_OLDEST_KNOWN_MINOR 26
-
-/* Reads "Client Version:  v0.26.1 <sha>" (or the first vX.Y.Z anywhere); -1 when there is none. */
+/* Reads the version from `sbx version` ("Client Version:  v0.31.3 <sha>" or "sbx version: v0.45.1 <sha>"); -1 when there is none. */
 int sbx_parse_version(const char *text, int *major, int *minor, int *patch);
-/*
- * Fills caps for a version. A version outside the known range gets the
- * nearest known profile and a warning in `warning` (returns 1); else 0.
- */
-int sbx_caps_for(struct sbx_caps *caps, int major, int minor, int patch, struct strbuf *warning);
 
 struct sbx_sandbox {
 	char *name, *agent, *status, *id;
 	char **workspaces;	/* the first is the workspace, the rest extra mounts (":ro" kept) */
-	size_t nr_workspaces;
+	size_t nr_workspaces, alloc_workspaces;
 	char *cpus, *memory;	/* only when the listing shows them (no known version does) */
 };
 
 int sbx_parse_sandboxes(const char *text, size_t len, struct sbx_sandbox **out, size_t *nr, struct strbuf *err);
 void sbx_sandboxes_free(struct sbx_sandbox *list, size_t nr);
-
-enum sbx_policy_format { SBX_POLICY_JSON, SBX_POLICY_WIDE, SBX_POLICY_TABLE_OLD };
 
 /* One resource of one rule: a rule listing "a,b" gives two of these. */
 struct sbx_rule {
@@ -55,8 +43,14 @@ struct sbx_rule {
 	char *resource;
 	size_t siblings;	/* resources the same rule holds (1: removing by id is exact) */
 	bool user;		/* added with `sbx policy allow|deny`: not a kit, org or default rule */
+	bool preset;		/* seeded by the policy preset chosen at initialisation ("default-*") */
 };
 
+/*
+ * Every rule of `sbx policy ls` in that format. JSON is searched for rules
+ * wherever they sit; a JSON answer without any readable rule gives 0 rules
+ * and returns 0 (the caller may read the --wide table instead).
+ */
 int sbx_parse_rules(const char *text, size_t len, enum sbx_policy_format format, struct sbx_rule **out,
 		    size_t *nr, struct strbuf *err);
 void sbx_rules_free(struct sbx_rule *list, size_t nr);
@@ -70,12 +64,17 @@ struct sbx_secret {
 int sbx_parse_secrets(const char *text, size_t len, struct sbx_secret **out, size_t *nr, struct strbuf *err);
 void sbx_secrets_free(struct sbx_secret *list, size_t nr);
 
+/* Whether a table cell (or a JSON field) says nothing: NULL, empty or "-". */
+bool sbx_blank_cell(const char *s);
+/* The sandbox an "APPLIES TO"/SCOPE value names ("sandbox:x", "x"), or NULL for every sandbox ("all", "(global)"). */
+char *sbx_scope_of(const char *applies_to);
+
 /* A text table cut by its header: rows[r][c] is the trimmed cell under headers[c]. */
 struct sbx_table {
 	char **headers;
-	size_t ncols;
+	size_t ncols, alloc_cols;
 	char ***rows;
-	size_t nrows;
+	size_t nrows, alloc_rows;
 };
 
 /*

@@ -1,0 +1,517 @@
+/*
+ * Saved plans (engine/saved_plan): the file saved_plan_write makes from a real
+ * engine (planned against sbxsim's runner) reads back with every field, is
+ * private (0600), and passes saved_plan_check against the same engine, while
+ * any moved part (project, serial, desired or observed digest, actions, prune)
+ * is refused. Hand-written files in the writer's format check the reader:
+ * anything malformed (not JSON, another format, a missing field, a field of
+ * the wrong type, truncated) is refused with a message naming the file. The
+ * format has no checksum of its own: the digests and the serial, checked
+ * against a fresh plan, are what keep it honest.
+ */
+#include <check.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "check_main.h"
+#include "engine/engine.h"
+#include "engine/saved_plan.h"
+#include "kinds/kinds.h"
+#include "lang/config.h"
+#include "os/fileio.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
+
+#define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
+#define HEX_A "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+#define HEX_B "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"
+
+static char dir[64];
+
+static void make_dir(void)
+{
+	strcpy(dir, "/tmp/check_saved_plan.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+static void remove_dir(void)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		execlp("rm", "rm", "-rf", dir, (char *)NULL);
+		_exit(127);
+	}
+	waitpid(pid, NULL, 0);
+}
+
+static void write_text(const char *path, const void *text, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(text, 1, len, f), len);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* ---- hand-written files, in the writer's format ----------------------------------- */
+
+/* What saved_plan_write writes, key by key. */
+static const char *const plan_keys[][2] = {
+	{ "format_version", "1" },
+	{ "kind", "\"sbxapply-plan\"" },
+	{ "config", "\"/work/demo/sbx.yaml\"" },
+	{ "project", "\"demo\"" },
+	{ "inventory_serial", "3" },
+	{ "desired_digest", "\"" HEX_A "\"" },
+	{ "observed_digest", "\"" HEX_B "\"" },
+	{ "prune", "true" },
+	{ "allow_replace", "false" },
+	{ "actions", "[\"create model/ai/smollm2:latest\", \"adopt model/ai/gpt-oss:latest\", "
+		     "\"delete package/ai/old:16k\"]" },
+};
+
+/* The plan file with key's value replaced by value, or key left out when value is NULL. */
+static void write_plan(const char *path, const char *key, const char *value)
+{
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_addstr(&sb, "{\n");
+	bool first = true;
+	for (size_t i = 0; i < N_ELEMS(plan_keys); i++) {
+		bool this_one = key && !strcmp(key, plan_keys[i][0]);
+		if (this_one && !value)
+			continue;
+		strbuf_addf(&sb, "%s  \"%s\": %s", first ? "" : ",\n", plan_keys[i][0],
+			    this_one ? value : plan_keys[i][1]);
+		first = false;
+	}
+	strbuf_addstr(&sb, "\n}\n");
+	write_text(path, sb.buf, sb.len);
+	strbuf_release(&sb);
+}
+
+START_TEST(hand_written_plan_reads)
+{
+	char *path = xasprintf("%s/plan.json", dir);
+	write_plan(path, NULL, NULL);
+	struct saved_plan sp;
+	struct strbuf err = STRBUF_INIT;
+	ck_assert_msg(saved_plan_read(&sp, path, &err) == 0, "%s", err.buf);
+	ck_assert_str_eq(sp.config_path, "/work/demo/sbx.yaml");
+	ck_assert_str_eq(sp.project, "demo");
+	ck_assert_int_eq(sp.inventory_serial, 3);
+	ck_assert_str_eq(sp.desired, HEX_A);
+	ck_assert_str_eq(sp.observed, HEX_B);
+	ck_assert(sp.prune);
+	ck_assert(!sp.allow_replace);
+	ck_assert_uint_eq(sp.nr_actions, 3);
+	ck_assert_str_eq(sp.actions[0], "create model/ai/smollm2:latest");
+	ck_assert_str_eq(sp.actions[1], "adopt model/ai/gpt-oss:latest");
+	ck_assert_str_eq(sp.actions[2], "delete package/ai/old:16k");
+	saved_plan_release(&sp);
+
+	/* the other way round for the flags, and a plan with nothing to do */
+	write_plan(path, "prune", "false");
+	ck_assert_int_eq(saved_plan_read(&sp, path, &err), 0);
+	ck_assert(!sp.prune);
+	saved_plan_release(&sp);
+	write_plan(path, "allow_replace", "true");
+	ck_assert_int_eq(saved_plan_read(&sp, path, &err), 0);
+	ck_assert(sp.allow_replace);
+	ck_assert(sp.prune);
+	saved_plan_release(&sp);
+	write_plan(path, "actions", "[]");
+	ck_assert_int_eq(saved_plan_read(&sp, path, &err), 0);
+	ck_assert_uint_eq(sp.nr_actions, 0);
+	saved_plan_release(&sp);
+	write_plan(path, "inventory_serial", "0");
+	ck_assert_int_eq(saved_plan_read(&sp, path, &err), 0);
+	ck_assert_int_eq(sp.inventory_serial, 0);
+	saved_plan_release(&sp);
+	ck_assert_uint_eq(err.len, 0);
+	strbuf_release(&err);
+	free(path);
+}
+END_TEST
+
+static const struct bad_field {
+	const char *key, *value;	/* value NULL: the key is missing */
+} bad_fields[] = {
+	{ "format_version", NULL },
+	{ "format_version", "2" },
+	{ "format_version", "0" },
+	{ "format_version", "\"1\"" },
+	{ "kind", NULL },
+	{ "kind", "\"sbxapply-inventory\"" },
+	{ "kind", "1" },
+	{ "config", NULL },
+	{ "config", "42" },
+	{ "config", "null" },
+	{ "project", NULL },
+	{ "project", "[\"demo\"]" },
+	{ "inventory_serial", NULL },
+	{ "inventory_serial", "\"3\"" },
+	{ "inventory_serial", "true" },
+	{ "inventory_serial", "null" },
+	{ "desired_digest", NULL },
+	{ "desired_digest", "\"0123456789abcdef\"" },
+	{ "desired_digest", "\"" HEX_A "0\"" },
+	{ "desired_digest", "\"zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz\"" },
+	{ "desired_digest", "12" },
+	{ "observed_digest", NULL },
+	{ "observed_digest", "\"\"" },
+	{ "observed_digest", "{}" },
+	{ "prune", NULL },
+	{ "prune", "\"true\"" },
+	{ "prune", "1" },
+	{ "prune", "null" },
+	{ "allow_replace", NULL },
+	{ "allow_replace", "\"false\"" },
+	{ "allow_replace", "0" },
+	{ "actions", NULL },
+	{ "actions", "\"create model/ai/smollm2:latest\"" },
+	{ "actions", "{}" },
+	{ "actions", "null" },
+	{ "actions", "[1]" },
+	{ "actions", "[\"create model/ai/smollm2:latest\", null]" },
+	{ "actions", "[[\"create model/ai/smollm2:latest\"]]" },
+};
+
+static void assert_refused(const char *path, const char *what)
+{
+	struct saved_plan sp;
+	struct strbuf err = STRBUF_INIT;
+	int rc = saved_plan_read(&sp, path, &err);
+	char msg[1024];
+	snprintf(msg, sizeof(msg), "%s", err.buf);
+	/* after a refusal the plan holds nothing, and releasing it is harmless */
+	bool empty = !sp.config_path && !sp.project && !sp.actions && !sp.nr_actions;
+	saved_plan_release(&sp);
+	strbuf_release(&err);
+	ck_assert_msg(rc == -1, "%s: read (rc %d)", what, rc);
+	ck_assert_msg(strstr(msg, path) != NULL, "%s: message '%s' does not name the file", what, msg);
+	ck_assert_msg(strstr(msg, "not a plan file") != NULL, "%s: message '%s' does not say what is wrong", what,
+		      msg);
+	ck_assert_msg(empty, "%s: a refused plan kept data", what);
+}
+
+START_TEST(malformed_field_is_refused)
+{
+	const struct bad_field *b = &bad_fields[_i];
+	char *path = xasprintf("%s/plan.json", dir);
+	char what[256];
+	snprintf(what, sizeof(what), "%s = %s", b->key, b->value ? b->value : "(missing)");
+	write_plan(path, b->key, b->value);
+	assert_refused(path, what);
+	free(path);
+}
+END_TEST
+
+static const struct bad_file {
+	const char *what, *text;
+	size_t len;	/* 0: strlen(text) */
+} bad_files[] = {
+	{ "empty", "", 0 },
+	{ "text", "create model/ai/smollm2:latest\n", 0 },
+	{ "an array", "[\"create model/ai/smollm2:latest\"]", 0 },
+	{ "a string", "\"sbxapply-plan\"", 0 },
+	{ "null", "null", 0 },
+	{ "binary", "\x89PNG\r\n\x1a\n\0\0\0\rIHDR{\xff", 18 },
+	{ "YAML", "format_version: 1\nkind: sbxapply-plan\n", 0 },
+	{ "an inventory", "{\"format_version\":1,\"project\":\"demo\",\"serial\":3,\"resources\":[]}", 0 },
+};
+
+START_TEST(malformed_file_is_refused)
+{
+	const struct bad_file *b = &bad_files[_i];
+	char *path = xasprintf("%s/plan.json", dir);
+	write_text(path, b->text, b->len ? b->len : strlen(b->text));
+	assert_refused(path, b->what);
+	free(path);
+}
+END_TEST
+
+START_TEST(truncated_file_is_refused)
+{
+	/* every cut of a good file short of its closing brace */
+	char *good = xasprintf("%s/good.json", dir), *path = xasprintf("%s/cut.json", dir);
+	write_plan(good, NULL, NULL);
+	struct strbuf text = STRBUF_INIT;
+	ck_assert_int_eq(read_file(good, &text, 1 << 16), 0);
+	size_t close = (size_t)(strrchr(text.buf, '}') - text.buf);
+	for (size_t cut = 0; cut <= close; cut++) {
+		char what[64];
+		snprintf(what, sizeof(what), "cut at %zu of %zu", cut, text.len);
+		write_text(path, text.buf, cut);
+		assert_refused(path, what);
+	}
+	strbuf_release(&text);
+	free(path);
+	free(good);
+}
+END_TEST
+
+START_TEST(missing_file_is_refused)
+{
+	char *path = xasprintf("%s/no-such-plan.json", dir);
+	struct saved_plan sp;
+	struct strbuf err = STRBUF_INIT;
+	ck_assert_int_eq(saved_plan_read(&sp, path, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.buf, "cannot read plan"));
+	ck_assert_ptr_nonnull(strstr(err.buf, path));
+	saved_plan_release(&sp);
+	strbuf_release(&err);
+	free(path);
+}
+END_TEST
+
+/* ---- through the writer, with an engine on sbxsim's runner ------------------------ */
+
+static char *runner_url;
+static pid_t runner;
+
+static void start_runner(void)
+{
+	make_dir();
+	char *state = xasprintf("%s/sim", dir);
+	ck_assert_int_eq(mkdir(state, 0700), 0);
+	setenv("SBXSIM_STATE_DIR", state, 1);
+	setenv("SBXSIM_PULL_MS", "20", 1);
+	runner = fork();
+	if (runner == 0) {
+		execl(SBXSIM_PATH, "sbxsim", "runner", "--listen", "127.0.0.1:0", (char *)NULL);
+		_exit(127);
+	}
+	char *addr_file = xasprintf("%s/runner.addr", state);
+	struct strbuf addr = STRBUF_INIT;
+	for (int i = 0; i < 200 && (read_file(addr_file, &addr, 256) < 0 || !addr.len); i++) {
+		strbuf_reset(&addr);
+		usleep(20000);
+	}
+	ck_assert_uint_gt(addr.len, 0);
+	while (addr.len && addr.buf[addr.len - 1] == '\n')
+		strbuf_setlen(&addr, addr.len - 1);
+	runner_url = xasprintf("http://%s", addr.buf);
+	strbuf_release(&addr);
+	free(addr_file);
+	free(state);
+}
+
+static void stop_runner(void)
+{
+	kill(runner, SIGTERM);
+	waitpid(runner, NULL, 0);
+	free(runner_url);
+	runner_url = NULL;
+	remove_dir();
+}
+
+static const char doc_two[] = "version: 1\nproject: saved\nmodels:\n  ai/smollm2:\n  ai/gpt-oss:\n"
+			      "    context_size: 8192\npackages:\n  gpt-oss:16k:\n    from: ai/gpt-oss\n"
+			      "    context_size: 16384\n";
+/* the same, less one model and the package: with prune, deletions */
+static const char doc_one[] = "version: 1\nproject: saved\nmodels:\n  ai/gpt-oss:\n    context_size: 8192\n";
+
+struct run {
+	struct config cfg;
+	struct diag_list diags;
+	struct engine e;
+	char *state_dir;
+};
+
+/* Opens and plans an engine on doc; fails the test when either fails. */
+static void run_open(struct run *r, const char *doc, bool prune, bool allow_replace, bool read_only)
+{
+	struct strbuf err = STRBUF_INIT;
+	memset(r, 0, sizeof(*r));
+	r->diags = (struct diag_list)DIAG_LIST_INIT;
+	ck_assert_int_eq(config_parse(&r->cfg, "saved.yaml", dir, doc, strlen(doc), NULL, &r->diags), 0);
+	r->state_dir = xasprintf("%s/state", dir);
+	static struct kinds_options ko;
+	ko = (struct kinds_options){ .runner_url = runner_url };
+	struct engine_options eo = {
+		.registry = &kinds_registry, .backend_options = &ko, .state_dir = r->state_dir, .cancel_fd = -1,
+		.prune = prune, .allow_replace = allow_replace, .read_only = read_only,
+	};
+	ck_assert_msg(engine_open(&r->e, &r->cfg, &eo, &err) == ENGINE_OK, "%s", err.buf);
+	ck_assert_msg(engine_plan(&r->e, &err) == ENGINE_OK, "%s", err.buf);
+	strbuf_release(&err);
+}
+
+static void run_close(struct run *r)
+{
+	engine_close(&r->e);
+	config_release(&r->cfg);
+	diag_list_release(&r->diags);
+	free(r->state_dir);
+}
+
+static void assert_matches_engine(const struct saved_plan *sp, const struct engine *e, const char *config_path)
+{
+	char desired[65], observed[65];
+	engine_state_digests(e, desired, observed);
+	ck_assert_str_eq(sp->config_path, config_path);
+	ck_assert_str_eq(sp->project, "saved");
+	ck_assert_int_eq(sp->inventory_serial, e->inventory.serial);
+	ck_assert_str_eq(sp->desired, desired);
+	ck_assert_str_eq(sp->observed, observed);
+	ck_assert_int_eq(sp->prune, e->opts.prune);
+	ck_assert_int_eq(sp->allow_replace, e->opts.allow_replace);
+	ck_assert_uint_eq(sp->nr_actions, e->plan.nr);
+	for (size_t i = 0; i < e->plan.nr; i++) {
+		const struct action *a = &e->plan.actions[i];
+		char *want = xasprintf("%s %s/%s", a->type == ACTION_NOOP ? "adopt" : action_type_name(a->type),
+				       a->kind->name, a->name);
+		bool same = !strcmp(sp->actions[i], want);
+		char got[256];
+		snprintf(got, sizeof(got), "%s", sp->actions[i]);
+		free(want);
+		ck_assert_msg(same, "action %zu is '%s'", i, got);
+	}
+}
+
+/* saved_plan_check on a copy of sp changed by change(); must refuse with a message holding want. */
+static void assert_check_refuses(const struct saved_plan *sp, const struct engine *e,
+				 void (*change)(struct saved_plan *), const char *want)
+{
+	struct saved_plan copy = *sp;
+	char *project = xstrdup(sp->project);
+	char **actions = xcalloc(sp->nr_actions + 1, sizeof(*actions));
+	memcpy(actions, sp->actions, sp->nr_actions * sizeof(*actions));
+	copy.project = project;
+	copy.actions = actions;
+	change(&copy);
+	struct strbuf err = STRBUF_INIT;
+	int rc = saved_plan_check(&copy, e, &err);
+	char msg[512];
+	snprintf(msg, sizeof(msg), "%s", err.buf);
+	free(copy.project);
+	free(actions);
+	strbuf_release(&err);
+	ck_assert_msg(rc == -1, "a changed plan passed the check (want '%s')", want);
+	ck_assert_msg(strstr(msg, want) != NULL, "message '%s' lacks '%s'", msg, want);
+}
+
+static void other_project(struct saved_plan *sp)
+{
+	free(sp->project);
+	sp->project = xstrdup("elsewhere");
+}
+static void older_serial(struct saved_plan *sp) { sp->inventory_serial--; }
+static void other_desired(struct saved_plan *sp) { sp->desired[0] = sp->desired[0] == '0' ? '1' : '0'; }
+static void other_observed(struct saved_plan *sp) { sp->observed[63] = sp->observed[63] == '0' ? '1' : '0'; }
+static void one_action_less(struct saved_plan *sp) { sp->nr_actions--; }
+static void actions_swapped(struct saved_plan *sp)
+{
+	char *t = sp->actions[0];
+	sp->actions[0] = sp->actions[1];
+	sp->actions[1] = t;
+}
+
+START_TEST(written_plan_round_trips)
+{
+	char *path = xasprintf("%s/out.plan", dir);
+	const char *config_path = "/somewhere/saved.yaml";
+	struct strbuf err = STRBUF_INIT;
+	struct run r;
+	run_open(&r, doc_two, false, true, true);
+	ck_assert_uint_eq(r.e.plan.nr, 4);	/* 2 models, the package, the runtime settings */
+	ck_assert_msg(saved_plan_write(path, &r.e, config_path, &err) == 0, "%s", err.buf);
+	struct stat st;
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_mode & 07777, 0600);
+
+	struct saved_plan sp;
+	ck_assert_msg(saved_plan_read(&sp, path, &err) == 0, "%s", err.buf);
+	assert_matches_engine(&sp, &r.e, config_path);
+	ck_assert(!sp.prune);
+	ck_assert(sp.allow_replace);
+	ck_assert_msg(saved_plan_check(&sp, &r.e, &err) == 0, "%s", err.buf);
+
+	/* each recorded part, changed, is caught */
+	assert_check_refuses(&sp, &r.e, other_project, "project 'elsewhere'");
+	assert_check_refuses(&sp, &r.e, older_serial, "inventory moved");
+	assert_check_refuses(&sp, &r.e, other_desired, "changed since the plan was made");
+	assert_check_refuses(&sp, &r.e, other_observed, "live state changed");
+	assert_check_refuses(&sp, &r.e, one_action_less, "plans differently");
+	assert_check_refuses(&sp, &r.e, actions_swapped, "plans differently");
+	run_close(&r);
+
+	/* a plan that was applied in between no longer applies */
+	run_open(&r, doc_two, false, true, false);
+	ck_assert_msg(engine_apply(&r.e, &err) == ENGINE_OK, "%s", err.buf);
+	run_close(&r);
+	run_open(&r, doc_two, false, true, true);
+	ck_assert_uint_eq(plan_count_changes(&r.e.plan), 0);
+	ck_assert_int_eq(saved_plan_check(&sp, &r.e, &err), -1);
+	ck_assert_uint_gt(err.len, 0);
+	strbuf_reset(&err);
+	run_close(&r);
+	saved_plan_release(&sp);
+
+	/* a prune plan: the flag comes back and matters */
+	run_open(&r, doc_one, true, false, true);
+	bool deletes = false;
+	for (size_t i = 0; i < r.e.plan.nr; i++)
+		deletes |= r.e.plan.actions[i].type == ACTION_DELETE;
+	ck_assert_msg(deletes, "pruning planned no deletion");
+	ck_assert_msg(saved_plan_write(path, &r.e, config_path, &err) == 0, "%s", err.buf);
+	run_close(&r);
+	ck_assert_msg(saved_plan_read(&sp, path, &err) == 0, "%s", err.buf);
+	ck_assert(sp.prune);
+	ck_assert(!sp.allow_replace);
+	bool delete_line = false;
+	for (size_t i = 0; i < sp.nr_actions; i++)
+		delete_line |= !strncmp(sp.actions[i], "delete ", 7);
+	ck_assert(delete_line);
+	run_open(&r, doc_one, sp.prune, sp.allow_replace, true);
+	assert_matches_engine(&sp, &r.e, config_path);
+	ck_assert_msg(saved_plan_check(&sp, &r.e, &err) == 0, "%s", err.buf);
+	run_close(&r);
+	/* the same plan, checked against a run without --prune, is refused */
+	run_open(&r, doc_one, false, sp.allow_replace, true);
+	ck_assert_int_eq(saved_plan_check(&sp, &r.e, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.buf, "plans differently"));
+	strbuf_reset(&err);
+	run_close(&r);
+	/* and against the other file */
+	run_open(&r, doc_two, true, false, true);
+	ck_assert_int_eq(saved_plan_check(&sp, &r.e, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.buf, config_path));
+	run_close(&r);
+	saved_plan_release(&sp);
+
+	/* a file that cannot be written is an error that names it */
+	char *bad = xasprintf("%s/no-such-dir/out.plan", dir);
+	strbuf_reset(&err);
+	run_open(&r, doc_two, false, false, true);
+	ck_assert_int_eq(saved_plan_write(bad, &r.e, config_path, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.buf, bad));
+	run_close(&r);
+	free(bad);
+	strbuf_release(&err);
+	free(path);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("saved_plan");
+	TCase *rd = tcase_create("read");
+	tcase_add_checked_fixture(rd, make_dir, remove_dir);
+	tcase_add_test(rd, hand_written_plan_reads);
+	tcase_add_loop_test(rd, malformed_field_is_refused, 0, (int)N_ELEMS(bad_fields));
+	tcase_add_loop_test(rd, malformed_file_is_refused, 0, (int)N_ELEMS(bad_files));
+	tcase_add_test(rd, truncated_file_is_refused);
+	tcase_add_test(rd, missing_file_is_refused);
+	suite_add_tcase(s, rd);
+	TCase *wr = tcase_create("write");
+	tcase_add_checked_fixture(wr, start_runner, stop_runner);
+	tcase_set_timeout(wr, 60);
+	tcase_add_test(wr, written_plan_round_trips);
+	suite_add_tcase(s, wr);
+	return check_run_suite(s);
+}
