@@ -5,6 +5,7 @@
  * deletion loses the work inside: both are blocked without --allow-replace.
  * A sandbox that exists but that the inventory does not know is adopted.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,30 @@ static void sandbox_desired(const struct config *cfg, struct resource_set *out)
 	}
 }
 
+/* "8g", "8192m", "512MiB", "1073741824" in bytes; -1 when it is none of these. */
+static long long memory_bytes(const char *text)
+{
+	char *end;
+	long long n = strtoll(text, &end, 10);
+	if (end == text || n < 0)
+		return -1;
+	static const char units[] = "bkmgt";
+	const char *u = *end ? strchr(units, tolower((unsigned char)*end)) : units;
+	if (!u)
+		return -1;
+	if (*end)
+		end++;
+	if (*end == 'i' || *end == 'I')
+		end++;
+	if ((*end == 'b' || *end == 'B') && u != units)
+		end++;
+	if (*end)
+		return -1;
+	for (const char *p = units; p < u; p++)
+		n *= 1024;
+	return n;
+}
+
 static int sandbox_observe(struct engine *e, struct resource_set *out, struct strbuf *err)
 {
 	struct sbx_sandbox *list;
@@ -67,20 +92,26 @@ static int sandbox_observe(struct engine *e, struct resource_set *out, struct st
 		resource_set_field(r, "mounts", mounts, false);
 		free(mounts);
 		/*
-		 * `sbx ls` does not show cpus and memory: left absent they are
-		 * compared through the inventory's digest. A sandbox the inventory
-		 * does not know yet is adopted as declared, rather than replaced
-		 * for a value nobody can read.
+		 * `sbx ls` shows cpus and memory from v0.45 only, and then sbx's
+		 * defaults when the file names none: a live value counts only
+		 * where the file declares one (memory compared in bytes, "8g" is
+		 * "8192m"). Older releases show neither: left absent, they are
+		 * compared through the inventory's digest, and a sandbox the
+		 * inventory does not know yet is adopted as declared, rather than
+		 * replaced for a value nobody can read.
 		 */
 		const struct cfg_sandbox *decl = config_find_sandbox(e->cfg, s->name);
 		bool known = inventory_find(&e->inventory, kind_sandbox.name, s->name) != NULL;
-		if (s->cpus || (decl && decl->cpus && !known)) {
+		if (decl && decl->cpus && (s->cpus || !known)) {
 			char cpus[32];
-			snprintf(cpus, sizeof(cpus), "%ld", decl ? decl->cpus : 0);
+			snprintf(cpus, sizeof(cpus), "%ld", decl->cpus);
 			resource_set_field(r, "cpus", s->cpus ? s->cpus : cpus, false);
 		}
-		if (s->memory || (decl && decl->memory && !known))
-			resource_set_field(r, "memory", s->memory ? s->memory : decl->memory, false);
+		if (decl && decl->memory && (s->memory || !known)) {
+			bool same = s->memory && memory_bytes(s->memory) >= 0 &&
+				    memory_bytes(s->memory) == memory_bytes(decl->memory);
+			resource_set_field(r, "memory", s->memory && !same ? s->memory : decl->memory, false);
+		}
 		if (s->id)
 			r->observed_id = xstrdup(s->id);
 		resource_set_add(out, r);

@@ -238,7 +238,7 @@ static void build_policy(struct builder *b, const struct ynode *policy, struct c
 	check_rules(b, policy);
 }
 
-static void add_env(struct cfg_env **list, size_t *nr, const struct ypair *p, bool from_global)
+static void add_env(struct cfg_env **list, size_t *nr, size_t *alloc, const struct ypair *p, bool from_global)
 {
 	const char *key = text_of(p->key);
 	const struct ynode *v = p->value;
@@ -273,7 +273,7 @@ static void build_env(const struct ynode *env, struct cfg_env **list, size_t *nr
 	if (!is_map(env))
 		return;
 	for (size_t i = 0; i < env->nr_pairs; i++)
-		add_env(list, nr, &env->pairs[i], from_global);
+		add_env(list, nr, alloc, &env->pairs[i], from_global);
 }
 
 static int compare_env(const void *a, const void *b)

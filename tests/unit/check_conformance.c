@@ -86,6 +86,7 @@ static void summarise_help(const struct sample *s, struct strbuf *out)
 		{ "sbx policy ls --help", SBX_PROBE_POLICY_LS },
 		{ "sbx policy allow network --help", SBX_PROBE_ALLOW },
 		{ "sbx secret set --help", SBX_PROBE_SECRET_SET },
+		{ "sbx secret rm --help", SBX_PROBE_SECRET_RM },
 		{ "sbx run --help", SBX_PROBE_RUN },
 		{ "sbx rm --help", SBX_PROBE_RM },
 		{ "sbx create --help", SBX_PROBE_CREATE },
@@ -116,6 +117,7 @@ static void summarise_help(const struct sample *s, struct strbuf *out)
 		case SBX_PROBE_SECRET_SET:
 			strbuf_addf(out, " secret_scope=%s", c.secret_scope == SBX_SECRET_FLAG ? "flag" : "positional");
 			break;
+		case SBX_PROBE_SECRET_RM: strbuf_addf(out, " secret_rm_force=%d", c.secret_rm_force); break;
 		case SBX_PROBE_RUN: strbuf_addf(out, " run_name=%d", c.run_name); break;
 		case SBX_PROBE_RM: strbuf_addf(out, " rm_force=%d", c.rm_force); break;
 		case SBX_PROBE_CREATE: strbuf_addf(out, " create_env=%d", c.create_env); break;

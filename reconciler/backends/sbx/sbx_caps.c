@@ -11,6 +11,7 @@ static const char *const probe_argv[SBX_NR_PROBES][6] = {
 	[SBX_PROBE_POLICY_LS] = { "policy", "ls", "--help", NULL },
 	[SBX_PROBE_ALLOW] = { "policy", "allow", "network", "--help", NULL },
 	[SBX_PROBE_SECRET_SET] = { "secret", "set", "--help", NULL },
+	[SBX_PROBE_SECRET_RM] = { "secret", "rm", "--help", NULL },
 	[SBX_PROBE_RUN] = { "run", "--help", NULL },
 	[SBX_PROBE_RM] = { "rm", "--help", NULL },
 	[SBX_PROBE_CREATE] = { "create", "--help", NULL },
@@ -23,6 +24,7 @@ static const char *const probe_names[SBX_NR_PROBES] = {
 	[SBX_PROBE_POLICY_LS] = "sbx policy ls --help",
 	[SBX_PROBE_ALLOW] = "sbx policy allow network --help",
 	[SBX_PROBE_SECRET_SET] = "sbx secret set --help",
+	[SBX_PROBE_SECRET_RM] = "sbx secret rm --help",
 	[SBX_PROBE_RUN] = "sbx run --help",
 	[SBX_PROBE_RM] = "sbx rm --help",
 	[SBX_PROBE_CREATE] = "sbx create --help",
@@ -57,6 +59,7 @@ void sbx_caps_from_table(struct sbx_caps *caps, int major, int minor, int patch)
 	caps->rule_scope = m >= 32 ? SBX_SCOPE_FLAG : m >= 29 ? SBX_SCOPE_POSITIONAL : SBX_SCOPE_GLOBAL_ONLY;
 	caps->rm_force = m >= 29;
 	caps->secret_scope = m >= 38 ? SBX_SECRET_FLAG : SBX_SECRET_POSITIONAL;
+	caps->secret_rm_force = m >= 29;	/* -f is in the oldest reference page (v0.29-v0.31) */
 	caps->run_name = m >= 33;
 	caps->create_env = m >= 39;
 }
@@ -106,6 +109,9 @@ void sbx_caps_apply_help(struct sbx_caps *caps, enum sbx_probe p, const struct s
 		else
 			return;
 		break;
+	case SBX_PROBE_SECRET_RM:
+		caps->secret_rm_force = sbx_help_has_flag(h, "--force") || sbx_help_has_flag(h, "-f");
+		break;
 	case SBX_PROBE_RUN:
 		caps->run_name = sbx_help_has_flag(h, "--name");
 		break;
@@ -151,6 +157,8 @@ void sbx_caps_describe(const struct sbx_caps *caps, struct strbuf *out)
 	strbuf_addf(out, "  %-20s %-40s from %s\n", "secret scope",
 		    caps->secret_scope == SBX_SECRET_FLAG ? "secret set SERVICE --sandbox S" : "secret set -g | SANDBOX SERVICE",
 		    origin(caps, SBX_PROBE_SECRET_SET));
+	strbuf_addf(out, "  %-20s %-40s from %s\n", "secret removal", caps->secret_rm_force ? "secret rm -f" : "secret rm",
+		    origin(caps, SBX_PROBE_SECRET_RM));
 	strbuf_addf(out, "  %-20s %-40s from %s\n", "run", caps->run_name ? "run --name NAME" : "run NAME",
 		    origin(caps, SBX_PROBE_RUN));
 	strbuf_addf(out, "  %-20s %-40s from %s\n", "remove", caps->rm_force ? "rm -f (after stop)" : "rm",
@@ -162,10 +170,10 @@ void sbx_caps_describe(const struct sbx_caps *caps, struct strbuf *out)
 void sbx_caps_encode(const struct sbx_caps *caps, struct strbuf *out)
 {
 	strbuf_addf(out, "version=%d.%d.%d no_input=%d ls_json=%d policy_list=%d policy_ls_wide=%d policy_init=%d "
-		    "rule_scope=%d rm_force=%d secret_scope=%d run_name=%d create_env=%d from_help=%u",
+		    "rule_scope=%d rm_force=%d secret_scope=%d secret_rm_force=%d run_name=%d create_env=%d from_help=%u",
 		    caps->major, caps->minor, caps->patch, caps->no_input, caps->ls_json, (int)caps->policy_list,
 		    caps->policy_ls_wide, caps->policy_init, (int)caps->rule_scope, caps->rm_force, (int)caps->secret_scope,
-		    caps->run_name, caps->create_env, caps->from_help);
+		    caps->secret_rm_force, caps->run_name, caps->create_env, caps->from_help);
 }
 
 int sbx_caps_decode(struct sbx_caps *caps, const char *text)
@@ -174,9 +182,9 @@ int sbx_caps_decode(struct sbx_caps *caps, const char *text)
 	unsigned from_help;
 	memset(caps, 0, sizeof(*caps));
 	if (sscanf(text, "version=%d.%d.%d no_input=%d ls_json=%d policy_list=%d policy_ls_wide=%d policy_init=%d "
-		   "rule_scope=%d rm_force=%d secret_scope=%d run_name=%d create_env=%d from_help=%u",
+		   "rule_scope=%d rm_force=%d secret_scope=%d secret_rm_force=%d run_name=%d create_env=%d from_help=%u",
 		   &caps->major, &caps->minor, &caps->patch, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8],
-		   &v[9], &from_help) != 14)
+		   &v[9], &v[10], &from_help) != 15)
 		return -1;
 	if (v[2] < SBX_POLICY_JSON || v[2] > SBX_POLICY_TABLE_OLD || v[5] < SBX_SCOPE_GLOBAL_ONLY ||
 	    v[5] > SBX_SCOPE_FLAG || v[7] < SBX_SECRET_POSITIONAL || v[7] > SBX_SECRET_FLAG)
@@ -189,8 +197,9 @@ int sbx_caps_decode(struct sbx_caps *caps, const char *text)
 	caps->rule_scope = (enum sbx_rule_scope)v[5];
 	caps->rm_force = v[6];
 	caps->secret_scope = (enum sbx_secret_scope)v[7];
-	caps->run_name = v[8];
-	caps->create_env = v[9];
+	caps->secret_rm_force = v[8];
+	caps->run_name = v[9];
+	caps->create_env = v[10];
 	caps->from_help = from_help;
 	return 0;
 }

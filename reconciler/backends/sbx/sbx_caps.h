@@ -40,6 +40,7 @@ enum sbx_probe {
 	SBX_PROBE_POLICY_LS,	/* sbx policy ls --help: --json, --wide */
 	SBX_PROBE_ALLOW,	/* sbx policy allow network --help: the rule scope syntax */
 	SBX_PROBE_SECRET_SET,	/* sbx secret set --help: the secret scope syntax */
+	SBX_PROBE_SECRET_RM,	/* sbx secret rm --help: -f/--force */
 	SBX_PROBE_RUN,		/* sbx run --help: --name */
 	SBX_PROBE_RM,		/* sbx rm --help: -f/--force */
 	SBX_PROBE_CREATE,	/* sbx create --help: -e/--env */
@@ -56,6 +57,7 @@ struct sbx_caps {
 	enum sbx_rule_scope rule_scope;
 	bool rm_force;			/* `rm -f`: without it, rm asks on a terminal */
 	enum sbx_secret_scope secret_scope;
+	bool secret_rm_force;		/* `secret rm -f`: without it, rm asks on a terminal */
 	bool run_name;			/* `run --name NAME`; false: `run NAME` */
 	bool create_env;		/* `create -e K=V` */
 	unsigned from_help;		/* bit (1 << probe) per help page that was read and used */

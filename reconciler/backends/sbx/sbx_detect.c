@@ -21,7 +21,7 @@
 #include "util/xalloc.h"
 
 #define SBX_PROBE_TIMEOUT_MS 15000
-#define CACHE_FORMAT 1
+#define CACHE_FORMAT 2
 #define CACHE_ENTRIES 8		/* binaries remembered; the oldest goes first */
 
 struct binary {
@@ -67,11 +67,19 @@ static char *cache_path(const struct sbx_client *c)
 	return c->cache_dir ? xasprintf("%s/cache/sbx.json", c->cache_dir) : NULL;
 }
 
+/* "size mtime_ns inode" as text: a JSON number (a double) cannot hold nanoseconds since 1970 exactly. */
+static char *stamp_of(const struct binary *b)
+{
+	return xasprintf("%lld %lld %lld", b->size, b->mtime_ns, b->inode);
+}
+
 static bool same_binary(const cJSON *entry, const struct binary *b)
 {
-	const char *path = json_string(entry, "path");
-	return path && !strcmp(path, b->path) && json_int(entry, "size", -1) == b->size &&
-	       json_int(entry, "mtime_ns", -1) == b->mtime_ns && json_int(entry, "inode", -1) == b->inode;
+	const char *path = json_string(entry, "path"), *stamp = json_string(entry, "stamp");
+	char *want = stamp_of(b);
+	bool same = path && stamp && !strcmp(path, b->path) && !strcmp(stamp, want);
+	free(want);
+	return same;
 }
 
 static cJSON *cache_load(const struct sbx_client *c)
@@ -113,10 +121,10 @@ static void cache_save(const struct sbx_client *c, const cJSON *old, const struc
 	if (add) {
 		sbx_caps_encode(caps, &encoded);
 		jsonw_begin_object(&w);
+		char *stamp = stamp_of(add);
 		jsonw_kv_string(&w, "path", add->path);
-		jsonw_kv_int(&w, "size", add->size);
-		jsonw_kv_int(&w, "mtime_ns", add->mtime_ns);
-		jsonw_kv_int(&w, "inode", add->inode);
+		jsonw_kv_string(&w, "stamp", stamp);
+		free(stamp);
 		jsonw_kv_string(&w, "version", version);
 		jsonw_kv_string(&w, "caps", encoded.buf);
 		jsonw_end_object(&w);
@@ -125,14 +133,13 @@ static void cache_save(const struct sbx_client *c, const cJSON *old, const struc
 	const cJSON *e;
 	cJSON_ArrayForEach(e, json_array(old, "binaries")) {
 		const char *p = json_string(e, "path"), *v = json_string(e, "version"), *k = json_string(e, "caps");
-		if (!p || !v || !k || kept >= CACHE_ENTRIES || (skip && same_binary(e, skip)) ||
+		const char *stamp = json_string(e, "stamp");
+		if (!p || !v || !k || !stamp || kept >= CACHE_ENTRIES || (skip && same_binary(e, skip)) ||
 		    (add && !strcmp(p, add->path)))
 			continue;
 		jsonw_begin_object(&w);
 		jsonw_kv_string(&w, "path", p);
-		jsonw_kv_int(&w, "size", json_int(e, "size", -1));
-		jsonw_kv_int(&w, "mtime_ns", json_int(e, "mtime_ns", -1));
-		jsonw_kv_int(&w, "inode", json_int(e, "inode", -1));
+		jsonw_kv_string(&w, "stamp", stamp);
 		jsonw_kv_string(&w, "version", v);
 		jsonw_kv_string(&w, "caps", k);
 		jsonw_end_object(&w);
@@ -216,11 +223,15 @@ static int probe(struct sbx_client *c)
 		rc = -1;
 	}
 	if (rc == 0) {
-		const char *line = res.out.buf;
-		const char *label = strstr(line, "Client Version:");
+		/* the line that holds the version, banners before it skipped */
+		const char *line = res.out.buf, *label = strstr(line, "Client Version:");
 		if (!label)
 			label = strstr(line, "version:");
-		line = label ? label : line;
+		if (label) {
+			line = label;
+			while (line > res.out.buf && line[-1] != '\n')
+				line--;
+		}
 		c->version_line = xstrndup(line, strcspn(line, "\r\n"));
 		sbx_caps_from_table(&c->caps, major, minor, patch);
 	}

@@ -36,8 +36,7 @@ static char *dup_or_null(const char *s)
 	return s && *s ? xstrdup(s) : NULL;
 }
 
-/* The first of several possible keys holding a string. */
-static const char *any_string(const cJSON *o, const char *const *keys)
+const char *sbx_json_first_string(const cJSON *o, const char *const *keys)
 {
 	for (; *keys; keys++) {
 		const char *v = json_string(o, *keys);
@@ -69,7 +68,7 @@ static void add_workspace(struct sbx_sandbox *s, const cJSON *w)
 		entry = xstrdup(w->valuestring);
 	} else if (cJSON_IsObject(w)) {
 		static const char *const path_keys[] = { "path", "host_path", "source", NULL };
-		const char *path = any_string(w, path_keys);
+		const char *path = sbx_json_first_string(w, path_keys);
 		const cJSON *ro = cJSON_GetObjectItemCaseSensitive(w, "read_only");
 		if (!ro)
 			ro = cJSON_GetObjectItemCaseSensitive(w, "readonly");

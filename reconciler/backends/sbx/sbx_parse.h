@@ -64,6 +64,9 @@ struct sbx_secret {
 int sbx_parse_secrets(const char *text, size_t len, struct sbx_secret **out, size_t *nr, struct strbuf *err);
 void sbx_secrets_free(struct sbx_secret *list, size_t nr);
 
+struct cJSON;
+/* The first of several keys of a JSON object that holds a string (key spellings vary by release), or NULL. */
+const char *sbx_json_first_string(const struct cJSON *o, const char *const *keys);
 /* Whether a table cell (or a JSON field) says nothing: NULL, empty or "-". */
 bool sbx_blank_cell(const char *s);
 /* The sandbox an "APPLIES TO"/SCOPE value names ("sandbox:x", "x"), or NULL for every sandbox ("all", "(global)"). */

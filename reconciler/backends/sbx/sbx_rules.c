@@ -99,16 +99,6 @@ static void free_proto(struct sbx_rule *r)
 
 /* ---- JSON ---- */
 
-static const char *any_string(const cJSON *o, const char *const *keys)
-{
-	for (; *keys; keys++) {
-		const char *v = json_string(o, *keys);
-		if (v)
-			return v;
-	}
-	return NULL;
-}
-
 static const char *const decision_keys[] = { "decision", "action", "effect", NULL };
 static const char *const resource_keys[] = { "resources", "resource", "hosts", "targets", NULL };
 
@@ -119,7 +109,7 @@ struct json_context {
 
 static bool looks_like_rule(const cJSON *o)
 {
-	if (!cJSON_IsObject(o) || !any_string(o, decision_keys))
+	if (!cJSON_IsObject(o) || !sbx_json_first_string(o, decision_keys))
 		return false;
 	for (const char *const *k = resource_keys; *k; k++)
 		if (cJSON_GetObjectItemCaseSensitive(o, *k))
@@ -135,9 +125,9 @@ static void add_json_rule(struct rule_list *l, const cJSON *it, const struct jso
 	static const char *const policy_keys[] = { "policy", "policy_name", "policyName", NULL };
 	static const char *const source_keys[] = { "source", "origin", NULL };
 	static const char *const type_keys[] = { "type", "resource_type", "resourceType", NULL };
-	const char *policy = any_string(it, policy_keys), *pid = any_string(it, pid_keys);
-	const char *id = any_string(it, id_keys), *source = any_string(it, source_keys);
-	const char *scope = any_string(it, scope_keys);
+	const char *policy = sbx_json_first_string(it, policy_keys), *pid = sbx_json_first_string(it, pid_keys);
+	const char *id = sbx_json_first_string(it, id_keys), *source = sbx_json_first_string(it, source_keys);
+	const char *scope = sbx_json_first_string(it, scope_keys);
 	policy = policy ? policy : ctx->policy;
 	pid = pid ? pid : ctx->policy_id;
 	source = source ? source : ctx->source;
@@ -151,8 +141,8 @@ static void add_json_rule(struct rule_list *l, const cJSON *it, const struct jso
 		.policy = sbx_blank_cell(policy) ? (sbx_blank_cell(pid) || !strcmp(pid, "local-policy") ? NULL : xstrdup(pid))
 						 : xstrdup(policy),
 		.scope = sbx_scope_of(scope),
-		.decision = copy_or_null(any_string(it, decision_keys)),
-		.type = copy_or_null(any_string(it, type_keys)),
+		.decision = copy_or_null(sbx_json_first_string(it, decision_keys)),
+		.type = copy_or_null(sbx_json_first_string(it, type_keys)),
 		.user = user_rule(source, policy, pid, id),
 		.preset = is_preset(id, policy) || is_preset(NULL, pid),
 	};
@@ -167,8 +157,8 @@ static void add_json_rule(struct rule_list *l, const cJSON *it, const struct jso
 		cJSON_ArrayForEach(x, res) {
 			if (cJSON_IsString(x))
 				names[n++] = x->valuestring;
-			else if (cJSON_IsObject(x) && any_string(x, value_keys))
-				names[n++] = any_string(x, value_keys);
+			else if (cJSON_IsObject(x) && sbx_json_first_string(x, value_keys))
+				names[n++] = sbx_json_first_string(x, value_keys);
 		}
 		add_rule(l, &proto, names, n);
 		free(names);
@@ -194,14 +184,14 @@ static void find_rules(struct rule_list *l, const cJSON *node, const struct json
 		static const char *const id_keys[] = { "id", "policy_id", "policyId", NULL };
 		static const char *const source_keys[] = { "source", "origin", NULL };
 		static const char *const scope_keys[] = { "applies_to", "appliesTo", "sandbox", NULL };
-		if (any_string(node, name_keys))
-			inner.policy = any_string(node, name_keys);
-		if (any_string(node, id_keys))
-			inner.policy_id = any_string(node, id_keys);
-		if (any_string(node, source_keys))
-			inner.source = any_string(node, source_keys);
-		if (any_string(node, scope_keys))
-			inner.scope = any_string(node, scope_keys);
+		if (sbx_json_first_string(node, name_keys))
+			inner.policy = sbx_json_first_string(node, name_keys);
+		if (sbx_json_first_string(node, id_keys))
+			inner.policy_id = sbx_json_first_string(node, id_keys);
+		if (sbx_json_first_string(node, source_keys))
+			inner.source = sbx_json_first_string(node, source_keys);
+		if (sbx_json_first_string(node, scope_keys))
+			inner.scope = sbx_json_first_string(node, scope_keys);
 	}
 	const cJSON *child;
 	cJSON_ArrayForEach(child, node)
@@ -246,7 +236,8 @@ static void old_row(const struct sbx_table *t, size_t r, struct sbx_rule *proto)
 {
 	const char *origin = sbx_table_cell(t, r, "ORIGIN"), *name = sbx_table_cell(t, r, "NAME");
 	const char *colon = name ? strchr(name, ':') : NULL;
-	proto->id = copy_or_null(name);
+	/* the id `policy rm --id` takes is the uuid `allow` printed ("Policy added: <uuid> (...)") */
+	proto->id = copy_or_null(name && str_starts_with(name, "local:") ? name + 6 : name);
 	proto->preset = is_preset(name, NULL);
 	if (origin && str_starts_with(origin, "sandbox:"))
 		proto->scope = sbx_scope_of(origin);

@@ -5,7 +5,7 @@
  * A digest depends on the entry and on the repository's revision in
  * "<state>/registry.json"; `sbxsim registry bump REPO` raises it to simulate
  * a new upload, so a re-pull yields a new id.  ai/smollm2 at revision 0
- * has the id quoted in FACTS.md.
+ * has the id quoted in docs/backends.md §2.
  */
 #ifndef SBXSIM_CATALOGUE_H
 #define SBXSIM_CATALOGUE_H

@@ -1,5 +1,5 @@
 /*
- * http_models: DMR's /models API (FACTS.md section 2) over the store.
+ * http_models: DMR's /models API (docs/backends.md §2) over the store.
  * Error texts and statuses follow pkg/inference/models/http_handler.go.
  */
 #include "http.h"

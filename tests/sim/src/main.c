@@ -7,6 +7,7 @@
 #include "docker_model.h"
 #include "http.h"
 #include "sbx.h"
+#include "sbx_release.h"
 #include "state.h"
 #include "util.h"
 
@@ -24,6 +25,7 @@ static void usage(FILE *f)
 	      "       sbxsim registry bump REPO       (publish a new digest for REPO)\n"
 	      "       sbxsim seed-rule SOURCE POLICY DECISION RESOURCE [SANDBOX]\n"
 	      "                                        (a kit/org rule sbx must not touch)\n"
+	      "       sbxsim sbx-releases             (the sbx release table, markdown)\n"
 	      "State: $SBXSIM_STATE_DIR.  See tests/sim/README.md.\n",
 	      f);
 }
@@ -71,6 +73,9 @@ int main(int argc, char **argv)
 		rc = daemon_main(argc - 1, argv + 1);
 	} else if (strcmp(argv[1], "registry") == 0 && argc == 4 && strcmp(argv[2], "bump") == 0) {
 		printf("%s revision %d\n", argv[3], catalogue_bump(argv[3]));
+		rc = 0;
+	} else if (strcmp(argv[1], "sbx-releases") == 0 && argc == 2) {
+		sbx_releases_print(stdout);
 		rc = 0;
 	} else if (strcmp(argv[1], "seed-rule") == 0) {
 		rc = sbx_seed_rule(argc - 1, argv + 1);

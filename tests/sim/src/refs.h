@@ -1,5 +1,5 @@
 /*
- * refs: Docker Model Runner reference normalisation (FACTS.md section 4).
+ * refs: Docker Model Runner reference normalisation (docs/backends.md §4).
  *
  * The canonical form used inside sbxsim drops "docker.io/" and
  * "index.docker.io/", so "gpt-oss", "ai/gpt-oss:latest" and

@@ -1,11 +1,12 @@
 /*
- * sbx: the simulated Docker Sandboxes CLI (FACTS.md section 6).
+ * sbx: the simulated Docker Sandboxes CLI (docs/backends.md §6 to §10).
  *
  * sbx_main() takes argv as the real sbx gets it (argv[0] is the program).
- * The version profile comes from SBXSIM_SBX_VERSION: "old" (v0.31.2),
- * "new" (v0.45.1, the default) or any "0.N.M"; features switch on at the
- * versions FACTS.md names.  Output goes to stdout/stderr exactly as the
- * real CLI's, exit status 0 or 1.
+ * The release played comes from SBXSIM_SBX_VERSION: any "0.N.M" or
+ * "v0.N.M", "old" (v0.31.2) or "new" (v0.45.1, the default).  Everything
+ * that differs between releases comes from the one release table,
+ * sbx_release.c (tests/sim/README.md prints it with its sources).  Output
+ * goes to stdout/stderr as the real CLI's, exit status 0 or 1.
  */
 #ifndef SBXSIM_SBX_H
 #define SBXSIM_SBX_H

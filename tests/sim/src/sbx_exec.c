@@ -179,31 +179,48 @@ static void session_end(const char *name)
 	state_unlock(lock);
 }
 
-int sbx_cmd_exec(struct sbx_ctx *ctx, int argc, char **argv)
+/* -e/--env-file as docker exec takes them: KEY=VALUE, or KEY from our env. */
+static int exec_env(struct sbx_ctx *ctx, const struct args *a, cJSON *env)
 {
-	static const struct flag flags[] = {
-		{ "detach", 'd', FLAG_BOOL, 0, 0 }, { "interactive", 'i', FLAG_BOOL, 0, 0 },
-		{ "tty", 't', FLAG_BOOL, 0, 0 },    { "user", 'u', FLAG_VALUE, 0, 0 },
-		{ "workdir", 'w', FLAG_VALUE, 0, 0 },
-	};
-	struct args a;
-	/* Flags stop at the sandbox name: everything after it is the command. */
-	if (args_parse(ctx, flags, 5, argc, argv, false, &a) < 0)
-		return 1;
-	int nargs = a.npos + a.nrest;
-	if (nargs < 2) {
-		args_release(&a);
-		return sbx_error(ctx, "requires at least 2 arg(s), only received %d", nargs);
+	const char **list;
+	int n = arg_list(a, "env-file", &list);
+	for (int i = 0; i < n; i++) {
+		char *text = read_file(list[i], NULL);
+		if (!text)
+			return sbx_error(ctx, "open %s: %s", list[i], strerror(errno));
+		char *save = NULL;
+		for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			char *eq = strchr(line, '=');
+			if (*line && *line != '#' && eq) {
+				*eq = '\0';
+				json_set(env, line, cJSON_CreateString(eq + 1));
+			}
+		}
+		free(text);
 	}
-	const char *name = a.pos[0];
+	n = arg_list(a, "env", &list);
+	for (int i = 0; i < n; i++) {
+		const char *eq = strchr(list[i], '=');
+		char *key = xstrndup(list[i], eq ? (size_t)(eq - list[i]) : strlen(list[i]));
+		const char *value = eq ? eq + 1 : getenv(key);
+		if (value)
+			json_set(env, key, cJSON_CreateString(value));
+		free(key);
+	}
+	return 0;
+}
+
+int sbx_cmd_exec(struct sbx_ctx *ctx, const struct args *a)
+{
+	/* Flags stop at the sandbox name: everything after it is the command. */
+	const char *name = a->pos[0];
 	int lock = state_lock();
 	cJSON *doc = sandboxes_load();
 	cJSON *sb = sandbox_find(doc, name);
 	if (!sb) {
 		cJSON_Delete(doc);
 		state_unlock(lock);
-		args_release(&a);
-		return sbx_error(ctx, "no sandbox named '%s'", name);
+		return sbx_no_sandbox(ctx, name);
 	}
 	/* exec starts a stopped sandbox (without its MCP gateway, SBXI#479). */
 	const cJSON *state = cJSON_GetObjectItemCaseSensitive(sb, "status");
@@ -215,26 +232,29 @@ int sbx_cmd_exec(struct sbx_ctx *ctx, int argc, char **argv)
 		sessions = cJSON_AddArrayToObject(sb, "sessions");
 	cJSON_AddItemToArray(sessions, cJSON_CreateNumber((double)getpid()));
 	cJSON *env = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(sb, "env"), 1);
+	if (!env)
+		env = cJSON_CreateObject();
 	const cJSON *w0 = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(sb, "workspaces"), 0);
-	char *workdir = a.set[4] ? xstrdup(a.value[4]) : w0 ? xstrdup(w0->valuestring) : NULL;
+	char *workdir = arg_str(a, "workdir") ? xstrdup(arg_str(a, "workdir")) : w0 ? xstrdup(w0->valuestring) : NULL;
 	if (workdir && str_ends(workdir, ":ro"))
 		workdir[strlen(workdir) - 3] = '\0';
 	sandboxes_save(doc);
 	cJSON_Delete(doc);
 	state_unlock(lock);
 
-	char **cmd = xcalloc((size_t)a.nrest + 1, sizeof(char *));
-	for (int i = 0; i < a.nrest; i++)
-		cmd[i] = (char *)a.rest[i];
-	bool detach = a.set[0];
+	int st = exec_env(ctx, a, env) ? -1 : 0;
+	char **cmd = xcalloc((size_t)a->npos, sizeof(char *));
+	for (int i = 1; i < a->npos; i++)
+		cmd[i - 1] = (char *)a->pos[i];
+	bool detach = arg_set(a, "detach");
 	bool async = detach && getenv("SBXSIM_EXEC_DETACH") && strcmp(getenv("SBXSIM_EXEC_DETACH"), "async") == 0;
 	fflush(ctx->out);
-	int st = sandbox_spawn(name, env, workdir, cmd, !a.set[1], !async);
+	if (st == 0)
+		st = sandbox_spawn(name, env, workdir, cmd, !arg_set(a, "interactive"), !async);
 	session_end(name);
 	free(cmd);
 	free(workdir);
 	cJSON_Delete(env);
-	args_release(&a);
 	if (st < 0)
 		return 1;
 	/* -d loses the command's exit status. */

@@ -1,17 +1,22 @@
 /*
- * sbx_policy: `sbx policy init|allow|deny|ls|rm|check` and seed-rule.
+ * sbx_policy: the network policy store ("<state>/policies.json") and
+ * `sbx policy set-default|init|reset|allow|deny|rm|check`, seed-rule.
  *
- * Where FACTS.md is silent these are sbxsim's choices, kept deliberately
- * unhelpful where a reconciler must not rely on luck:
- *  - allow/deny before `policy init` fails (set SBXSIM_POLICY_INIT=balanced
- *    to start from an initialised store);
- *  - allowing an existing rule again adds a duplicate rule
- *    (SBXSIM_POLICY_DUP=noop|error to change it), so a reconciler must
- *    check first;
- *  - the JSON of `policy ls --json` (v0.42+) is undocumented: sbxsim
- *    prints {"rules":[{...}]} with the wide table's fields;
- *  - the old table's NAME is the rule id and ORIGIN says "global",
- *    "sandbox:NAME" or "kit:POLICY"/"org:POLICY".
+ * A rule: {"id","name","policy","policy_id","source","sandbox","sandbox_id",
+ * "type","decision","resources":[...]}.  source is "local" for rules sbx
+ * manages, "kit" or "org" for rules it only shows; sandbox is null for a
+ * global rule.  Preset rules are local with ids "default-*": listed, never
+ * editable.
+ *
+ * The store starts initialised with the balanced preset, as on most
+ * machines that run sbx (docs/backends.md §6): SBXSIM_POLICY_INIT=MODE picks
+ * another preset, SBXSIM_POLICY_UNINITIALISED=1 a never-initialised store
+ * (both only when policies.json does not exist yet); `sbx policy reset -f`
+ * and `sbx reset` uninitialise it.
+ *
+ * Where docs/backends.md is silent these are sbxsim's choices: allowing an existing
+ * rule again adds a duplicate (SBXSIM_POLICY_DUP=noop|error to change it),
+ * so a reconciler must check first; the balanced preset's rules.
  */
 #include "sbx.h"
 #include "sbx_internal.h"
@@ -20,18 +25,20 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-static void add_rule(cJSON *rules, const char *source, const char *policy, const char *policy_id,
-		     const char *rule_id, const char *applies_to, const char *type, const char *decision,
-		     const char *resources_csv)
+static const char *MODES[] = { "allow-all", "balanced", "deny-all", NULL };
+
+static cJSON *new_rule(const char *id, const char *name, const char *source, const char *policy, const char *policy_id,
+		       const char *type, const char *decision, const char *resources_csv)
 {
 	cJSON *r = cJSON_CreateObject();
-	cJSON_AddStringToObject(r, "rule_id", rule_id);
+	cJSON_AddStringToObject(r, "id", id);
+	cJSON_AddStringToObject(r, "name", name);
 	cJSON_AddStringToObject(r, "policy", policy);
 	cJSON_AddStringToObject(r, "policy_id", policy_id);
-	cJSON_AddStringToObject(r, "rule", "-");
 	cJSON_AddStringToObject(r, "source", source);
-	cJSON_AddStringToObject(r, "applies_to", applies_to);
+	cJSON_AddNullToObject(r, "sandbox");
 	cJSON_AddStringToObject(r, "type", type);
 	cJSON_AddStringToObject(r, "decision", decision);
 	cJSON *res = cJSON_AddArrayToObject(r, "resources");
@@ -39,395 +46,393 @@ static void add_rule(cJSON *rules, const char *source, const char *policy, const
 	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
 		cJSON_AddItemToArray(res, cJSON_CreateString(t));
 	free(copy);
-	cJSON_AddItemToArray(rules, r);
+	return r;
 }
 
-static const char *MODES[] = { "allow-all", "balanced", "deny-all" };
+static void preset(cJSON *rules, const char *id, const char *policy, const char *policy_id, const char *type,
+		   const char *decision, const char *resources)
+{
+	cJSON_AddItemToArray(rules, new_rule(id, id, "local", policy, policy_id, type, decision, resources));
+}
 
+/* Rules of policy-ls-wide@unknown-i588.txt (Locked Down = deny-all); the
+ * balanced list is sbxsim's. */
 static void init_store(cJSON *doc, const char *mode)
 {
 	json_set(doc, "initialized", cJSON_CreateString(mode));
+	json_set(doc, "rules", cJSON_CreateArray());
 	cJSON *rules = cJSON_GetObjectItemCaseSensitive(doc, "rules");
-	add_rule(rules, "local", "-", "local-policy", "default-fs-read-allow-all", "all", "filesystem:read", "allow", "**");
-	add_rule(rules, "local", "-", "local-policy", "default-fs-write-allow-all", "all", "filesystem:write", "allow",
-		 "**");
-	if (strcmp(mode, "deny-all") == 0)
-		add_rule(rules, "local", "default-deny-all", "-", "default-deny-all", "all", "network", "deny", "**");
-	else if (strcmp(mode, "allow-all") == 0)
-		add_rule(rules, "local", "default-allow-all", "-", "default-allow-all", "all", "network", "allow", "**");
-	else
-		add_rule(rules, "local", "default-balanced", "-", "default-balanced-allow", "all", "network", "allow",
-			 "api.anthropic.com,**.github.com,**.githubusercontent.com,registry.npmjs.org,pypi.org,"
-			 "files.pythonhosted.org,proxy.golang.org");
+	preset(rules, "default-fs-read-allow-all", "-", "local-policy", "filesystem:read", "allow", "**");
+	preset(rules, "default-fs-write-allow-all", "-", "local-policy", "filesystem:write", "allow", "**");
+	if (strcmp(mode, "deny-all") == 0) {
+		preset(rules, "default-deny-all", "default-deny-all", "-", "network", "deny", "**");
+	} else if (strcmp(mode, "allow-all") == 0) {
+		preset(rules, "default-allow-all", "default-allow-all", "-", "network", "allow", "**");
+	} else {
+		preset(rules, "default-allow-ai-services", "-", "local-policy", "network", "allow",
+		       "api.anthropic.com,api.openai.com,generativelanguage.googleapis.com");
+		preset(rules, "default-allow-package-registries", "-", "local-policy", "network", "allow",
+		       "registry.npmjs.org,pypi.org,files.pythonhosted.org,proxy.golang.org");
+		preset(rules, "default-allow-github", "-", "local-policy", "network", "allow",
+		       "github.com,**.github.com,**.githubusercontent.com");
+		preset(rules, "default-deny-cloud-metadata", "-", "local-policy", "network", "deny", "169.254.169.254");
+	}
 }
 
-static cJSON *policies_load(void)
+static bool valid_mode(const char *m)
 {
+	return m && sbx_in_list(MODES, m);
+}
+
+/* Callers hold the state lock. */
+cJSON *policies_load(void)
+{
+	char *path = state_path("policies.json");
+	bool fresh = access(path, F_OK) != 0;
+	free(path);
 	cJSON *doc = state_load("policies.json", "{\"initialized\":null,\"rules\":[]}");
-	if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(doc, "rules"))) {
-		cJSON_Delete(doc);
-		doc = cJSON_Parse("{\"initialized\":null,\"rules\":[]}");
+	if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(doc, "rules")))
+		json_set(doc, "rules", cJSON_CreateArray());
+	if (fresh) {
+		const char *uninit = getenv("SBXSIM_POLICY_UNINITIALISED");
+		const char *mode = getenv("SBXSIM_POLICY_INIT");
+		if (mode && *mode && !valid_mode(mode))
+			die("SBXSIM_POLICY_INIT: want allow-all, balanced or deny-all, got '%s'", mode);
+		if (!(uninit && *uninit && strcmp(uninit, "0") != 0))
+			init_store(doc, mode && *mode ? mode : "balanced");
+		state_save("policies.json", doc);
 	}
-	const char *pre = getenv("SBXSIM_POLICY_INIT");
-	if (pre && *pre && !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(doc, "initialized")))
-		init_store(doc, pre);
 	return doc;
 }
 
-static const char *rs(const cJSON *r, const char *key)
+void policies_save(cJSON *doc)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(r, key);
-	return cJSON_IsString(v) ? v->valuestring : "-";
+	state_save("policies.json", doc);
 }
 
-static char *joined(const cJSON *r)
+bool policies_initialised(const cJSON *doc)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	const cJSON *x;
-	int i = 0;
-	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(r, "resources")) fprintf(f, "%s%s", i++ ? "," : "", x->valuestring);
-	fclose(f);
-	return buf;
+	return cJSON_IsString(cJSON_GetObjectItemCaseSensitive(doc, "initialized"));
+}
+
+void policies_uninitialise(void)
+{
+	int lock = state_lock();
+	cJSON *doc = cJSON_Parse("{\"initialized\":null,\"rules\":[]}");
+	policies_save(doc);
+	cJSON_Delete(doc);
+	state_unlock(lock);
+}
+
+int policy_require_initialised(struct sbx_ctx *ctx)
+{
+	int lock = state_lock();
+	cJSON *doc = policies_load();
+	bool ok = policies_initialised(doc);
+	cJSON_Delete(doc);
+	state_unlock(lock);
+	return ok ? 0 : sbx_error(ctx, "default network policy has not been configured");
+}
+
+static int init_common(struct sbx_ctx *ctx, const char *mode, const char *already, const char *done)
+{
+	if (!valid_mode(mode))
+		return sbx_error(ctx, "invalid policy \"%s\": must be one of allow-all, balanced, deny-all", mode);
+	int lock = state_lock();
+	cJSON *doc = policies_load();
+	int rc = 0;
+	if (policies_initialised(doc)) {
+		rc = sbx_error(ctx, "%s", already);
+	} else {
+		init_store(doc, mode);
+		policies_save(doc);
+		fprintf(ctx->out, "%s%s\n", done, mode);
+	}
+	cJSON_Delete(doc);
+	state_unlock(lock);
+	return rc;
+}
+
+int sbx_cmd_policy_init(struct sbx_ctx *ctx, const struct args *a)
+{
+	return init_common(ctx, a->pos[0], "global network policy is already initialized",
+			   "Global network policy initialized: ");
+}
+
+int sbx_cmd_policy_set_default(struct sbx_ctx *ctx, const struct args *a)
+{
+	/* error-policy-set-default-already-set@v0.28.3.txt */
+	return init_common(ctx, a->pos[0], "default policy is already set; use \"sbx policy reset\" first to change it",
+			   "Default network policy set to ");
+}
+
+int sbx_cmd_policy_reset(struct sbx_ctx *ctx, const struct args *a)
+{
+	int lock = state_lock();
+	cJSON *doc = sandboxes_load();
+	bool running = false;
+	const cJSON *sb;
+	cJSON_ArrayForEach(sb, cJSON_GetObjectItemCaseSensitive(doc, "sandboxes")) running |=
+		strcmp(json_str(sb, "status", ""), "running") == 0;
+	cJSON_Delete(doc);
+	state_unlock(lock);
+	bool no_tty;
+	if (running && !arg_set(a, "force") &&
+	    !sbx_confirm(ctx, "Running sandboxes will be stopped. Reset all policies?", &no_tty))
+		return no_tty ? sbx_error(ctx, "confirmation required and no terminal to ask: run \"sbx policy reset --force\"")
+			      : sbx_error(ctx, "policy reset cancelled");
+	policies_uninitialise();
+	sbx_daemon_stop();
+	fputs("Policies reset. The daemon has been stopped.\n", ctx->out);
+	return 0;
+}
+
+/* Rule scope per release: NULL (global) or a sandbox name in *scope.
+ * nres: how many RESOURCES positionals the command takes (1 or 0). */
+static int parse_scope(struct sbx_ctx *ctx, const struct args *a, int nres, bool required, const char **scope,
+		       const char **resources)
+{
+	*scope = NULL;
+	*resources = nres ? a->pos[a->npos - 1] : NULL;
+	if (sbx_has(ctx, F_RULES_POSITIONAL_SCOPE)) {
+		/* [-g | SANDBOX] first (help-policy-allow-network@docs-1a420e1.txt) */
+		bool global = arg_set(a, "global");
+		if (a->npos > nres)
+			*scope = a->pos[0];
+		if (global && *scope)
+			return sbx_error(ctx, "use either --global (-g) or a sandbox name, not both");
+		if (!global && !*scope && required)
+			return sbx_error(ctx, "either --global (-g) or a sandbox name is required");
+		return 0;
+	}
+	if (sbx_has(ctx, F_RULES_SANDBOX_FLAG)) {
+		*scope = arg_str(a, "sandbox");
+		if (*scope && arg_set(a, "global"))
+			return sbx_error(ctx, "use either --global (-g) or --sandbox, not both");
+	}
+	return 0;
 }
 
 static bool is_user_rule(const cJSON *r)
 {
-	return strcmp(rs(r, "source"), "local") == 0 && strcmp(rs(r, "policy_id"), "local-policy") == 0 &&
-	       !str_starts(rs(r, "rule_id"), "default-");
+	return strcmp(json_str(r, "source", ""), "local") == 0 && !str_starts(json_str(r, "id", ""), "default-");
 }
 
-/* allow/deny/rm/check scope: NULL for global, else a sandbox name. */
-static int parse_scope(struct sbx_ctx *ctx, struct args *a, int sandbox_flag, int global_flag, int want_pos,
-		       bool required, const char **scope, const char ***pos, int *npos)
+static bool same_scope(const cJSON *r, const char *scope)
 {
-	*scope = NULL;
-	*pos = a->pos;
-	*npos = a->npos;
-	if (ctx->version >= V_SCOPE_FLAG) {
-		if (sandbox_flag >= 0 && a->set[sandbox_flag])
-			*scope = a->value[sandbox_flag];
-		return 0;
-	}
-	/* Old CLI: `[-g | SANDBOX]` before the resources. */
-	if (global_flag >= 0 && a->set[global_flag])
-		return 0;
-	if (a->npos > want_pos) {
-		*scope = a->pos[1];
-		(*pos)++;
-		(*npos)--;
-		(*pos)[0] = a->pos[0];
-		return 0;
-	}
-	if (!required)
-		return 0;
-	return sbx_error(ctx, "either --global (-g) or a sandbox name is required");
+	const cJSON *sb = cJSON_GetObjectItemCaseSensitive(r, "sandbox");
+	return scope ? cJSON_IsString(sb) && strcmp(sb->valuestring, scope) == 0 : !cJSON_IsString(sb);
 }
 
-static int check_sandbox(struct sbx_ctx *ctx, const char *scope)
+static bool has_resource(const cJSON *r, const char *res)
 {
-	if (!scope)
-		return 0;
-	cJSON *doc = sandboxes_load();
-	bool ok = sandbox_find(doc, scope) != NULL;
-	cJSON_Delete(doc);
-	return ok ? 0 : sbx_error(ctx, "no sandbox named '%s'", scope);
+	const cJSON *x;
+	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(r, "resources")) if (strcmp(x->valuestring, res) == 0) return true;
+	return false;
 }
 
-static const struct flag scope_flags[] = {
-	{ "sandbox", 0, FLAG_VALUE, V_SCOPE_FLAG, 0 }, { "global", 'g', FLAG_BOOL, 0, V_SCOPE_FLAG },
-	{ "resource", 0, FLAG_VALUE, 0, 0 },           { "id", 0, FLAG_VALUE, 0, 0 },
-};
-
-static int cmd_allow_deny(struct sbx_ctx *ctx, int argc, char **argv, const char *decision)
+/* The store locked and initialised, and the scope's sandbox present. */
+static int open_store(struct sbx_ctx *ctx, const char *scope, int *lock, cJSON **doc, const char **sandbox_id)
 {
-	struct args a;
-	if (args_parse(ctx, scope_flags, 2, argc, argv, true, &a) < 0)
+	*lock = state_lock();
+	*doc = policies_load();
+	cJSON *sbs = sandboxes_load();
+	cJSON *sb = scope ? sandbox_find(sbs, scope) : NULL;
+	*sandbox_id = sb ? xstrdup(json_str(sb, "id", "")) : NULL;
+	cJSON_Delete(sbs);
+	int rc = 0;
+	if (scope && !sb)
+		rc = sbx_no_sandbox(ctx, scope);
+	else if (!policies_initialised(*doc))
+		rc = sbx_error(ctx, "default network policy has not been configured");
+	return rc;
+}
+
+static int allow_deny(struct sbx_ctx *ctx, const struct args *a, const char *decision)
+{
+	const char *scope, *csv;
+	if (parse_scope(ctx, a, 1, true, &scope, &csv))
 		return 1;
-	const char *scope, **pos;
-	int npos, rc = parse_scope(ctx, &a, 0, 1, 2, true, &scope, &pos, &npos);
-	if (!rc && npos != 2)
-		rc = sbx_error(ctx, "accepts 2 arg(s), received %d", npos);
-	if (!rc && strcmp(pos[0], "network") != 0)
-		rc = sbx_error(ctx, "unsupported policy type \"%s\": only network is supported", pos[0]);
-	char *csv = rc ? NULL : xstrdup(pos[1]), *save = NULL;
-	for (char *t = csv ? strtok_r(csv, ",", &save) : NULL; t && !rc; t = strtok_r(NULL, ",", &save))
+	char *copy = xstrdup(csv), *save = NULL;
+	int rc = 0;
+	for (char *t = strtok_r(copy, ",", &save); t && !rc; t = strtok_r(NULL, ",", &save))
 		if (!policy_resource_valid(t))
 			rc = sbx_error(ctx, "invalid network resource \"%s\"", t);
-	free(csv);
-	if (rc) {
-		args_release(&a);
+	free(copy);
+	if (rc)
 		return rc;
-	}
-	int lock = state_lock();
-	cJSON *doc = policies_load();
-	rc = check_sandbox(ctx, scope);
-	if (!rc && !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(doc, "initialized")))
-		rc = sbx_error(ctx, "global network policy is not initialized: run 'sbx policy init' first");
-	const char *applies = scope ? scope : "all";
+	int lock;
+	cJSON *doc;
+	const char *sandbox_id;
+	rc = open_store(ctx, scope, &lock, &doc, &sandbox_id);
 	cJSON *rules = cJSON_GetObjectItemCaseSensitive(doc, "rules");
-	if (!rc) {
-		const char *dup_mode = getenv("SBXSIM_POLICY_DUP");
-		const cJSON *r;
-		const cJSON *existing = NULL;
+	const char *dup_mode = getenv("SBXSIM_POLICY_DUP");
+	copy = xstrdup(csv);
+	/* One rule per resource (policy-ls@unknown-i78.txt). */
+	for (char *t = rc ? NULL : strtok_r(copy, ",", &save); t && !rc; t = strtok_r(NULL, ",", &save)) {
+		const cJSON *r, *existing = NULL;
 		cJSON_ArrayForEach(r, rules)
 		{
-			char *j = joined(r);
-			if (is_user_rule(r) && strcmp(rs(r, "decision"), decision) == 0 &&
-			    strcmp(rs(r, "applies_to"), applies) == 0 && strcmp(j, pos[1]) == 0)
+			if (is_user_rule(r) && same_scope(r, scope) && strcmp(json_str(r, "decision", ""), decision) == 0 &&
+			    has_resource(r, t))
 				existing = r;
-			free(j);
 		}
 		if (existing && dup_mode && strcmp(dup_mode, "error") == 0) {
-			rc = sbx_error(ctx, "a %s rule for \"%s\" already exists", decision, pos[1]);
+			rc = sbx_error(ctx, "a %s rule for \"%s\" already exists", decision, t);
 		} else if (existing && dup_mode && strcmp(dup_mode, "noop") == 0) {
-			fprintf(ctx->out, "Rule %s added: %s network %s\n", rs(existing, "rule_id"), decision, pos[1]);
+			fprintf(ctx->out, "Policy added: %s (%s)\n", json_str(existing, "id", ""), t);
 		} else {
 			char id[37];
-			char *seed = xasprintf("%s|%s|%s|%f|%d", decision, applies, pos[1], now_s(), cJSON_GetArraySize(rules));
+			char *seed = xasprintf("%s|%s|%s|%f|%d", decision, scope ? scope : "", t, now_s(), cJSON_GetArraySize(rules));
 			fake_uuid(id, seed);
 			free(seed);
-			add_rule(rules, "local", "-", "local-policy", id, applies, "network", decision, pos[1]);
-			fprintf(ctx->out, "Rule %s added: %s network %s\n", id, decision, pos[1]);
-			state_save("policies.json", doc);
-		}
-	}
-	cJSON_Delete(doc);
-	state_unlock(lock);
-	args_release(&a);
-	return rc;
-}
-
-static int cmd_rm(struct sbx_ctx *ctx, int argc, char **argv)
-{
-	struct args a;
-	if (args_parse(ctx, scope_flags, 4, argc, argv, true, &a) < 0)
-		return 1;
-	const char *scope, **pos;
-	int npos, rc = parse_scope(ctx, &a, 0, 1, 1, !a.set[3], &scope, &pos, &npos);
-	if (!rc && (npos != 1 || strcmp(pos[0], "network") != 0))
-		rc = sbx_error(ctx, "usage: sbx policy rm network [--sandbox NAME] --resource RESOURCE | --id ID");
-	if (!rc && !a.set[2] && !a.set[3])
-		rc = sbx_error(ctx, "either --resource or --id is required");
-	if (rc) {
-		args_release(&a);
-		return rc;
-	}
-	int lock = state_lock();
-	cJSON *doc = policies_load();
-	cJSON *rules = cJSON_GetObjectItemCaseSensitive(doc, "rules");
-	int removed = 0;
-	for (int i = cJSON_GetArraySize(rules) - 1; i >= 0 && !rc; i--) {
-		cJSON *r = cJSON_GetArrayItem(rules, i);
-		if (a.set[3]) {
-			if (strcmp(rs(r, "rule_id"), a.value[3]) != 0)
-				continue;
-			if (strcmp(rs(r, "source"), "local") != 0) {
-				rc = sbx_error(ctx, "rule '%s' comes from %s policy '%s' and cannot be removed", a.value[3],
-					       rs(r, "source"), rs(r, "policy_id"));
-				break;
+			cJSON *rule = new_rule(id, "", "local", "-", "local-policy", "network", decision, t);
+			if (scope) {
+				json_set(rule, "sandbox", cJSON_CreateString(scope));
+				cJSON_AddStringToObject(rule, "sandbox_id", sandbox_id);
 			}
-			fprintf(ctx->out, "Rule %s removed\n", rs(r, "rule_id"));
-			cJSON_DeleteItemFromArray(rules, i);
-			removed++;
-			continue;
-		}
-		if (!is_user_rule(r) || strcmp(rs(r, "applies_to"), scope ? scope : "all") != 0)
-			continue;
-		cJSON *res = cJSON_GetObjectItemCaseSensitive(r, "resources");
-		for (int k = cJSON_GetArraySize(res) - 1; k >= 0; k--) {
-			if (strcmp(cJSON_GetArrayItem(res, k)->valuestring, a.value[2]) == 0) {
-				cJSON_DeleteItemFromArray(res, k);
-				removed++;
-			}
-		}
-		if (cJSON_GetArraySize(res) == 0) {
-			fprintf(ctx->out, "Rule %s removed\n", rs(r, "rule_id"));
-			cJSON_DeleteItemFromArray(rules, i);
+			cJSON_AddItemToArray(rules, rule);
+			/* policy-allow-network@v0.28.3.txt */
+			fprintf(ctx->out, "Policy added: %s (%s)\n", id, t);
 		}
 	}
-	if (!rc && !removed)
-		rc = a.set[3] ? sbx_error(ctx, "no policy rule with id '%s'", a.value[3])
-			      : sbx_error(ctx, "no network rule for \"%s\"", a.value[2]);
+	free(copy);
 	if (!rc)
-		state_save("policies.json", doc);
+		policies_save(doc);
+	free((char *)sandbox_id);
 	cJSON_Delete(doc);
 	state_unlock(lock);
-	args_release(&a);
 	return rc;
 }
 
-static int cmd_init(struct sbx_ctx *ctx, int argc, char **argv)
+int sbx_cmd_policy_allow(struct sbx_ctx *ctx, const struct args *a)
 {
-	struct args a;
-	if (args_parse(ctx, NULL, 0, argc, argv, true, &a) < 0)
-		return 1;
-	int rc = 0;
-	if (a.npos != 1 || !(strcmp(a.pos[0], MODES[0]) == 0 || strcmp(a.pos[0], MODES[1]) == 0 ||
-			     strcmp(a.pos[0], MODES[2]) == 0))
-		rc = sbx_error(ctx, "expected one of allow-all, balanced, deny-all");
-	int lock = state_lock();
-	cJSON *doc = policies_load();
-	if (!rc && cJSON_IsString(cJSON_GetObjectItemCaseSensitive(doc, "initialized")))
-		rc = sbx_error(ctx, "global network policy is already initialized");
-	if (!rc) {
-		init_store(doc, a.pos[0]);
-		state_save("policies.json", doc);
-		fprintf(ctx->out, "Global network policy initialized: %s\n", a.pos[0]);
-	}
-	cJSON_Delete(doc);
-	state_unlock(lock);
-	args_release(&a);
-	return rc;
+	return allow_deny(ctx, a, "allow");
 }
 
-static void print_table(struct sbx_ctx *ctx, cJSON *rules, bool wide)
+int sbx_cmd_policy_deny(struct sbx_ctx *ctx, const struct args *a)
 {
-	int n = cJSON_GetArraySize(rules);
-	const char *hdr_old[] = { "NAME", "TYPE", "ORIGIN", "DECISION", "STATUS", "RESOURCES" };
-	const char *hdr_wide[] = { "SOURCE", "APPLIES TO", "POLICY", "POLICY_ID", "RULE", "RULE_ID", "TYPE", "DECISION", "RESOURCES" };
-	const char *hdr_pol[] = { "POLICY", "SOURCE", "APPLIES TO", "SUMMARY" };
-	bool old = ctx->version < V_POLICY_PER_POLICY;
-	int ncols = old ? 6 : wide ? 9 : 4;
-	const char **cells = xcalloc((size_t)(n + 1) * (size_t)ncols, sizeof(char *));
-	char **owned = xcalloc((size_t)n * 3 + 1, sizeof(char *));
-	int nowned = 0;
-	memcpy(cells, old ? hdr_old : wide ? hdr_wide : hdr_pol, sizeof(char *) * (size_t)ncols);
-	int row = 1;
-	for (int i = 0; i < n; i++) {
-		const cJSON *r = cJSON_GetArrayItem(rules, i);
-		const char **c = cells + row * ncols;
-		char *res = owned[nowned++] = joined(r);
-		const char *policy = strcmp(rs(r, "policy"), "-") ? rs(r, "policy") : rs(r, "policy_id");
-		if (old) {
-			bool local = strcmp(rs(r, "source"), "local") == 0;
-			char *origin = owned[nowned++] =
-				local ? (strcmp(rs(r, "applies_to"), "all") == 0 ? xstrdup("global")
-										 : xasprintf("sandbox:%s", rs(r, "applies_to")))
-				      : xasprintf("%s:%s", rs(r, "source"), policy);
-			const char *v[] = { rs(r, "rule_id"), rs(r, "type"), origin, rs(r, "decision"), "active", res };
-			memcpy(c, v, sizeof(v));
-		} else if (wide) {
-			const char *v[] = { rs(r, "source"), rs(r, "applies_to"), rs(r, "policy"), rs(r, "policy_id"),
-					    rs(r, "rule"), rs(r, "rule_id"), rs(r, "type"), rs(r, "decision"), res };
-			memcpy(c, v, sizeof(v));
-		} else {
-			/* One row per (policy, source, applies to), rules summarised. */
-			int k;
-			for (k = 1; k < row; k++) {
-				const char **p = cells + k * ncols;
-				if (strcmp(p[0], policy) == 0 && strcmp(p[1], rs(r, "source")) == 0 &&
-				    strcmp(p[2], rs(r, "applies_to")) == 0)
-					break;
-			}
-			char *part = xasprintf("%s %s %s", rs(r, "decision"), rs(r, "type"), res);
-			if (k < row) {
-				char *merged = owned[nowned++] = xasprintf("%s; %s", cells[k * ncols + 3], part);
-				cells[k * ncols + 3] = merged;
-				free(part);
-				continue;
-			}
-			owned[nowned++] = part;
-			const char *v[] = { policy, rs(r, "source"), rs(r, "applies_to"), part };
-			memcpy(c, v, sizeof(v));
-		}
-		row++;
-	}
-	table_print(ctx->out, cells, ncols, row, wide && !old);
-	for (int i = 0; i < nowned; i++)
-		free(owned[i]);
-	free(owned);
-	free(cells);
+	return allow_deny(ctx, a, "deny");
 }
 
-static int cmd_ls(struct sbx_ctx *ctx, int argc, char **argv)
+static int rm_by_id(struct sbx_ctx *ctx, cJSON *rules, const char *id)
 {
-	static const struct flag flags[] = { { "json", 0, FLAG_BOOL, V_POLICY_JSON, 0 },
-					     { "wide", 0, FLAG_BOOL, V_POLICY_PER_POLICY, 0 } };
-	struct args a;
-	if (args_parse(ctx, flags, 2, argc, argv, true, &a) < 0)
+	for (int i = 0; i < cJSON_GetArraySize(rules); i++) {
+		cJSON *r = cJSON_GetArrayItem(rules, i);
+		if (strcmp(json_str(r, "id", ""), id) != 0)
+			continue;
+		if (strcmp(json_str(r, "source", ""), "local") != 0)
+			return sbx_error(ctx, "rule '%s' comes from %s policy '%s' and cannot be removed", id,
+					 json_str(r, "source", ""), json_str(r, "policy", ""));
+		if (!is_user_rule(r))
+			return sbx_error(ctx, "rule '%s' belongs to the default policy and cannot be removed; use \"sbx policy "
+					      "reset\" to start over", id);
+		fprintf(ctx->out, "Policy removed: %s\n", id);
+		cJSON_DeleteItemFromArray(rules, i);
+		return 0;
+	}
+	return sbx_error(ctx, "no policy rule with id '%s'", id);
+}
+
+int sbx_cmd_policy_rm(struct sbx_ctx *ctx, const struct args *a)
+{
+	const char *id = arg_str(a, "id"), *csv = arg_str(a, "resource"), *scope, *unused;
+	if (parse_scope(ctx, a, 0, csv != NULL, &scope, &unused))
 		return 1;
-	int lock = state_lock();
-	cJSON *doc = policies_load();
-	state_unlock(lock);
+	if (!id && !csv)
+		return sbx_error(ctx, "either --resource or --id is required");
+	int lock;
+	cJSON *doc;
+	const char *sandbox_id;
+	int rc = open_store(ctx, scope, &lock, &doc, &sandbox_id);
+	free((char *)sandbox_id);
 	cJSON *rules = cJSON_GetObjectItemCaseSensitive(doc, "rules");
-	if (a.set[0]) {
-		cJSON *out = cJSON_CreateObject();
-		cJSON_AddItemToObject(out, "rules", cJSON_Duplicate(rules, 1));
-		char *text = cJSON_PrintUnformatted(out);
-		fprintf(ctx->out, "%s\n", text);
-		free(text);
-		cJSON_Delete(out);
-	} else {
-		print_table(ctx, rules, a.set[1]);
+	if (!rc && id)
+		rc = rm_by_id(ctx, rules, id);
+	char *copy = csv ? xstrdup(csv) : NULL, *save = NULL;
+	for (char *t = rc || !copy ? NULL : strtok_r(copy, ",", &save); t && !rc; t = strtok_r(NULL, ",", &save)) {
+		int removed = 0;
+		for (int i = cJSON_GetArraySize(rules) - 1; i >= 0; i--) {
+			cJSON *r = cJSON_GetArrayItem(rules, i);
+			if (!is_user_rule(r) || !same_scope(r, scope) || !has_resource(r, t))
+				continue;
+			cJSON *res = cJSON_GetObjectItemCaseSensitive(r, "resources");
+			for (int k = cJSON_GetArraySize(res) - 1; k >= 0; k--)
+				if (strcmp(cJSON_GetArrayItem(res, k)->valuestring, t) == 0)
+					cJSON_DeleteItemFromArray(res, k);
+			fprintf(ctx->out, "Policy removed: %s (%s)\n", json_str(r, "id", ""), t);
+			if (cJSON_GetArraySize(res) == 0)
+				cJSON_DeleteItemFromArray(rules, i);
+			removed++;
+		}
+		if (!removed)
+			rc = sbx_error(ctx, "no network rule for \"%s\"", t);
 	}
+	free(copy);
+	if (!rc)
+		policies_save(doc);
 	cJSON_Delete(doc);
-	args_release(&a);
-	return 0;
+	state_unlock(lock);
+	return rc;
 }
 
-static int cmd_check(struct sbx_ctx *ctx, int argc, char **argv)
+/* "host[:port]" with the port the reference says check assumes: 443 for a
+ * bare host, the scheme's default for a URL. */
+static char *check_target(const char *in)
 {
-	struct args a;
-	if (args_parse(ctx, scope_flags, 2, argc, argv, true, &a) < 0)
-		return 1;
-	const char *scope, **pos;
-	int npos, rc = parse_scope(ctx, &a, 0, 1, 2, false, &scope, &pos, &npos);
-	if (!rc && (npos != 2 || strcmp(pos[0], "network") != 0))
-		rc = sbx_error(ctx, "usage: sbx policy check network [--sandbox NAME] TARGET");
-	if (rc) {
-		args_release(&a);
-		return rc;
-	}
+	const char *scheme_end = strstr(in, "://");
+	const char *t = scheme_end ? scheme_end + 3 : in;
+	char *hostport = xstrndup(t, strcspn(t, "/?#"));
+	const char *colon = strrchr(hostport, ':');
+	if (colon && strchr(hostport, ':') == colon)
+		return hostport;
+	char *out = xasprintf("%s:%s", hostport, scheme_end && str_starts(in, "http:") ? "80" : "443");
+	free(hostport);
+	return out;
+}
+
+int sbx_cmd_policy_check(struct sbx_ctx *ctx, const struct args *a)
+{
+	const char *scope = arg_str(a, "sandbox");
+	char *target = check_target(a->pos[0]);
 	int lock = state_lock();
 	cJSON *doc = policies_load();
 	state_unlock(lock);
 	const cJSON *r, *x, *deny = NULL, *allow = NULL;
 	cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(doc, "rules"))
 	{
-		if (strcmp(rs(r, "type"), "network") != 0)
-			continue;
-		if (strcmp(rs(r, "applies_to"), "all") != 0 && (!scope || strcmp(rs(r, "applies_to"), scope) != 0))
+		if (strcmp(json_str(r, "type", ""), "network") != 0 || !(same_scope(r, NULL) || (scope && same_scope(r, scope))))
 			continue;
 		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(r, "resources"))
 		{
-			if (!policy_resource_matches(x->valuestring, pos[1]))
+			if (!policy_resource_matches(x->valuestring, target))
 				continue;
-			if (strcmp(rs(r, "decision"), "deny") == 0 && !deny)
+			if (strcmp(json_str(r, "decision", ""), "deny") == 0 && !deny)
 				deny = r;
 			else if (!allow)
 				allow = r;
 		}
 	}
 	/* Deny beats allow; nothing matching is a deny. */
-	if (deny)
-		fprintf(ctx->out, "Denied: %s (rule %s)\n", pos[1], rs(deny, "rule_id"));
-	else if (allow)
-		fprintf(ctx->out, "Allowed: %s\n", pos[1]);
-	else
-		fprintf(ctx->out, "Denied: %s (no rule allows it)\n", pos[1]);
+	if (arg_set(a, "json")) {
+		cJSON *out = cJSON_CreateObject();
+		cJSON_AddStringToObject(out, "target", a->pos[0]);
+		cJSON_AddBoolToObject(out, "allowed", !deny && allow);
+		const cJSON *by = deny ? deny : allow;
+		if (by)
+			cJSON_AddStringToObject(out, "rule_id", json_str(by, "id", ""));
+		json_print_go(ctx->out, out);
+		cJSON_Delete(out);
+	} else if (deny) {
+		fprintf(ctx->out, "Denied: %s (rule %s)\n", a->pos[0], json_str(deny, "id", ""));
+	} else if (allow) {
+		fprintf(ctx->out, "Allowed: %s\n", a->pos[0]);
+	} else {
+		fprintf(ctx->out, "Denied: %s (no rule allows it)\n", a->pos[0]);
+	}
+	free(target);
 	cJSON_Delete(doc);
-	args_release(&a);
 	return 0;
-}
-
-int sbx_cmd_policy(struct sbx_ctx *ctx, int argc, char **argv)
-{
-	if (argc < 1)
-		return sbx_error(ctx, "missing subcommand: init, allow, deny, ls, rm or check");
-	const char *sub = argv[0];
-	if (strcmp(sub, "init") == 0)
-		return cmd_init(ctx, argc - 1, argv + 1);
-	if (strcmp(sub, "allow") == 0 || strcmp(sub, "deny") == 0)
-		return cmd_allow_deny(ctx, argc - 1, argv + 1, sub);
-	if (strcmp(sub, "ls") == 0 || strcmp(sub, "list") == 0)
-		return cmd_ls(ctx, argc - 1, argv + 1);
-	if (strcmp(sub, "rm") == 0 || strcmp(sub, "remove") == 0)
-		return cmd_rm(ctx, argc - 1, argv + 1);
-	if (strcmp(sub, "check") == 0)
-		return cmd_check(ctx, argc - 1, argv + 1);
-	return sbx_error(ctx, "unknown command \"%s\" for \"sbx policy\"", sub);
 }
 
 int sbx_seed_rule(int argc, char **argv)
@@ -440,12 +445,18 @@ int sbx_seed_rule(int argc, char **argv)
 	int lock = state_lock();
 	cJSON *doc = policies_load();
 	cJSON *rules = cJSON_GetObjectItemCaseSensitive(doc, "rules");
-	char id[37];
+	char id[37], policy_id[37];
 	char *seed = xasprintf("seed|%s|%s|%s|%d", argv[1], argv[2], argv[4], cJSON_GetArraySize(rules));
 	fake_uuid(id, seed);
 	free(seed);
-	add_rule(rules, argv[1], argv[2], argv[2], id, argc == 6 ? argv[5] : "all", "network", argv[3], argv[4]);
-	state_save("policies.json", doc);
+	seed = xasprintf("policy|%s|%s", argv[1], argv[2]);
+	fake_uuid(policy_id, seed);
+	free(seed);
+	cJSON *rule = new_rule(id, "", argv[1], argv[2], policy_id, "network", argv[3], argv[4]);
+	if (argc == 6)
+		json_set(rule, "sandbox", cJSON_CreateString(argv[5]));
+	cJSON_AddItemToArray(rules, rule);
+	policies_save(doc);
 	cJSON_Delete(doc);
 	state_unlock(lock);
 	puts(id);

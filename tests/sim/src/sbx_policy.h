@@ -2,10 +2,10 @@
  * sbx_policy: the network policy store ("<state>/policies.json") shared
  * by `sbx policy` and `sbxsim seed-rule`, and resource matching.
  *
- * A rule: {"rule_id","policy","policy_id","rule","source","applies_to",
- * "type","decision","resources":[...]}.  source is "local" for rules sbx
- * manages, "kit" or "org" for rules it only shows; applies_to is "all" or
- * a sandbox name.
+ * A rule: {"id","name","policy","policy_id","source","sandbox","sandbox_id",
+ * "type","decision","resources":[...]} (sbx_policy.c).  source is "local"
+ * for rules sbx manages, "kit" or "org" for rules it only shows; sandbox
+ * is null for a global rule.
  */
 #ifndef SBXSIM_SBX_POLICY_H
 #define SBXSIM_SBX_POLICY_H

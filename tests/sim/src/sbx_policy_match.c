@@ -1,6 +1,6 @@
 /*
- * sbx_policy_match: network policy resources and matching (FACTS.md
- * section 6): exact host, host:port, "*.d" (one level), "**.d" (any
+ * sbx_policy_match: network policy resources and matching (docs/backends.md
+ * §9): exact host, host:port, "*.d" (one level), "**.d" (any
  * depth), "**", IPv4 and CIDR.  The proxy rewrites host.docker.internal
  * to localhost before matching, so that is what a rule must name.
  */

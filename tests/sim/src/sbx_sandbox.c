@@ -1,8 +1,8 @@
 /*
- * sbx_sandbox: create, ls, stop, rm and run.  A sandbox is an entry in
- * sandboxes.json plus "<state>/sandboxes/<name>/" holding its /etc layer
- * ("etc/", so etc/sandbox-persistent.sh is the file the guide appends to)
- * and its home directory.
+ * sbx_sandbox: create and run.  A sandbox is an entry in sandboxes.json
+ * plus "<state>/sandboxes/<name>/" holding its /etc layer ("etc/", so
+ * etc/sandbox-persistent.sh is the file the guide appends to) and its home
+ * directory.
  */
 #include "sbx_internal.h"
 #include "state.h"
@@ -16,9 +16,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-static const char *agents[] = { "claude", "codex",   "copilot", "cursor",   "devin", "docker-agent",
-				"droid",  "gemini", "kiro",    "opencode", "shell" };
 
 static bool valid_name(const char *n)
 {
@@ -40,14 +37,18 @@ static bool valid_env_key(const char *k, size_t len)
 	return true;
 }
 
-static int add_env(struct sbx_ctx *ctx, cJSON *env, const char *kv)
+/* KEY=VALUE, or a bare KEY taking the value from our environment. */
+static int add_env(struct sbx_ctx *ctx, cJSON *env, const char *kv, bool bare_ok)
 {
 	const char *eq = strchr(kv, '=');
-	if (!eq || !valid_env_key(kv, (size_t)(eq - kv)))
+	size_t klen = eq ? (size_t)(eq - kv) : strlen(kv);
+	if ((!eq && !bare_ok) || !valid_env_key(kv, klen))
 		return sbx_error(ctx, "invalid environment variable \"%s\": expected KEY=VALUE", kv);
-	char *key = xstrndup(kv, (size_t)(eq - kv));
+	char *key = xstrndup(kv, klen);
+	const char *value = eq ? eq + 1 : getenv(key);
 	cJSON_DeleteItemFromObjectCaseSensitive(env, key);
-	cJSON_AddStringToObject(env, key, eq + 1);
+	if (value)
+		cJSON_AddStringToObject(env, key, value);
 	free(key);
 	return 0;
 }
@@ -64,9 +65,22 @@ static int add_env_file(struct sbx_ctx *ctx, cJSON *env, const char *path)
 		if (len && line[len - 1] == '\r')
 			line[len - 1] = '\0';
 		if (*line && *line != '#')
-			rc = add_env(ctx, env, line);
+			rc = add_env(ctx, env, line, true);
 	}
 	free(text);
+	return rc;
+}
+
+/* --env-file in order, then -e (which wins); absent before v0.39. */
+static int env_from_flags(struct sbx_ctx *ctx, const struct args *a, cJSON *env)
+{
+	const char **list;
+	int n = arg_list(a, "env-file", &list), rc = 0;
+	for (int i = 0; !rc && i < n; i++)
+		rc = add_env_file(ctx, env, list[i]);
+	n = arg_list(a, "env", &list);
+	for (int i = 0; !rc && i < n; i++)
+		rc = add_env(ctx, env, list[i], true);
 	return rc;
 }
 
@@ -78,10 +92,8 @@ static void secrets_snapshot(cJSON *sb)
 	const cJSON *s;
 	cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(doc, "secrets"))
 	{
-		const cJSON *scope = cJSON_GetObjectItemCaseSensitive(s, "scope");
-		const cJSON *svc = cJSON_GetObjectItemCaseSensitive(s, "service");
-		if (cJSON_IsString(scope) && strcmp(scope->valuestring, "global") == 0 && cJSON_IsString(svc))
-			cJSON_AddItemToArray(list, cJSON_CreateString(svc->valuestring));
+		if (strcmp(json_str(s, "scope", ""), "global") == 0)
+			cJSON_AddItemToArray(list, cJSON_CreateString(json_str(s, "service", "")));
 	}
 	cJSON_Delete(doc);
 }
@@ -113,335 +125,264 @@ static int make_dirs(const char *name)
 	return rc;
 }
 
-static const struct flag create_flags[] = {
-	{ "name", 0, FLAG_VALUE, 0, 0 },       { "cpus", 0, FLAG_VALUE, 0, 0 },
-	{ "memory", 'm', FLAG_VALUE, 0, 0 },   { "template", 't', FLAG_VALUE, 0, 0 },
-	{ "env", 'e', FLAG_MULTI, V_CREATE_ENV, 0 }, { "env-file", 0, FLAG_VALUE, V_CREATE_ENV, 0 },
-	{ "detach", 'd', FLAG_BOOL, 0, 0 },
-};
-#define NCREATE ((int)(sizeof(create_flags) / sizeof(create_flags[0])))
-
-/* Shared by create and run: make the sandbox, print nothing on success. */
-static int do_create(struct sbx_ctx *ctx, struct args *a, char **name_out)
+/* The resources a sandbox gets when create does not say: all host CPUs
+ * and half the host's memory, at most 32 GiB (the reference's words). */
+static void default_resources(cJSON *sb, const struct args *a)
 {
-	int min_args = ctx->version >= V_PATH_OPTIONAL ? 1 : 2;
-	if (a->npos < min_args)
-		return sbx_error(ctx, "requires at least %d arg(s), only received %d", min_args, a->npos);
-	const char *agent = a->pos[0];
-	size_t k;
-	for (k = 0; k < sizeof(agents) / sizeof(agents[0]); k++)
-		if (strcmp(agents[k], agent) == 0)
-			break;
-	if (k == sizeof(agents) / sizeof(agents[0]))
-		return sbx_error(ctx, "unknown agent \"%s\"", agent);
+	const char *cpus = arg_str(a, "cpus");
+	long n = cpus ? strtol(cpus, NULL, 0) : 0;
+	if (n <= 0)
+		n = sysconf(_SC_NPROCESSORS_ONLN) > 0 ? sysconf(_SC_NPROCESSORS_ONLN) : 1;
+	cJSON_AddNumberToObject(sb, "cpus", (double)n);
+	const char *mem = arg_str(a, "memory");
+	if (mem) {
+		cJSON_AddStringToObject(sb, "memory", mem);
+	} else {
+		long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+		long long mib = pages > 0 && page > 0 ? (long long)pages * page / 2 / (1024 * 1024) : 4096;
+		char buf[32];
+		snprintf(buf, sizeof(buf), "%lldm", mib > 32768 ? 32768 : mib);
+		cJSON_AddStringToObject(sb, "memory", buf);
+	}
+}
 
-	cJSON *workspaces = cJSON_CreateArray();
-	int rc = 0;
-	for (int i = 1; i < a->npos && !rc; i++) {
-		char *p = xstrdup(a->pos[i]);
+static char *default_name(const char *agent, cJSON *workspaces)
+{
+	char cwd[PATH_MAX];
+	const cJSON *w0 = cJSON_GetArrayItem(workspaces, 0);
+	char *base = xstrdup(w0 ? w0->valuestring : getcwd(cwd, sizeof(cwd)) ? cwd : "workspace");
+	if (str_ends(base, ":ro"))
+		base[strlen(base) - 3] = '\0';
+	char *name = xasprintf("%s-%s", agent, basename(base));
+	free(base);
+	for (char *c = name; *c; c++)
+		*c = isalnum((unsigned char)*c) || *c == '-' || *c == '.' ? (char)tolower((unsigned char)*c) : '-';
+	return name;
+}
+
+static int check_name(struct sbx_ctx *ctx, const char *name)
+{
+	if (strcmp(name, "default") == 0)
+		return sbx_error(ctx, "invalid sandbox name \"%s\": the name is reserved", name);
+	if (!valid_name(name))
+		return sbx_error(ctx, "invalid sandbox name \"%s\": must be at least 2 characters, start with a letter "
+				      "or digit and contain only letters, digits, '-' and '.'", name);
+	if (sbx_has(ctx, F_NAME_MAX_63) && strlen(name) > 63)
+		return sbx_error(ctx, "invalid sandbox name \"%s\": must be at most 63 characters", name);
+	return 0;
+}
+
+static int workspaces_from(struct sbx_ctx *ctx, const char **paths, int n, bool cwd_default, cJSON *out)
+{
+	char cwd[PATH_MAX];
+	const char *here[] = { getcwd(cwd, sizeof(cwd)) ? cwd : "." };
+	if (n == 0 && cwd_default) {
+		paths = here;
+		n = 1;
+	}
+	for (int i = 0; i < n; i++) {
+		char *p = xstrdup(paths[i]);
 		bool ro = str_ends(p, ":ro");
 		if (ro)
 			p[strlen(p) - 3] = '\0';
 		char real[PATH_MAX];
 		struct stat st;
+		int rc = 0;
 		if (!realpath(p, real) || stat(real, &st) < 0 || !S_ISDIR(st.st_mode)) {
 			rc = sbx_error(ctx, "workspace path '%s' does not exist or is not a directory", p);
 		} else {
 			char *copy = xstrdup(real);
 			/* SBXI#602: a dot-directory workspace fails deep in the VM. */
 			if (basename(copy)[0] == '.')
-				rc = sbx_error(ctx, "failed to run sandbox container");
+				rc = sbx_error(ctx, "failed to create sandbox: failed to run sandbox container");
 			free(copy);
 			char *entry = xasprintf("%s%s", real, ro ? ":ro" : "");
-			cJSON_AddItemToArray(workspaces, cJSON_CreateString(entry));
+			cJSON_AddItemToArray(out, cJSON_CreateString(entry));
 			free(entry);
 		}
 		free(p);
+		if (rc)
+			return rc;
 	}
-	if (rc) {
-		cJSON_Delete(workspaces);
-		return rc;
-	}
+	return 0;
+}
 
-	char *name;
-	int fi = flag_index(create_flags, NCREATE, "name");
-	if (a->set[fi]) {
-		name = xstrdup(a->value[fi]);
-	} else {
-		char cwd[PATH_MAX];
-		const cJSON *w0 = cJSON_GetArrayItem(workspaces, 0);
-		char *base = xstrdup(w0 ? w0->valuestring : getcwd(cwd, sizeof(cwd)) ? cwd : "workspace");
-		name = xasprintf("%s-%s", agent, basename(base));
-		free(base);
-		for (char *c = name; *c; c++)
-			*c = isalnum((unsigned char)*c) || *c == '-' || *c == '.' ? (char)tolower((unsigned char)*c) : '-';
+/* Shared by create and run: make the sandbox, print nothing on success. */
+static int do_create(struct sbx_ctx *ctx, const struct args *a, const char *agent, const char **paths, int npaths,
+		     bool cwd_default, char **name_out)
+{
+	if (!sbx_in_list(sbx_agents(ctx), agent))
+		return sbx_error(ctx, "unknown agent \"%s\"", agent);
+	cJSON *workspaces = cJSON_CreateArray(), *env = cJSON_CreateObject();
+	int rc = workspaces_from(ctx, paths, npaths, cwd_default, workspaces);
+	char *name = NULL;
+	if (!rc) {
+		name = arg_str(a, "name") ? xstrdup(arg_str(a, "name")) : default_name(agent, workspaces);
+		rc = check_name(ctx, name);
 	}
-	if (strcmp(name, "default") == 0)
-		rc = sbx_error(ctx, "invalid sandbox name \"%s\": the name is reserved", name);
-	else if (!valid_name(name))
-		rc = sbx_error(ctx, "invalid sandbox name \"%s\": must be at least 2 characters, start with a letter "
-				    "or digit and contain only letters, digits, '-' and '.'", name);
-	cJSON *env = cJSON_CreateObject();
-	fi = flag_index(create_flags, NCREATE, "env-file");
-	if (!rc && a->set[fi])
-		rc = add_env_file(ctx, env, a->value[fi]);
-	fi = flag_index(create_flags, NCREATE, "env");
-	for (int i = 0; !rc && i < a->nmulti[fi]; i++)
-		rc = add_env(ctx, env, a->multi[fi][i]);
-	fi = flag_index(create_flags, NCREATE, "cpus");
-	if (!rc && a->set[fi] && atoi(a->value[fi]) <= 0)
-		rc = sbx_error(ctx, "invalid argument \"%s\" for \"--cpus\" flag", a->value[fi]);
-	if (rc) {
-		cJSON_Delete(workspaces);
-		cJSON_Delete(env);
-		free(name);
-		return rc;
-	}
-
-	int lock = state_lock();
-	cJSON *doc = sandboxes_load();
-	if (sandbox_find(doc, name)) {
-		rc = sbx_error(ctx, "sandbox '%s' already exists", name);
-		cJSON_Delete(workspaces);
-		cJSON_Delete(env);
-	} else if (make_dirs(name) < 0) {
+	if (!rc)
+		rc = env_from_flags(ctx, a, env);
+	if (!rc)
+		rc = policy_require_initialised(ctx);
+	int lock = rc ? -1 : state_lock();
+	cJSON *doc = rc ? NULL : sandboxes_load();
+	if (!rc && sandbox_find(doc, name)) {
+		/* error-create-exists@v0.33plus-i127.txt */
+		if (sbx_has(ctx, F_CREATE_EXISTS_HINT))
+			rc = sbx_error(ctx, "sandbox \"%s\" already exists for this workspace; use 'sbx run --name %s' to "
+					    "start it, or pass --name to create another", name, name);
+		else
+			rc = sbx_error(ctx, "sandbox '%s' already exists", name);
+	} else if (!rc && make_dirs(name) < 0) {
 		rc = sbx_error(ctx, "failed to create sandbox '%s': %s", name, strerror(errno));
-		cJSON_Delete(workspaces);
-		cJSON_Delete(env);
-	} else {
+	} else if (!rc) {
 		cJSON *sb = cJSON_CreateObject();
 		char id[37], ts[32];
 		char *seed = xasprintf("%s|%f", name, now_s());
 		fake_uuid(id, seed);
 		free(seed);
-		int64_t now = (int64_t)now_s();
-		format_rfc3339(ts, now);
+		format_rfc3339(ts, (int64_t)now_s());
 		cJSON_AddStringToObject(sb, "id", id);
 		cJSON_AddStringToObject(sb, "name", name);
 		cJSON_AddStringToObject(sb, "agent", agent);
 		cJSON_AddStringToObject(sb, "status", "running");
 		cJSON_AddItemToObject(sb, "workspaces", workspaces);
+		workspaces = NULL;
 		cJSON_AddStringToObject(sb, "created_at", ts);
-		cJSON_AddStringToObject(sb, "last_used_at", ts);
-		cJSON_AddNumberToObject(sb, "last_used_unix", (double)now);
-		const char *opt[] = { "cpus", "memory", "template" };
-		for (int i = 0; i < 3; i++) {
-			fi = flag_index(create_flags, NCREATE, opt[i]);
-			if (a->set[fi])
-				cJSON_AddStringToObject(sb, opt[i], a->value[fi]);
-		}
+		sandbox_touch(sb, NULL);
+		default_resources(sb, a);
+		if (arg_str(a, "template"))
+			cJSON_AddStringToObject(sb, "template", arg_str(a, "template"));
 		cJSON_AddItemToObject(sb, "env", env);
+		env = NULL;
 		cJSON_AddBoolToObject(sb, "mcp_gateway", 1);
 		cJSON_AddArrayToObject(sb, "sessions");
 		secrets_snapshot(sb);
 		cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(doc, "sandboxes"), sb);
 		sandboxes_save(doc);
 	}
-	cJSON_Delete(doc);
-	state_unlock(lock);
+	if (doc) {
+		cJSON_Delete(doc);
+		state_unlock(lock);
+	}
+	cJSON_Delete(workspaces);
+	cJSON_Delete(env);
 	if (!rc && name_out)
 		*name_out = xstrdup(name);
 	free(name);
 	return rc;
 }
 
-int sbx_cmd_create(struct sbx_ctx *ctx, int argc, char **argv)
+static int branch_removed(struct sbx_ctx *ctx, const struct args *a)
 {
-	struct args a;
-	if (args_parse(ctx, create_flags, NCREATE, argc, argv, true, &a) < 0)
-		return 1;
-	char *name = NULL;
-	int rc = do_create(ctx, &a, &name);
-	if (!rc)
-		fprintf(ctx->out, "Created sandbox '%s'\n", name);
-	free(name);
-	args_release(&a);
-	return rc;
-}
-
-static cJSON *ls_row(const cJSON *sb, bool extended)
-{
-	static const char *base_keys[] = { "name", "agent", "status", "workspaces" };
-	static const char *ext_keys[] = { "id", "name", "agent", "status", "workspaces", "created_at", "last_used_at" };
-	const char **keys = extended ? ext_keys : base_keys;
-	int n = extended ? 7 : 4;
-	cJSON *row = cJSON_CreateObject();
-	for (int i = 0; i < n; i++) {
-		const cJSON *v = cJSON_GetObjectItemCaseSensitive(sb, keys[i]);
-		cJSON_AddItemToObject(row, keys[i], v ? cJSON_Duplicate(v, 1) : cJSON_CreateNull());
-	}
-	return row;
-}
-
-int sbx_cmd_ls(struct sbx_ctx *ctx, int argc, char **argv)
-{
-	static const struct flag flags[] = { { "json", 0, FLAG_BOOL, 0, 0 },
-					     { "format", 0, FLAG_VALUE, V_SCOPE_FLAG, 0 },
-					     { "quiet", 'q', FLAG_BOOL, 0, 0 } };
-	struct args a;
-	if (args_parse(ctx, flags, 3, argc, argv, true, &a) < 0)
-		return 1;
-	bool json = a.set[0];
-	bool quiet = a.set[2];
-	if (a.set[1]) {
-		if (strcmp(a.value[1], "json") == 0)
-			json = true;
-		else if (strcmp(a.value[1], "table") != 0) {
-			args_release(&a);
-			return sbx_error(ctx, "unsupported format \"%s\": use table or json", a.value[1]);
-		}
-	}
-	args_release(&a);
-	int lock = state_lock();
-	cJSON *doc = sandboxes_load();
-	state_unlock(lock);
-	cJSON *list = cJSON_GetObjectItemCaseSensitive(doc, "sandboxes");
-	int n = cJSON_GetArraySize(list);
-	if (json) {
-		cJSON *out = cJSON_CreateObject();
-		cJSON *arr = cJSON_AddArrayToObject(out, "sandboxes");
-		const cJSON *sb;
-		cJSON_ArrayForEach(sb, list) cJSON_AddItemToArray(arr, ls_row(sb, ctx->version >= V_SCOPE_FLAG));
-		char *text = cJSON_PrintUnformatted(out);
-		fprintf(ctx->out, "%s\n", text);
-		free(text);
-		cJSON_Delete(out);
-	} else {
-		const char **cells = xcalloc((size_t)(n + 1) * 4, sizeof(char *));
-		cells[0] = "SANDBOX";
-		cells[1] = "AGENT";
-		cells[2] = "STATUS";
-		cells[3] = "WORKSPACE";
-		int r = 1;
-		const cJSON *sb;
-		cJSON_ArrayForEach(sb, list)
-		{
-			const cJSON *w = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(sb, "workspaces"), 0);
-			cells[r * 4 + 0] = cJSON_GetObjectItemCaseSensitive(sb, "name")->valuestring;
-			cells[r * 4 + 1] = cJSON_GetObjectItemCaseSensitive(sb, "agent")->valuestring;
-			cells[r * 4 + 2] = cJSON_GetObjectItemCaseSensitive(sb, "status")->valuestring;
-			cells[r * 4 + 3] = w ? w->valuestring : "-";
-			if (quiet)
-				fprintf(ctx->out, "%s\n", cells[r * 4]);
-			r++;
-		}
-		if (!quiet)
-			table_print(ctx->out, cells, 4, n + 1, false);
-		free(cells);
-	}
-	cJSON_Delete(doc);
+	/* error-run-branch@v0.31.0.txt */
+	if (sbx_has(ctx, F_BRANCH_REMOVED) && arg_str(a, "branch"))
+		return sbx_error(ctx, "--branch is no longer supported; use --clone instead");
 	return 0;
 }
 
-static int stop_or_rm(struct sbx_ctx *ctx, int argc, char **argv, bool rm)
+int sbx_cmd_create(struct sbx_ctx *ctx, const struct args *a)
 {
-	static const struct flag flags[] = { { "force", 'f', FLAG_BOOL, 0, 0 } };
-	struct args a;
-	if (args_parse(ctx, flags, rm ? 1 : 0, argc, argv, true, &a) < 0)
+	if (branch_removed(ctx, a))
 		return 1;
-	int rc = 0;
-	if (a.npos < 1) {
-		args_release(&a);
+	/* `sbx create claude ...` is the create subcommand of that agent. */
+	bool sub = strchr(a->cmd->path, ' ') != NULL;
+	const char *agent = sub ? strchr(a->cmd->path, ' ') + 1 : a->pos[0];
+	const char **paths = a->pos + (sub ? 0 : 1);
+	int npaths = a->npos - (sub ? 0 : 1);
+	if (sub && npaths < 1 && !sbx_has(ctx, F_CREATE_PATH_OPTIONAL))
 		return sbx_error(ctx, "requires at least 1 arg(s), only received 0");
-	}
-	int lock = state_lock();
-	cJSON *doc = sandboxes_load();
-	for (int i = 0; i < a.npos; i++) {
-		cJSON *sb = sandbox_find(doc, a.pos[i]);
-		if (!sb) {
-			rc = sbx_error(ctx, "no sandbox named '%s'", a.pos[i]);
-			continue;
-		}
-		if (!rm) {
-			json_set(sb, "status", cJSON_CreateString("stopped"));
-			fprintf(ctx->out, "Stopped sandbox '%s'\n", a.pos[i]);
-			continue;
-		}
-		if (!a.set[0] && sandbox_has_sessions(sb)) {
-			rc = sbx_error(ctx, "sandbox '%s' has an active session; use --force to remove it", a.pos[i]);
-			continue;
-		}
-		char *dir = sandbox_dir(a.pos[i]);
-		rm_rf(dir);
-		free(dir);
-		cJSON *list = cJSON_GetObjectItemCaseSensitive(doc, "sandboxes");
-		int idx = 0;
-		const cJSON *it;
-		cJSON_ArrayForEach(it, list)
-		{
-			if (it == sb)
-				break;
-			idx++;
-		}
-		cJSON_DeleteItemFromArray(list, idx);
-		fprintf(ctx->out, "Removed sandbox '%s'\n", a.pos[i]);
-	}
-	sandboxes_save(doc);
-	cJSON_Delete(doc);
-	state_unlock(lock);
-	args_release(&a);
+	char *name = NULL;
+	int rc = do_create(ctx, a, agent, paths, npaths, false, &name);
+	if (!rc)
+		fprintf(ctx->out, "Created sandbox '%s'\n", name);
+	free(name);
 	return rc;
 }
 
-int sbx_cmd_stop(struct sbx_ctx *ctx, int argc, char **argv)
+static bool exists(const char *name)
 {
-	return stop_or_rm(ctx, argc, argv, false);
+	int lock = state_lock();
+	cJSON *doc = sandboxes_load();
+	bool found = sandbox_find(doc, name) != NULL;
+	cJSON_Delete(doc);
+	state_unlock(lock);
+	return found;
 }
 
-int sbx_cmd_rm(struct sbx_ctx *ctx, int argc, char **argv)
+/* Which existing sandbox `run` re-attaches to, or NULL to create one. */
+static int run_target(struct sbx_ctx *ctx, const struct args *a, int before_dash, const char **existing)
 {
-	return stop_or_rm(ctx, argc, argv, true);
+	const char *first = before_dash > 0 ? a->pos[0] : NULL;
+	const char *name = arg_str(a, "name");
+	*existing = NULL;
+	if (name && exists(name)) {
+		*existing = name;
+	} else if (first && exists(first) && !sbx_in_list(sbx_agents(ctx), first)) {
+		/* The positional form re-attaches; from v0.33 it is deprecated. */
+		if (sbx_has(ctx, F_RUN_NAME_FLAG))
+			sbx_warn(ctx, "\"sbx run %s\" is deprecated; use \"sbx run --name %s\" instead", first, first);
+		*existing = first;
+	} else if (!first) {
+		if (name)
+			return sbx_no_sandbox(ctx, name);
+		return sbx_error(ctx, "requires an agent, or --name with an existing sandbox");
+	}
+	return 0;
 }
 
 /*
- * `sbx run NAME|AGENT [PATH...] [--name N] [-d] [-- AGENT_ARGS...]`.
- * No agent exists here: the session is simulated by a bash login shell in
- * the sandbox that records what the agent would see, in
- * "<sandbox>/agent-run.json" (args) and "<sandbox>/agent-env.txt" (env
- * after /etc/sandbox-persistent.sh was sourced).
+ * `sbx run AGENT [PATH...] [--name N] [-d] [-- AGENT_ARGS...]`, `sbx run
+ * --name NAME` (v0.33+) or `sbx run NAME` (deprecated from v0.33).  No
+ * agent exists here: the session is a bash login shell in the sandbox that
+ * records what the agent would see, in "<sandbox>/agent-run.json" (args)
+ * and "<sandbox>/agent-env.txt" (env after /etc/sandbox-persistent.sh).
  */
-int sbx_cmd_run(struct sbx_ctx *ctx, int argc, char **argv)
+int sbx_cmd_run(struct sbx_ctx *ctx, const struct args *a)
 {
-	struct args a;
-	if (args_parse(ctx, create_flags, NCREATE, argc, argv, true, &a) < 0)
+	if (branch_removed(ctx, a))
 		return 1;
-	int fi = flag_index(create_flags, NCREATE, "name");
-	if (a.npos < 1 && !a.set[fi]) {
-		args_release(&a);
-		return sbx_error(ctx, "requires at least 1 arg(s), only received 0");
-	}
-	/* `run NAME`, `run --name NAME -d` or `run AGENT [PATH] [--name N]`. */
-	int lock = state_lock();
-	cJSON *doc = sandboxes_load();
-	const char *existing = a.set[fi] && sandbox_find(doc, a.value[fi]) ? a.value[fi]
-			       : a.npos >= 1 && sandbox_find(doc, a.pos[0]) ? a.pos[0] : NULL;
-	cJSON_Delete(doc);
-	state_unlock(lock);
+	int before_dash = a->dash_at >= 0 ? a->dash_at : a->npos;
+	const char *existing;
+	int rc = run_target(ctx, a, before_dash, &existing);
+	if (rc)
+		return rc;
 	char *name = NULL;
-	int rc = 0;
 	if (existing) {
+		if ((rc = policy_require_initialised(ctx)))
+			return rc;
 		name = xstrdup(existing);
 	} else {
-		rc = do_create(ctx, &a, &name);
-		if (rc) {
-			args_release(&a);
+		rc = do_create(ctx, a, a->pos[0], a->pos + 1, before_dash - 1, true, &name);
+		if (rc)
 			return rc;
-		}
 		fprintf(ctx->out, "Created sandbox '%s'\n", name);
 	}
-	lock = state_lock();
-	doc = sandboxes_load();
+	cJSON *session_env = cJSON_CreateObject();
+	if ((rc = env_from_flags(ctx, a, session_env))) {
+		cJSON_Delete(session_env);
+		free(name);
+		return rc;
+	}
+	bool detached = arg_set(a, "detached");
+	int lock = state_lock();
+	cJSON *doc = sandboxes_load();
 	cJSON *sb = sandbox_find(doc, name);
 	sandbox_touch(sb, "running");
 	/* run starts the sandbox fully; exec starts it without (SBXI#479). */
 	json_set(sb, "mcp_gateway", cJSON_CreateBool(1));
 	cJSON *run = cJSON_CreateObject();
 	cJSON *args = cJSON_AddArrayToObject(run, "agent_args");
-	for (int i = 0; i < a.nrest; i++)
-		cJSON_AddItemToArray(args, cJSON_CreateString(a.rest[i]));
-	cJSON_AddBoolToObject(run, "detached", a.set[flag_index(create_flags, NCREATE, "detach")]);
+	for (int i = before_dash; i < a->npos; i++)
+		cJSON_AddItemToArray(args, cJSON_CreateString(a->pos[i]));
+	cJSON_AddBoolToObject(run, "detached", detached);
 	json_set(sb, "last_run", cJSON_Duplicate(run, 1));
 	cJSON *env = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(sb, "env"), 1);
+	if (!env)
+		env = cJSON_CreateObject();
+	const cJSON *kv;
+	cJSON_ArrayForEach(kv, session_env) json_set(env, kv->string, cJSON_Duplicate(kv, 0));
+	cJSON_Delete(session_env);
 	sandboxes_save(doc);
 	cJSON_Delete(doc);
 	state_unlock(lock);
@@ -453,7 +394,7 @@ int sbx_cmd_run(struct sbx_ctx *ctx, int argc, char **argv)
 	free(text);
 	free(run_path);
 	cJSON_Delete(run);
-	if (!a.set[flag_index(create_flags, NCREATE, "detach")]) {
+	if (!detached) {
 		char *env_path = xasprintf("%s/agent-env.txt", dir);
 		/* The path goes in as an argument, never into the script text. */
 		char *argv_sh[] = { "bash", "-l", "-c", "env > \"$1\"", "sbx-agent", env_path, NULL };
@@ -465,6 +406,5 @@ int sbx_cmd_run(struct sbx_ctx *ctx, int argc, char **argv)
 	cJSON_Delete(env);
 	free(dir);
 	free(name);
-	args_release(&a);
 	return rc;
 }

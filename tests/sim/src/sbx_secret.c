@@ -1,7 +1,12 @@
 /*
  * sbx_secret: `sbx secret set|ls|rm` over "<state>/secrets.json".
- * Values never appear in output: ls masks them.  Output wording is
- * sbxsim's own (FACTS.md gives none).
+ *
+ * Before v0.38 the scope comes first: `set [-g | SANDBOX] SERVICE`, one of
+ * them required.  From v0.38 `set SERVICE [--sandbox S]`, global by
+ * default; `-g` (pflag deprecation) and `SANDBOX SERVICE` (a WARN line)
+ * still work.  The value comes on stdin or with -t.  `secret ls` prints
+ * SCOPE SERVICE SECRET with "(global)" and masked values
+ * (secret-ls@v0.28.1.txt).  Other output wording is sbxsim's own.
  */
 #include "sbx_internal.h"
 #include "state.h"
@@ -9,20 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static const char *SERVICES[] = { "anthropic", "cursor",  "droid",      "github", "google", "groq",
-				  "mistral",   "nebius",  "openai",     "openrouter", "xai" };
-
-static const struct flag flags[] = { { "sandbox", 0, FLAG_VALUE, 0, 0 }, { "token", 't', FLAG_VALUE, 0, 0 },
-				     { "global", 'g', FLAG_BOOL, 0, 0 } };
-
-static bool known_service(const char *s)
-{
-	for (size_t i = 0; i < sizeof(SERVICES) / sizeof(SERVICES[0]); i++)
-		if (strcmp(SERVICES[i], s) == 0)
-			return true;
-	return false;
-}
 
 static char *read_stdin_value(void)
 {
@@ -48,97 +39,156 @@ static int find(cJSON *list, const char *service, const char *scope)
 	const cJSON *s;
 	cJSON_ArrayForEach(s, list)
 	{
-		if (strcmp(cJSON_GetObjectItemCaseSensitive(s, "service")->valuestring, service) == 0 &&
-		    strcmp(cJSON_GetObjectItemCaseSensitive(s, "scope")->valuestring, scope) == 0)
+		if (strcmp(json_str(s, "service", ""), service) == 0 && strcmp(json_str(s, "scope", ""), scope) == 0)
 			return i;
 		i++;
 	}
 	return -1;
 }
 
-int sbx_cmd_secret(struct sbx_ctx *ctx, int argc, char **argv)
+/* Scope ("global" or a sandbox name) and service from the release's syntax. */
+static int scope_and_service(struct sbx_ctx *ctx, const struct args *a, const char *verb, const char **scope,
+			     const char **service)
 {
-	if (argc < 1)
-		return sbx_error(ctx, "missing subcommand: set, ls or rm");
-	const char *sub = argv[0];
-	struct args a;
-	if (args_parse(ctx, flags, 3, argc - 1, argv + 1, true, &a) < 0)
+	bool global = arg_set(a, "global");
+	*scope = "global";
+	*service = NULL;
+	if (a->npos == 0)
+		return sbx_error(ctx, "no service given: pass SERVICE (the interactive prompt needs a terminal)");
+	if (a->npos == 2) {
+		if (global || arg_str(a, "sandbox"))
+			return sbx_error(ctx, "give the sandbox either as an argument or with a flag, not both");
+		if (sbx_has(ctx, F_SECRET_SET_V2))
+			sbx_warn(ctx, "\"sbx secret %s SANDBOX SERVICE\" is deprecated; use \"sbx secret %s SERVICE --sandbox SANDBOX\"",
+				 verb, verb);
+		*scope = a->pos[0];
+		*service = a->pos[1];
+	} else {
+		*service = a->pos[0];
+		if (arg_str(a, "sandbox"))
+			*scope = arg_str(a, "sandbox");
+		else if (!global && !sbx_has(ctx, F_SECRET_SET_V2))
+			return sbx_error(ctx, "either --global (-g) or a sandbox name is required");
+	}
+	if (!sbx_in_list(sbx_services(ctx), *service))
+		return sbx_error(ctx, "unknown service \"%s\"", *service);
+	if (strcmp(*scope, "global") != 0) {
+		int lock = state_lock();
+		cJSON *sbs = sandboxes_load();
+		bool found = sandbox_find(sbs, *scope) != NULL;
+		cJSON_Delete(sbs);
+		state_unlock(lock);
+		if (!found)
+			return sbx_no_sandbox(ctx, *scope);
+	}
+	return 0;
+}
+
+int sbx_cmd_secret_set(struct sbx_ctx *ctx, const struct args *a)
+{
+	const char *scope, *service;
+	if (scope_and_service(ctx, a, "set", &scope, &service))
 		return 1;
-	const char *scope = a.set[0] ? a.value[0] : "global";
-	int rc = 0;
+	if (arg_set(a, "oauth"))
+		return sbx_error(ctx, "sbxsim does not simulate --oauth");
+	char *value = arg_str(a, "token") ? xstrdup(arg_str(a, "token")) : NULL;
+	if (!value && isatty(0))
+		return sbx_error(ctx, "no secret value: pass it on stdin or with -t");
+	if (!value)
+		value = read_stdin_value();
+	int rc = *value ? 0 : sbx_error(ctx, "secret value is empty");
 	int lock = state_lock();
 	cJSON *doc = state_load("secrets.json", "{\"secrets\":[]}");
 	cJSON *list = cJSON_GetObjectItemCaseSensitive(doc, "secrets");
-	if (a.set[0]) {
-		cJSON *sbs = sandboxes_load();
-		if (!sandbox_find(sbs, scope))
-			rc = sbx_error(ctx, "no sandbox named '%s'", scope);
-		cJSON_Delete(sbs);
-	}
-	if (rc) {
-		/* fall through to cleanup */
-	} else if (strcmp(sub, "set") == 0 || strcmp(sub, "rm") == 0) {
-		if (a.npos != 1)
-			rc = sbx_error(ctx, "accepts 1 arg(s), received %d", a.npos);
-		else if (!known_service(a.pos[0]))
-			rc = sbx_error(ctx, "unknown service \"%s\"", a.pos[0]);
-		int idx = rc ? -1 : find(list, a.pos[0], scope);
-		if (rc) {
-		} else if (strcmp(sub, "rm") == 0) {
-			if (idx < 0) {
-				rc = sbx_error(ctx, "no secret for service \"%s\"", a.pos[0]);
-			} else {
-				cJSON_DeleteItemFromArray(list, idx);
-				fprintf(ctx->out, "Secret for %s removed\n", a.pos[0]);
-			}
-		} else {
-			char *value = a.set[1] ? xstrdup(a.value[1]) : NULL;
-			if (!value && isatty(0) && ctx->no_input)
-				rc = sbx_error(ctx, "no secret value: pass it on stdin or with -t");
-			else if (!value)
-				value = read_stdin_value();
-			if (!rc && !*value)
-				rc = sbx_error(ctx, "secret value is empty");
-			if (!rc) {
-				if (idx >= 0)
-					cJSON_DeleteItemFromArray(list, idx);
-				cJSON *s = cJSON_CreateObject();
-				cJSON_AddStringToObject(s, "service", a.pos[0]);
-				cJSON_AddStringToObject(s, "scope", scope);
-				cJSON_AddStringToObject(s, "value", value);
-				cJSON_AddItemToArray(list, s);
-				fprintf(ctx->out, "Secret for %s saved (%s)\n", a.pos[0], scope);
-			}
-			free(value);
-		}
-		if (!rc)
-			state_save("secrets.json", doc);
-	} else if (strcmp(sub, "ls") == 0 || strcmp(sub, "list") == 0) {
-		int n = cJSON_GetArraySize(list);
-		const char **cells = xcalloc((size_t)(n + 1) * 3, sizeof(char *));
-		char **masked = xcalloc((size_t)n + 1, sizeof(char *));
-		cells[0] = "SERVICE";
-		cells[1] = "SCOPE";
-		cells[2] = "SECRET";
-		for (int i = 0; i < n; i++) {
-			const cJSON *s = cJSON_GetArrayItem(list, i);
-			const char *v = cJSON_GetObjectItemCaseSensitive(s, "value")->valuestring;
-			size_t len = strlen(v);
-			masked[i] = len >= 12 ? xasprintf("%.4s****%s", v, v + len - 4) : xstrdup("****");
-			cells[(i + 1) * 3] = cJSON_GetObjectItemCaseSensitive(s, "service")->valuestring;
-			cells[(i + 1) * 3 + 1] = cJSON_GetObjectItemCaseSensitive(s, "scope")->valuestring;
-			cells[(i + 1) * 3 + 2] = masked[i];
-		}
-		table_print(ctx->out, cells, 3, n + 1, false);
-		for (int i = 0; i < n; i++)
-			free(masked[i]);
-		free(masked);
-		free(cells);
-	} else {
-		rc = sbx_error(ctx, "unknown command \"%s\" for \"sbx secret\"", sub);
+	int idx = find(list, service, scope);
+	/* -f: "Overwrite an existing secret when --token is used". */
+	if (!rc && idx >= 0 && arg_str(a, "token") && !arg_set(a, "force"))
+		rc = sbx_error(ctx, "a %s secret already exists for %s; use --force to overwrite it", service,
+			       strcmp(scope, "global") ? scope : "the global scope");
+	if (!rc) {
+		if (idx >= 0)
+			cJSON_DeleteItemFromArray(list, idx);
+		cJSON *s = cJSON_CreateObject();
+		cJSON_AddStringToObject(s, "service", service);
+		cJSON_AddStringToObject(s, "scope", scope);
+		cJSON_AddStringToObject(s, "value", value);
+		cJSON_AddItemToArray(list, s);
+		state_save("secrets.json", doc);
+		fprintf(ctx->out, "Secret for %s saved (%s)\n", service, scope);
 	}
 	cJSON_Delete(doc);
 	state_unlock(lock);
-	args_release(&a);
+	free(value);
+	return rc;
+}
+
+/* "github********...********": a prefix, then a fixed mask. */
+static char *mask(const char *v)
+{
+	size_t len = strlen(v);
+	return xasprintf("%.*s********...********", (int)(len >= 12 ? 6 : 0), v);
+}
+
+int sbx_cmd_secret_ls(struct sbx_ctx *ctx, const struct args *a)
+{
+	const char *only_sandbox = a->npos ? a->pos[0] : NULL, *service = arg_str(a, "service");
+	bool only_global = arg_set(a, "global");
+	int lock = state_lock();
+	cJSON *doc = state_load("secrets.json", "{\"secrets\":[]}");
+	state_unlock(lock);
+	cJSON *list = cJSON_GetObjectItemCaseSensitive(doc, "secrets");
+	int n = cJSON_GetArraySize(list), r = 1;
+	const char **cells = xcalloc((size_t)(n + 1) * 3, sizeof(char *));
+	char **masked = xcalloc((size_t)n + 1, sizeof(char *));
+	cells[0] = "SCOPE";
+	cells[1] = "SERVICE";
+	cells[2] = "SECRET";
+	for (int i = 0; i < n; i++) {
+		const cJSON *s = cJSON_GetArrayItem(list, i);
+		const char *scope = json_str(s, "scope", "global");
+		bool global = strcmp(scope, "global") == 0;
+		if ((only_global && !global) || (only_sandbox && strcmp(scope, only_sandbox)) ||
+		    (service && strcmp(service, json_str(s, "service", ""))))
+			continue;
+		masked[i] = mask(json_str(s, "value", ""));
+		cells[r * 3] = global ? "(global)" : scope;
+		cells[r * 3 + 1] = json_str(s, "service", "");
+		cells[r * 3 + 2] = masked[i];
+		r++;
+	}
+	table_print(ctx->out, cells, 3, r);
+	for (int i = 0; i < n; i++)
+		free(masked[i]);
+	free(masked);
+	free(cells);
+	cJSON_Delete(doc);
+	return 0;
+}
+
+int sbx_cmd_secret_rm(struct sbx_ctx *ctx, const struct args *a)
+{
+	const char *scope, *service;
+	if (scope_and_service(ctx, a, "rm", &scope, &service))
+		return 1;
+	bool no_tty = false;
+	char *question = xasprintf("Remove the %s secret (%s)?", service, scope);
+	bool yes = arg_set(a, "force") || sbx_confirm(ctx, question, &no_tty);
+	free(question);
+	if (!yes)
+		return no_tty ? sbx_error(ctx, "confirmation required and no terminal to ask: run \"sbx secret rm --force ...\"")
+			      : sbx_error(ctx, "cancelled");
+	int lock = state_lock();
+	cJSON *doc = state_load("secrets.json", "{\"secrets\":[]}");
+	cJSON *list = cJSON_GetObjectItemCaseSensitive(doc, "secrets");
+	int idx = find(list, service, scope), rc = 0;
+	if (idx < 0) {
+		rc = sbx_error(ctx, "no secret for service \"%s\"", service);
+	} else {
+		cJSON_DeleteItemFromArray(list, idx);
+		state_save("secrets.json", doc);
+		fprintf(ctx->out, "Secret for %s removed\n", service);
+	}
+	cJSON_Delete(doc);
+	state_unlock(lock);
 	return rc;
 }

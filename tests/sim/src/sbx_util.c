@@ -1,3 +1,6 @@
+/*
+ * sbx_util: messages, prompts, tables, Go-style JSON and sandboxes.json.
+ */
 #include "sbx_internal.h"
 #include "state.h"
 
@@ -5,138 +8,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-
-int flag_index(const struct flag *flags, int nflags, const char *name)
-{
-	for (int i = 0; i < nflags; i++)
-		if (strcmp(flags[i].name, name) == 0)
-			return i;
-	return -1;
-}
-
-static bool flag_present(const struct sbx_ctx *ctx, const struct flag *f)
-{
-	return (!f->min_version || ctx->version >= f->min_version) && (!f->max_version || ctx->version < f->max_version);
-}
-
-static void take(const struct flag *f, int idx, struct args *out, const char *value)
-{
-	out->set[idx] = true;
-	if (f->kind == FLAG_MULTI) {
-		out->multi[idx] = xrealloc(out->multi[idx], sizeof(char *) * (size_t)(out->nmulti[idx] + 1));
-		out->multi[idx][out->nmulti[idx]++] = value;
-	}
-	out->value[idx] = value;
-}
-
-/* The global flag every newer command accepts. */
-static bool global_flag(struct sbx_ctx *ctx, const char *arg)
-{
-	if (ctx->version >= V_SCOPE_FLAG && strcmp(arg, "--no-input") == 0) {
-		ctx->no_input = true;
-		return true;
-	}
-	return false;
-}
-
-static int parse(struct sbx_ctx *ctx, const struct flag *flags, int nflags, int argc, char **argv,
-		 bool interspersed, struct args *out)
-{
-	memset(out, 0, sizeof(*out));
-	out->pos = xcalloc((size_t)argc + 1, sizeof(char *));
-	out->rest = xcalloc((size_t)argc + 1, sizeof(char *));
-	for (int i = 0; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "--") == 0) {
-			out->dashdash = true;
-			for (i++; i < argc; i++)
-				out->rest[out->nrest++] = argv[i];
-			break;
-		}
-		if (a[0] != '-' || a[1] == '\0') {
-			out->pos[out->npos++] = a;
-			if (!interspersed) {
-				for (i++; i < argc; i++)
-					out->rest[out->nrest++] = argv[i];
-				break;
-			}
-			continue;
-		}
-		if (global_flag(ctx, a))
-			continue;
-		if (a[1] == '-') {
-			const char *name = a + 2;
-			const char *eq = strchr(name, '=');
-			size_t nlen = eq ? (size_t)(eq - name) : strlen(name);
-			int idx = -1;
-			for (int k = 0; k < nflags; k++)
-				if (strlen(flags[k].name) == nlen && strncmp(flags[k].name, name, nlen) == 0 &&
-				    flag_present(ctx, &flags[k]))
-					idx = k;
-			if (idx < 0) {
-				sbx_error(ctx, "unknown flag: --%.*s", (int)nlen, name);
-				return -1;
-			}
-			const char *value = NULL;
-			if (flags[idx].kind == FLAG_BOOL) {
-				value = eq ? eq + 1 : "true";
-			} else if (eq) {
-				value = eq + 1;
-			} else if (i + 1 < argc) {
-				value = argv[++i];
-			} else {
-				sbx_error(ctx, "flag needs an argument: --%s", flags[idx].name);
-				return -1;
-			}
-			take(&flags[idx], idx, out, value);
-			continue;
-		}
-		/* Shorthands combine: -it, -di, -uroot. */
-		for (const char *c = a + 1; *c; c++) {
-			int idx = -1;
-			for (int k = 0; k < nflags; k++)
-				if (flags[k].shorthand == *c && flag_present(ctx, &flags[k]))
-					idx = k;
-			if (idx < 0) {
-				sbx_error(ctx, "unknown shorthand flag: '%c' in %s", *c, a);
-				return -1;
-			}
-			if (flags[idx].kind == FLAG_BOOL) {
-				take(&flags[idx], idx, out, "true");
-				continue;
-			}
-			const char *value;
-			if (c[1])
-				value = c[1] == '=' ? c + 2 : c + 1;
-			else if (i + 1 < argc)
-				value = argv[++i];
-			else {
-				sbx_error(ctx, "flag needs an argument: '%c' in -%c", *c, *c);
-				return -1;
-			}
-			take(&flags[idx], idx, out, value);
-			break;
-		}
-	}
-	return 0;
-}
-
-int args_parse(struct sbx_ctx *ctx, const struct flag *flags, int nflags, int argc, char **argv,
-	       bool interspersed, struct args *out)
-{
-	int rc = parse(ctx, flags, nflags, argc, argv, interspersed, out);
-	if (rc < 0)
-		args_release(out);
-	return rc;
-}
-
-void args_release(struct args *a)
-{
-	for (int i = 0; i < MAX_FLAGS; i++)
-		free(a->multi[i]);
-	free(a->pos);
-	free(a->rest);
-}
+#include <unistd.h>
 
 int sbx_error(struct sbx_ctx *ctx, const char *fmt, ...)
 {
@@ -149,18 +21,57 @@ int sbx_error(struct sbx_ctx *ctx, const char *fmt, ...)
 	return 1;
 }
 
-void table_print(FILE *out, const char **cells, int ncols, int nrows, bool spaced)
+/* sbx prints warnings as "WARN: ..." (error-run-create-failed@v0.43.0). */
+void sbx_warn(struct sbx_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+	fputs("WARN: ", ctx->err);
+	va_start(ap, fmt);
+	vfprintf(ctx->err, fmt, ap);
+	va_end(ap);
+	fputc('\n', ctx->err);
+}
+
+int sbx_no_sandbox(struct sbx_ctx *ctx, const char *name)
+{
+	if (sbx_has(ctx, F_NOT_FOUND_NEW))
+		return sbx_error(ctx, "sandbox '%s' not found", name);
+	/* error-exec-no-sandbox@unknown-i504.txt */
+	return sbx_error(ctx, "no sandbox named '%s'\n\nTo create one:\n  sbx create AGENT WORKSPACE", name);
+}
+
+bool sbx_confirm(struct sbx_ctx *ctx, const char *question, bool *no_tty)
+{
+	*no_tty = false;
+	if (ctx->no_input || !isatty(0)) {
+		*no_tty = true;
+		return false;
+	}
+	fprintf(ctx->err, "%s [y/N]: ", question);
+	fflush(ctx->err);
+	char line[64];
+	if (!fgets(line, sizeof(line), stdin))
+		return false;
+	return line[0] == 'y' || line[0] == 'Y';
+}
+
+void table_print(FILE *out, const char **cells, int ncols, int nrows)
 {
 	size_t width[32] = { 0 };
-	for (int r = 0; r < nrows; r++)
-		for (int c = 0; c < ncols && c < 32; c++) {
+	for (int r = 0; r < nrows; r++) {
+		if (!cells[r * ncols])
+			continue;
+		for (int c = 0; c < ncols - 1 && c < 32; c++) {
 			size_t w = strlen(cells[r * ncols + c]);
 			if (w > width[c])
 				width[c] = w;
 		}
+	}
 	for (int r = 0; r < nrows; r++) {
-		if (spaced && r > 1)
+		if (!cells[r * ncols]) {
 			fputc('\n', out);
+			continue;
+		}
 		for (int c = 0; c < ncols; c++) {
 			const char *cell = cells[r * ncols + c];
 			if (c == ncols - 1)
@@ -169,6 +80,93 @@ void table_print(FILE *out, const char **cells, int ncols, int nrows, bool space
 				fprintf(out, "%-*s", (int)(width[c] + 3), cell);
 		}
 	}
+}
+
+/* encoding/json string escaping, HTML-safe as json.Marshal does it. */
+static void json_string(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"':
+			fputs("\\\"", out);
+			break;
+		case '\\':
+			fputs("\\\\", out);
+			break;
+		case '\n':
+			fputs("\\n", out);
+			break;
+		case '\r':
+			fputs("\\r", out);
+			break;
+		case '\t':
+			fputs("\\t", out);
+			break;
+		case '<':
+		case '>':
+		case '&':
+			fprintf(out, "\\u%04x", *p);
+			break;
+		default:
+			if (*p < 0x20)
+				fprintf(out, "\\u%04x", *p);
+			else if (p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9)) {
+				fprintf(out, "\\u202%c", p[2] == 0xa8 ? '8' : '9');
+				p += 2;
+			} else
+				fputc(*p, out);
+		}
+	}
+	fputc('"', out);
+}
+
+static void indent(FILE *out, int depth)
+{
+	fputc('\n', out);
+	for (int i = 0; i < depth; i++)
+		fputs("  ", out);
+}
+
+static void json_value(FILE *out, const cJSON *v, int depth)
+{
+	if (cJSON_IsString(v)) {
+		json_string(out, v->valuestring);
+	} else if (cJSON_IsNumber(v)) {
+		if (v->valuedouble == (double)(long long)v->valuedouble)
+			fprintf(out, "%lld", (long long)v->valuedouble);
+		else
+			fprintf(out, "%g", v->valuedouble);
+	} else if (cJSON_IsBool(v)) {
+		fputs(cJSON_IsTrue(v) ? "true" : "false", out);
+	} else if (cJSON_IsArray(v) || cJSON_IsObject(v)) {
+		bool obj = cJSON_IsObject(v);
+		if (!v->child) {
+			fputs(obj ? "{}" : "[]", out);
+			return;
+		}
+		fputc(obj ? '{' : '[', out);
+		for (const cJSON *c = v->child; c; c = c->next) {
+			indent(out, depth + 1);
+			if (obj) {
+				json_string(out, c->string);
+				fputs(": ", out);
+			}
+			json_value(out, c, depth + 1);
+			if (c->next)
+				fputc(',', out);
+		}
+		indent(out, depth);
+		fputc(obj ? '}' : ']', out);
+	} else {
+		fputs("null", out);
+	}
+}
+
+void json_print_go(FILE *out, const cJSON *v)
+{
+	json_value(out, v, 0);
+	fputc('\n', out);
 }
 
 cJSON *sandboxes_load(void)
@@ -198,13 +196,18 @@ void sandboxes_save(cJSON *doc)
 	state_save("sandboxes.json", doc);
 }
 
+const char *json_str(const cJSON *obj, const char *key, const char *def)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	return cJSON_IsString(v) ? v->valuestring : def;
+}
+
 cJSON *sandbox_find(cJSON *doc, const char *name)
 {
 	cJSON *sb;
 	cJSON_ArrayForEach(sb, cJSON_GetObjectItemCaseSensitive(doc, "sandboxes"))
 	{
-		const cJSON *n = cJSON_GetObjectItemCaseSensitive(sb, "name");
-		if (cJSON_IsString(n) && strcmp(n->valuestring, name) == 0)
+		if (strcmp(json_str(sb, "name", ""), name) == 0)
 			return sb;
 	}
 	return NULL;

@@ -1,6 +1,7 @@
 /*
  * Unit tests for the pure parts of sbxsim: reference normalisation
- * (FACTS.md section 4), the fault syntax, and policy resource matching.
+ * (docs/backends.md §4), the fault syntax, and policy resource matching (§9);
+ * the sbx CLI's in check_sbx_cli.c.
  */
 #include "faults.h"
 #include "refs.h"
@@ -10,6 +11,8 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
+
+TCase *tcase_sbx(void); /* check_sbx_cli.c */
 
 static void assert_norm(const char *in, const char *want)
 {
@@ -150,6 +153,7 @@ int main(void)
 	tcase_add_test(tc, policy_matching);
 	tcase_add_test(tc, sizes_and_digests);
 	suite_add_tcase(s, tc);
+	suite_add_tcase(s, tcase_sbx());
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);

@@ -5,10 +5,12 @@ set -u
 SBXSIM=$1
 BIN_DIR=$(dirname "$SBXSIM")
 SBX="$BIN_DIR/sbx"
+TESTS_DIR=$(cd "$(dirname "$0")" && pwd)
 T=$(mktemp -d "${TMPDIR:-/tmp}/sbxsim-test.XXXXXX")
 export SBXSIM_STATE_DIR="$T/state"
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY SBXSIM_FAULTS SBXSIM_LATENCY_MS \
-	SBXSIM_SBX_VERSION SBXSIM_TAG_FORM SBXSIM_POLICY_INIT SBXSIM_POLICY_DUP SBXSIM_BANDWIDTH SBXSIM_PULL_MS
+	SBXSIM_SBX_VERSION SBXSIM_TAG_FORM SBXSIM_POLICY_INIT SBXSIM_POLICY_DUP SBXSIM_BANDWIDTH SBXSIM_PULL_MS \
+	SBXSIM_POLICY_UNINITIALISED SBXSIM_EXEC_DETACH SBXSIM_AUTOSTOP_S
 FAILS=0
 CHECKS=0
 RUNNER_PID=
@@ -57,6 +59,35 @@ check_not_has() {
 		printf '  unexpected: %s\n' "$3"
 		;;
 	esac
+}
+
+# check_like NAME STRING GLOB: STRING matches the shell pattern GLOB.
+check_like() {
+	CHECKS=$((CHECKS + 1))
+	# shellcheck disable=SC2254
+	case "$2" in
+	$3) ;;
+	*)
+		fail "$1"
+		printf '  pattern: %s\n  got:     %s\n' "$3" "$2"
+		;;
+	esac
+}
+
+# The releases the sbx tests walk through (sbx_test_releases in sbx_release.c).
+RELEASES="0.28.3 0.31.2 0.33.0 0.35.0 0.38.0 0.42.1 0.45.1 0.54.1"
+
+# vnum 0.31.2 -> 3102, the simulator's minor*100+patch.
+vnum() {
+	echo "$1" | awk -F. '{ print $2 * 100 + $3 }'
+}
+
+# release V: play sbx V in a state directory of its own (under $T/V); sets N.
+release() {
+	export SBXSIM_SBX_VERSION=$1 SBXSIM_STATE_DIR="$T/$1${2:-}"
+	N=$(vnum "$1")
+	mkdir -p "$T/ws-$1"
+	cd "$T/ws-$1" || exit 1
 }
 
 # start_runner [extra runner args]; the environment at call time is the runner's.

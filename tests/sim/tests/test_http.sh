@@ -1,4 +1,4 @@
-# Transport-level behaviour of the simulated runner (FACTS.md sections 1, 5).
+# Transport-level behaviour of the simulated runner (docs/backends.md §1, §5).
 . "$(dirname "$0")/lib.sh"
 start_runner
 

@@ -1,4 +1,4 @@
-# Inspect, tag, delete and repackage (FACTS.md sections 2 and 4).
+# Inspect, tag, delete and repackage (docs/backends.md §2 and §4).
 . "$(dirname "$0")/lib.sh"
 SBXSIM_PULL_MS=30 start_runner
 ID=sha256:f07b04c0ce95ce9db15aa26a4ac54e9cafc6c369feb5e7ff2efa527c48a1d4ed

@@ -1,4 +1,4 @@
-# POST /models/create: the streamed pull (FACTS.md section 3).
+# POST /models/create: the streamed pull (docs/backends.md §3).
 . "$(dirname "$0")/lib.sh"
 SBXSIM_BANDWIDTH=2000000000 start_runner
 

@@ -1,4 +1,4 @@
-# The Docker Desktop socket: every runner path under /exp/vDD4.40 (FACTS.md section 1).
+# The Docker Desktop socket: every runner path under /exp/vDD4.40 (docs/backends.md §1).
 . "$(dirname "$0")/lib.sh"
 SOCK="$T/docker.sock"
 SBXSIM_PULL_MS=30 start_runner --unix "$SOCK"
