@@ -66,6 +66,8 @@ scenario() {
 	check "$profile: second run posts nothing" is "$(calls_count '"method":"(POST|DELETE)"')" 0
 	check "$profile: one sbx ls" is "$(calls_count '"argv":\["sbx",("--no-input",)?"ls"')" 1
 	check "$profile: one policy ls" is "$(calls_count '"policy","ls"')" 1
+	sbxapply diff -f "$F" --runner "$R"
+	check "$profile: diff says in sync" is "$rc" 0
 	# sandboxd down: every listing starts with a banner (docs/backends.md §7), which changes nothing
 	"$sim" daemon stop
 	sbxapply plan -f "$F" --runner "$R"

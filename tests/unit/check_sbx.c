@@ -13,6 +13,7 @@
 
 #include "check_main.h"
 #include "backends/sbx/sbx_env.h"
+#include "backends/sbx/sbx_help.h"
 #include "backends/sbx/sbx_parse.h"
 
 /* ---- version and capabilities ---- */
@@ -105,6 +106,98 @@ START_TEST(caps_encode_round_trip)
 	bad[strlen("rule_scope=")] = '9';
 	ck_assert_int_eq(sbx_caps_decode(&back, sb.buf), -1);
 	strbuf_release(&sb);
+}
+END_TEST
+
+/* ---- help pages ---- */
+
+/* cobra's layout, read tolerantly: sections in any order, short and long forms, prose and unknown lines ignored */
+START_TEST(help_pages_read_tolerantly)
+{
+	const char *page = "Some prose: with a colon.\n"
+			   "Flags:\n"
+			   "      --sandbox string   Scope the rule (default: all sandboxes)\n"
+			   "  -g, --global   Apply globally\n"
+			   "  -f             only a short form\n"
+			   "      --env=KEY=VALUE   written with =\n"
+			   "\n"
+			   "Examples:\n"
+			   "  sbx policy allow network --not-a-flag x\n"
+			   "\n"
+			   "Usage:\n"
+			   "  sbx policy allow network [-g | SANDBOX] RESOURCES [flags]\n"
+			   "\n"
+			   "Available Commands:\n"
+			   "  init        Initialize the global network policy\n"
+			   "  ls          List\n"
+			   "\n"
+			   "Global Flags:\n"
+			   "  -D, --debug   Enable debug logging\n"
+			   "      --no-input   Never prompt\n";
+	struct sbx_help h;
+	ck_assert_int_eq(sbx_help_parse(page, strlen(page), &h), 0);
+	ck_assert(sbx_help_has_flag(&h, "--sandbox") && sbx_help_has_flag(&h, "-g") && sbx_help_has_flag(&h, "--global"));
+	ck_assert(sbx_help_has_flag(&h, "-f") && sbx_help_has_flag(&h, "--env"));
+	ck_assert(sbx_help_has_flag(&h, "--no-input") && sbx_help_has_flag(&h, "-D"));
+	ck_assert(!sbx_help_has_flag(&h, "--not-a-flag"));	/* an example is not a flag */
+	ck_assert(!sbx_help_has_flag(&h, "string"));
+	ck_assert(sbx_help_has_command(&h, "init") && sbx_help_has_command(&h, "ls"));
+	ck_assert(!sbx_help_has_command(&h, "Initialize"));
+	ck_assert(sbx_help_usage_has(&h, "-g") && sbx_help_usage_has(&h, "SANDBOX"));
+	ck_assert(!sbx_help_usage_has(&h, "SAND"));
+	struct sbx_caps c;
+	sbx_caps_from_table(&c, 0, 45, 0);
+	sbx_caps_apply_help(&c, SBX_PROBE_ALLOW, &h);
+	ck_assert_int_eq(c.rule_scope, SBX_SCOPE_FLAG);	/* --sandbox wins over the -g it also lists */
+	sbx_caps_apply_help(&c, SBX_PROBE_ROOT, &h);
+	ck_assert(c.no_input);
+	ck_assert_uint_eq(c.from_help, (1u << SBX_PROBE_ALLOW) | (1u << SBX_PROBE_ROOT));
+	sbx_help_release(&h);
+	/* no Usage: line, no help: an error page or another program entirely */
+	const char *error = "ERROR: unknown flag: --help\nFlags:\n  --json\n";
+	ck_assert_int_eq(sbx_help_parse(error, strlen(error), &h), -1);
+	ck_assert_int_eq(sbx_help_parse("", 0, &h), -1);
+}
+END_TEST
+
+/* A deprecation warning first on stderr is not the reason; the ERROR line is. */
+START_TEST(error_reason_skips_warnings)
+{
+	struct strbuf r = STRBUF_INIT;
+	sbx_error_reason("WARN: 'sbx run NAME' is deprecated; use 'sbx run --name NAME'\nERROR: no sandbox named 'x'\n\nTo create one:\n", &r);
+	ck_assert_str_eq(r.buf, "ERROR: no sandbox named 'x'");
+	strbuf_reset(&r);
+	sbx_error_reason("\n  something went wrong\nmore\n", &r);
+	ck_assert_str_eq(r.buf, "something went wrong");
+	strbuf_reset(&r);
+	sbx_error_reason("Flag --global has been deprecated, use --sandbox\n", &r);
+	ck_assert_str_eq(r.buf, "Flag --global has been deprecated, use --sandbox");
+	strbuf_release(&r);
+	struct spawn_result res = SPAWN_RESULT_INIT;
+	strbuf_addstr(&res.err, "ERROR: sandbox 'box1' not found\n");
+	ck_assert(sbx_no_such_sandbox(&res));
+	strbuf_reset(&res.err);
+	strbuf_addstr(&res.err, "ERROR: sandbox \"x\" already exists for this workspace\n");
+	ck_assert(!sbx_no_such_sandbox(&res));
+	spawn_result_release(&res);
+}
+END_TEST
+
+/* A page that says nothing about a capability leaves the table's answer for it. */
+START_TEST(silent_help_keeps_the_table)
+{
+	const char *page = "Usage:\n  sbx policy [command]\n\nAvailable Commands:\n  ls   List\n";
+	struct sbx_help h;
+	ck_assert_int_eq(sbx_help_parse(page, strlen(page), &h), 0);
+	struct sbx_caps c;
+	sbx_caps_from_table(&c, 0, 31, 0);
+	sbx_caps_apply_help(&c, SBX_PROBE_POLICY, &h);	/* neither init nor set-default listed */
+	ck_assert(!c.policy_init);
+	ck_assert_uint_eq(c.from_help, 0);
+	sbx_caps_from_table(&c, 0, 40, 0);
+	sbx_caps_apply_help(&c, SBX_PROBE_POLICY, &h);
+	ck_assert(c.policy_init);
+	sbx_help_release(&h);
 }
 END_TEST
 
@@ -394,6 +487,9 @@ int main(void)
 	tcase_add_test(tc, version_lines);
 	tcase_add_test(tc, release_table);
 	tcase_add_test(tc, caps_encode_round_trip);
+	tcase_add_test(tc, help_pages_read_tolerantly);
+	tcase_add_test(tc, silent_help_keeps_the_table);
+	tcase_add_test(tc, error_reason_skips_warnings);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("listings");
