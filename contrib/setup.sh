@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # One entry point for a fresh Debian machine (see README.md):
 #   contrib/setup.sh run    install packages, build, run sbxapply on the guide's example
-#   contrib/setup.sh test   install packages, build with ASan/UBSan, run every test,
-#                           then the unit tests again under valgrind
+#   contrib/setup.sh test   install packages, check the sources against .clang-format,
+#                           build with ASan/UBSan, run every test, then the unit tests
+#                           again under valgrind
 #   contrib/setup.sh fuzz [SECONDS] [config|sbx]   install clang, then fuzz (see contrib/fuzz.sh)
 #   contrib/setup.sh deps   only install packages
 # Packages are installed with apt-get when missing (as root, or through sudo).
@@ -13,6 +14,7 @@ jobs=$(nproc 2>/dev/null || echo 2)
 
 packages=(cmake gcc make pkg-config libyaml-dev libcurl4-openssl-dev libcjson-dev
 	libinotifytools0-dev inotify-tools check libmicrohttpd-dev valgrind curl bsdutils util-linux)
+test_packages=(clang-format git)
 
 say() { printf '\n==> %s\n' "$*"; }
 
@@ -83,6 +85,8 @@ run_example() {
 }
 
 run_tests() {
+	say "the sources against .clang-format"
+	contrib/format.sh --check
 	say "build with AddressSanitizer and UndefinedBehaviorSanitizer"
 	build build-asan -DSBXAPPLY_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
 	say "every test, under the sanitizers"
@@ -106,7 +110,7 @@ run_tests() {
 case "${1:-}" in
 deps) install_packages ;;
 run) install_packages; run_example ;;
-test) install_packages; run_tests ;;
+test) install_packages "${test_packages[@]}"; run_tests ;;
 fuzz) install_packages clang libclang-rt-14-dev; exec contrib/fuzz.sh "${2:-600}" "${3:-config}" ;;
 *) echo "usage: contrib/setup.sh run|test|fuzz [SECONDS] [config|sbx]|deps" >&2; exit 2 ;;
 esac

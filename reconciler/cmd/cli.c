@@ -22,14 +22,17 @@
 	"  7    the state directory or inventory cannot be used (nothing was tried)\n" \
 	"  130  interrupted\n"
 
-enum value_kind { V_NONE, V_STRING, V_COUNT, V_DURATION };
+enum value_kind { V_NONE,
+		  V_STRING,
+		  V_COUNT,
+		  V_DURATION };
 
 /* Every option, with the commands (flag bits) that take it. */
 static const struct option_spec {
 	const char *short_name, *long_name;
 	unsigned flag;
 	enum value_kind value;
-	size_t offset;		/* into struct cli_options */
+	size_t offset; /* into struct cli_options */
 	const char *metavar, *help;
 } option_specs[] = {
 	{ "-f", "--file", OPT_FILE, V_STRING, offsetof(struct cli_options, file), "FILE",
@@ -77,14 +80,16 @@ void cli_error(const char *fmt, ...)
 static void print_main_help(FILE *out)
 {
 	fputs("sbxapply: declarative Docker Model Runner models and Docker Sandboxes from sandbox.yaml\n\n"
-	      "Usage: sbxapply [-f FILE] COMMAND [OPTIONS]\n\nCommands:\n", out);
+	      "Usage: sbxapply [-f FILE] COMMAND [OPTIONS]\n\nCommands:\n",
+	      out);
 	for (size_t i = 0; commands[i]; i++)
 		fprintf(out, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
 	fputs("\nGlobal options:\n"
 	      "  -f, --file FILE   configuration file (default ./sandbox.yaml; - reads stdin)\n"
 	      "      --no-color    never colour output (NO_COLOR is honoured too)\n"
 	      "  -h, --help        show help; 'sbxapply COMMAND --help' for one command\n"
-	      "      --version     show the version\n\n" EXIT_TABLE, out);
+	      "      --version     show the version\n\n" EXIT_TABLE,
+	      out);
 }
 
 void cli_print_command_help(const struct cmd_entry *cmd, FILE *out)
@@ -131,8 +136,10 @@ static bool parse_duration(const char *text, long *ms)
 	long v = strtol(text, &end, 10);
 	if (end == text || v < 0 || !isdigit((unsigned char)text[0]))
 		return false;
-	long scale = !strcmp(end, "ms") ? 1 : (!strcmp(end, "s") || !*end) ? 1000 : !strcmp(end, "m") ? 60000
-		     : !strcmp(end, "h") ? 3600000 : 0;
+	long scale = !strcmp(end, "ms") ? 1 : (!strcmp(end, "s") || !*end) ? 1000
+				      : !strcmp(end, "m")		   ? 60000
+				      : !strcmp(end, "h")		   ? 3600000
+									   : 0;
 	if (!scale || v > 86400000L / scale)
 		return false;
 	*ms = v * scale;
@@ -259,7 +266,7 @@ int cli_main(int argc, char **argv)
 		goto done;
 	}
 	if (!verb)
-		verb = "apply";	/* sbxapply [-f FILE] is apply, as the README says */
+		verb = "apply"; /* sbxapply [-f FILE] is apply, as the README says */
 	if (!(cmd = find_command(verb))) {
 		rc = unknown_command(verb);
 		goto done;

@@ -18,42 +18,42 @@ enum sbx_exit {
 	EXIT_APPLY_FAILED = 5,	/* some actions failed; the rest applied */
 	EXIT_LOCKED = 6,	/* another run holds the project's lock */
 	EXIT_STATE = 7,		/* the state directory or the inventory cannot be used; nothing was tried */
-	EXIT_INTERRUPTED = 130,	/* SIGINT/SIGTERM: stopped cleanly, the next run resumes */
+	EXIT_INTERRUPTED = 130, /* SIGINT/SIGTERM: stopped cleanly, the next run resumes */
 };
 
 enum cli_option_flag {
-	OPT_FILE = 1 << 0,	/* -f, --file */
-	OPT_OUTPUT = 1 << 1,	/* -o, --output text|json */
-	OPT_QUIET = 1 << 2,	/* -q, --quiet */
-	OPT_ENGINE = 1 << 3,	/* --state-dir, --runner, --show-secrets, --refresh */
-	OPT_CHANGE = 1 << 4,	/* --prune, --allow-replace */
-	OPT_APPLY = 1 << 5,	/* --parallelism, --lock-timeout, --dry-run */
-	OPT_YES = 1 << 6,	/* --yes */
-	OPT_OUT = 1 << 7,	/* --out / -out FILE */
+	OPT_FILE = 1 << 0,   /* -f, --file */
+	OPT_OUTPUT = 1 << 1, /* -o, --output text|json */
+	OPT_QUIET = 1 << 2,  /* -q, --quiet */
+	OPT_ENGINE = 1 << 3, /* --state-dir, --runner, --show-secrets, --refresh */
+	OPT_CHANGE = 1 << 4, /* --prune, --allow-replace */
+	OPT_APPLY = 1 << 5,  /* --parallelism, --lock-timeout, --dry-run */
+	OPT_YES = 1 << 6,    /* --yes */
+	OPT_OUT = 1 << 7,    /* --out / -out FILE */
 };
 
 struct cli_options {
-	const char *file;	/* default ./sandbox.yaml; "-" is stdin */
-	const char *output;	/* "text" or "json" */
+	const char *file;   /* default ./sandbox.yaml; "-" is stdin */
+	const char *output; /* "text" or "json" */
 	bool quiet;
-	bool color;		/* stderr is a terminal and NO_COLOR is unset */
+	bool color; /* stderr is a terminal and NO_COLOR is unset */
 	const char *state_dir;
-	const char *out;	/* plan: where to save it */
-	const char *progress;	/* auto, plain, tty, json */
+	const char *out;      /* plan: where to save it */
+	const char *progress; /* auto, plain, tty, json */
 	const char *runner;
 	bool show_secrets, prune, allow_replace, dry_run, refresh, yes;
 	long parallelism;
 	long lock_timeout_ms;
-	char **args;		/* positional arguments after the command */
+	char **args; /* positional arguments after the command */
 	int nr_args;
 };
 
 struct cmd_entry {
 	const char *name;
-	const char *summary;	/* one line for the command list */
-	const char *usage;	/* "sbxapply validate [-f FILE] [-o text|json]" */
-	const char *help;	/* the rest of --help: what it does, exit codes */
-	unsigned options;	/* enum cli_option_flag bits it accepts */
+	const char *summary; /* one line for the command list */
+	const char *usage;   /* "sbxapply validate [-f FILE] [-o text|json]" */
+	const char *help;    /* the rest of --help: what it does, exit codes */
+	unsigned options;    /* enum cli_option_flag bits it accepts */
 	int (*exec)(const struct cli_options *opts);
 };
 

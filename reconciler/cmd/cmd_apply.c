@@ -17,7 +17,9 @@
 #include "util/jsonw.h"
 #include "util/strbuf.h"
 
-enum mode { MODE_APPLY, MODE_DIFF, MODE_PLAN };
+enum mode { MODE_APPLY,
+	    MODE_DIFF,
+	    MODE_PLAN };
 
 static void print_plan(const struct engine *e, const struct cli_options *opts)
 {
@@ -42,15 +44,16 @@ static void report_outcome(const struct engine *e, int rc, const struct strbuf *
 	const struct plan *p = &e->plan;
 	size_t counts[] = { plan_count(p, ACTION_CREATE), plan_count(p, ACTION_UPDATE), plan_count(p, ACTION_REPLACE),
 			    plan_count(p, ACTION_DELETE), plan_count(p, ACTION_NOOP) };
-	const char *what = rc == EXIT_OK ? "Apply complete"
-			 : rc == EXIT_INTERRUPTED ? "Interrupted; what finished is recorded, run again to resume"
-						  : "Apply failed partway; these did not complete";
+	const char *what = rc == EXIT_OK	    ? "Apply complete"
+			   : rc == EXIT_INTERRUPTED ? "Interrupted; what finished is recorded, run again to resume"
+						    : "Apply failed partway; these did not complete";
 	if (!strcmp(opts->progress, "json")) {
 		struct strbuf sb = STRBUF_INIT;
 		struct jsonw w;
 		jsonw_init(&w, &sb, false);
 		jsonw_begin_object(&w);
-		jsonw_kv_string(&w, "event", rc == EXIT_OK ? "apply_complete" : rc == EXIT_INTERRUPTED ? "interrupted" : "apply_failed");
+		jsonw_kv_string(&w, "event", rc == EXIT_OK ? "apply_complete" : rc == EXIT_INTERRUPTED ? "interrupted"
+												       : "apply_failed");
 		jsonw_kv_int(&w, "exit_code", rc);
 		jsonw_kv_int(&w, "created", (long long)counts[0]);
 		jsonw_kv_int(&w, "updated", (long long)counts[1]);
@@ -116,7 +119,7 @@ static int run(const struct cli_options *cli, enum mode mode)
 		status = engine_plan(&e, &err);
 	rc = cmd_exit_code(status);
 	if (!rc && from_saved && saved_plan_check(&saved, &e, &err) < 0)
-		rc = EXIT_APPLY_FAILED;	/* refused as a whole: nothing was applied */
+		rc = EXIT_APPLY_FAILED; /* refused as a whole: nothing was applied */
 	if (rc) {
 		cli_error("%s", err.len ? err.buf : "interrupted");
 		goto done;
@@ -140,7 +143,7 @@ static int run(const struct cli_options *cli, enum mode mode)
 		goto done;
 	}
 	if (opts->dry_run || !e.plan.nr)
-		goto done;	/* nothing to do: not even an adoption to record */
+		goto done; /* nothing to do: not even an adoption to record */
 	rc = cmd_exit_code(engine_apply(&e, &err));
 	report_outcome(&e, rc, &err, opts);
 done:

@@ -100,7 +100,7 @@ static int run_exec(const struct cli_options *opts)
 	argv[n++] = (char *)program;
 	argv[n++] = "run";
 	if (run_name)
-		argv[n++] = "--name";	/* v0.33+: the positional form is deprecated */
+		argv[n++] = "--name"; /* v0.33+: the positional form is deprecated */
 	argv[n++] = (char *)name;
 	if (s->model || opts->nr_args > 1)
 		argv[n++] = "--";
@@ -116,7 +116,8 @@ static int run_exec(const struct cli_options *opts)
 	int saved = errno;
 	if (saved == ENOENT)
 		cli_error("'%s' not found: install Docker Sandboxes (https://docs.docker.com/ai/sandboxes/get-started/) "
-			  "or set SBXAPPLY_SBX to the sbx program", program);
+			  "or set SBXAPPLY_SBX to the sbx program",
+			  program);
 	else
 		cli_error("cannot run '%s': %s", program, strerror(saved));
 	free(argv);

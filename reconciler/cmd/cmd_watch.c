@@ -50,7 +50,7 @@ static int watch_exec(const struct cli_options *opts)
 			break;
 		}
 		if (!changed) {
-			rc = EXIT_OK;	/* stopped while idle: nothing was cut short */
+			rc = EXIT_OK; /* stopped while idle: nothing was cut short */
 			break;
 		}
 		if (!opts->quiet)

@@ -18,7 +18,7 @@ static void on_signal(int sig)
 			/* nothing can be done inside a handler */
 		}
 	}
-	signal(sig, SIG_DFL);	/* the next one ends the process */
+	signal(sig, SIG_DFL); /* the next one ends the process */
 	errno = saved;
 }
 

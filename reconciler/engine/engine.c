@@ -223,7 +223,10 @@ void engine_set_attr(struct engine *e, const struct action *a, const char *key, 
 	pthread_mutex_lock(&e->inventory_lock);
 	XGROW(e->attrs, e->alloc_attrs, e->nr_attrs + 1);
 	e->attrs[e->nr_attrs++] = (struct engine_attr){
-		xstrdup(a->kind->name), xstrdup(a->name), xstrdup(key), xstrdup(value),
+		xstrdup(a->kind->name),
+		xstrdup(a->name),
+		xstrdup(key),
+		xstrdup(value),
 	};
 	pthread_mutex_unlock(&e->inventory_lock);
 }
@@ -251,7 +254,8 @@ static void record(struct engine *e, const struct action *a)
 	} else if (a->desired) {
 		struct inv_entry *en = inventory_record(&e->inventory, a->desired,
 							a->type == ACTION_CREATE || (a->type == ACTION_REPLACE && !a->adopt)
-								? INV_CREATED : INV_ADOPTED);
+								? INV_CREATED
+								: INV_ADOPTED);
 		for (size_t i = 0; i < e->nr_attrs; i++)
 			if (!strcmp(e->attrs[i].kind, a->kind->name) && !strcmp(e->attrs[i].name, a->name))
 				inv_entry_set_attr(en, e->attrs[i].key, e->attrs[i].value);
@@ -375,7 +379,7 @@ enum engine_status engine_apply(struct engine *e, struct strbuf *err)
 				if (dt->state != TASK_DONE) {
 					strbuf_addf(err, ": it needs %s %s, which %s", da->kind->noun, da->display,
 						    dt->state == TASK_FAILED ? "failed" : dt->state == TASK_BLOCKED ? "is blocked"
-						    : "did not run");
+														    : "did not run");
 					break;
 				}
 			}

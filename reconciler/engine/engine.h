@@ -31,17 +31,17 @@
 #include "util/strbuf.h"
 
 struct engine_options {
-	const struct kind_registry *registry;	/* the kinds and their backends (kinds/kinds.h) */
-	const void *backend_options;	/* handed to registry->backends_open as backend_env.options */
-	const char *state_dir;		/* NULL: $XDG_STATE_HOME/sbxapply */
-	int parallelism;		/* actions at once; <= 0: 4 */
-	long lock_timeout_ms;		/* wait for another run; default 0 */
+	const struct kind_registry *registry; /* the kinds and their backends (kinds/kinds.h) */
+	const void *backend_options;	      /* handed to registry->backends_open as backend_env.options */
+	const char *state_dir;		      /* NULL: $XDG_STATE_HOME/sbxapply */
+	int parallelism;		      /* actions at once; <= 0: 4 */
+	long lock_timeout_ms;		      /* wait for another run; default 0 */
 	bool prune, allow_replace, show_secrets;
-	bool refresh;			/* read state that needs waking a stopped sandbox (env) */
-	bool read_only;			/* diff/plan: no lock held for writing, nothing recorded */
-	bool destroy;			/* down: desire nothing, so everything this project created goes */
-	int cancel_fd;			/* -1: not cancellable */
-	FILE *log;			/* progress and action lines; NULL: quiet */
+	bool refresh;	/* read state that needs waking a stopped sandbox (env) */
+	bool read_only; /* diff/plan: no lock held for writing, nothing recorded */
+	bool destroy;	/* down: desire nothing, so everything this project created goes */
+	int cancel_fd;	/* -1: not cancellable */
+	FILE *log;	/* progress and action lines; NULL: quiet */
 	enum progress_mode progress_mode;
 	bool color;
 };
@@ -49,11 +49,11 @@ struct engine_options {
 /* What a run came to; the commands turn it into an exit code (cmd/cli.h). */
 enum engine_status {
 	ENGINE_OK = 0,
-	ENGINE_BACKEND,		/* a backend could not be reached or read: nothing was planned */
-	ENGINE_ACTIONS_FAILED,	/* apply: some actions failed or were skipped; the rest applied */
-	ENGINE_STATE,		/* the state directory or the inventory cannot be used: nothing was tried */
-	ENGINE_LOCKED,		/* another run holds the project's lock */
-	ENGINE_INTERRUPTED,	/* the cancel fd fired: no new action started, the next run resumes */
+	ENGINE_BACKEND,	       /* a backend could not be reached or read: nothing was planned */
+	ENGINE_ACTIONS_FAILED, /* apply: some actions failed or were skipped; the rest applied */
+	ENGINE_STATE,	       /* the state directory or the inventory cannot be used: nothing was tried */
+	ENGINE_LOCKED,	       /* another run holds the project's lock */
+	ENGINE_INTERRUPTED,    /* the cancel fd fired: no new action started, the next run resumes */
 };
 
 /* An attribute an action asked to remember in its inventory entry (engine_set_attr). */
@@ -62,21 +62,21 @@ struct engine_attr {
 };
 
 struct engine {
-	const struct config *cfg;	/* borrowed */
+	const struct config *cfg; /* borrowed */
 	struct engine_options opts;
 	struct inventory inventory;
-	pthread_mutex_t inventory_lock;	/* guards inventory and attrs */
+	pthread_mutex_t inventory_lock; /* guards inventory and attrs */
 	struct lockfile lock;
 	struct resource_set desired, observed;
 	struct plan plan;
-	struct strmap used_elsewhere;	/* ids other projects' inventories hold */
-	void *backends;			/* registry->backends_open()'s, opaque here */
-	struct engine_attr *attrs;	/* set during apply, recorded when the action completes */
+	struct strmap used_elsewhere; /* ids other projects' inventories hold */
+	void *backends;		      /* registry->backends_open()'s, opaque here */
+	struct engine_attr *attrs;    /* set during apply, recorded when the action completes */
 	size_t nr_attrs, alloc_attrs;
 	atomic_ulong http_calls, process_calls;
 	atomic_bool stop;
-	struct task *tasks;		/* after apply: one per plan action */
-	struct progress progress;	/* log lines and pull progress, when opts.log */
+	struct task *tasks;	  /* after apply: one per plan action */
+	struct progress progress; /* log lines and pull progress, when opts.log */
 };
 
 enum engine_status engine_open(struct engine *e, const struct config *cfg, const struct engine_options *opts,

@@ -17,7 +17,7 @@ int progress_mode_parse(const char *text, FILE *out)
 {
 	if (!strcmp(text, "auto"))
 		return isatty(fileno(out)) && !(getenv("TERM") && !strcmp(getenv("TERM"), "dumb")) ? PROGRESS_TTY
-												       : PROGRESS_PLAIN;
+												   : PROGRESS_PLAIN;
 	if (!strcmp(text, "plain"))
 		return PROGRESS_PLAIN;
 	if (!strcmp(text, "tty"))

@@ -11,14 +11,16 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-enum progress_mode { PROGRESS_PLAIN, PROGRESS_TTY, PROGRESS_JSON };
+enum progress_mode { PROGRESS_PLAIN,
+		     PROGRESS_TTY,
+		     PROGRESS_JSON };
 
 struct progress_pull {
 	char *ref;
 	long long done, total;
 	double started, last_print, sample_t;
 	long long sample_done;
-	double rate;		/* bytes/s, smoothed */
+	double rate; /* bytes/s, smoothed */
 };
 
 struct progress {
@@ -27,7 +29,7 @@ struct progress {
 	pthread_mutex_t lock;
 	struct progress_pull *pulls;
 	size_t nr, alloc;
-	size_t drawn;		/* live lines on screen (tty) */
+	size_t drawn; /* live lines on screen (tty) */
 	double last_draw;
 };
 

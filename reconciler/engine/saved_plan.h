@@ -15,12 +15,12 @@
 #include "util/strbuf.h"
 
 struct saved_plan {
-	char *config_path;	/* absolute */
+	char *config_path; /* absolute */
 	char *project;
 	long long inventory_serial;
 	char desired[65], observed[65];
 	bool prune, allow_replace;
-	char **actions;		/* "create model/ai/x:latest", in plan order */
+	char **actions; /* "create model/ai/x:latest", in plan order */
 	size_t nr_actions;
 };
 

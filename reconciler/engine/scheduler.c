@@ -89,7 +89,7 @@ static void *worker(void *arg)
 				pick = i;
 		if (pick == p->nr) {
 			if (!any_pending(p) || (p->running == 0))
-				break;	/* nothing left, or nothing can ever become ready */
+				break; /* nothing left, or nothing can ever become ready */
 			pthread_cond_wait(&p->changed, &p->lock);
 			continue;
 		}
@@ -134,7 +134,7 @@ size_t scheduler_run(struct task *tasks, size_t nr, int parallelism,
 	/* fewer threads than asked (creation failed) only means less overlap */
 	while (threads && started + 1 < parallelism && !pthread_create(&threads[started], NULL, worker, &p))
 		started++;
-	worker(&p);	/* the calling thread works too */
+	worker(&p); /* the calling thread works too */
 	for (int i = 0; i < started; i++)
 		pthread_join(threads[i], NULL);
 	free(threads);

@@ -23,18 +23,18 @@ enum task_state {
 	TASK_RUNNING,
 	TASK_DONE,
 	TASK_FAILED,
-	TASK_SKIPPED,		/* a dependency did not succeed */
-	TASK_BLOCKED,		/* refused before running (needs a flag) */
-	TASK_NOT_STARTED,	/* stopped before it could start */
+	TASK_SKIPPED,	  /* a dependency did not succeed */
+	TASK_BLOCKED,	  /* refused before running (needs a flag) */
+	TASK_NOT_STARTED, /* stopped before it could start */
 };
 
 struct task {
-	const size_t *deps;	/* indexes of tasks this one waits for */
+	const size_t *deps; /* indexes of tasks this one waits for */
 	size_t nr_deps;
-	bool blocked;		/* set by the caller: never runs */
+	bool blocked; /* set by the caller: never runs */
 	enum task_state state;
-	struct strbuf error;	/* why it failed or was skipped */
-	double started, finished;	/* seconds since the run began */
+	struct strbuf error;	  /* why it failed or was skipped */
+	double started, finished; /* seconds since the run began */
 };
 
 /* Returns the number of tasks that did not end TASK_DONE. */

@@ -154,7 +154,7 @@ int http_endpoint_parse(struct http_endpoint *ep, const char *url, struct strbuf
 		const char *path = url + strlen("unix://");
 		if (path[0] != '/')
 			return bad_endpoint(err, url, "the socket path must be absolute, "
-					    "as in unix:///var/run/docker.sock");
+						      "as in unix:///var/run/docker.sock");
 		if (!path[1] || path[strlen(path) - 1] == '/')
 			return bad_endpoint(err, url, "no socket file name");
 		if (strlen(path) >= sizeof(((struct sockaddr_un *)0)->sun_path))
@@ -170,7 +170,7 @@ int http_endpoint_parse(struct http_endpoint *ep, const char *url, struct strbuf
 		rc = parse_authority(&out, url, "https", url + strlen("https://"), err);
 	} else {
 		return bad_endpoint(err, url, "expected http://HOST[:PORT][/PATH], "
-				    "https://HOST[:PORT][/PATH] or unix:///PATH/TO/SOCKET");
+					      "https://HOST[:PORT][/PATH] or unix:///PATH/TO/SOCKET");
 	}
 	if (rc < 0) {
 		http_endpoint_release(&out);
@@ -351,7 +351,7 @@ static int sleep_cancellable(long ms, int cancel_fd)
 		if (n > 0)
 			return -1;
 		if (n < 0 && errno != EINTR)
-			return -1;	/* a broken cancel_fd: do not spin */
+			return -1; /* a broken cancel_fd: do not spin */
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		left = ms - ((now.tv_sec - start.tv_sec) * 1000 +
 			     (now.tv_nsec - start.tv_nsec) / 1000000);

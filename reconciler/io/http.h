@@ -61,13 +61,15 @@
 #define HTTP_DEFAULT_LINE_CAP ((size_t)1 << 20)
 
 struct http_endpoint {
-	char *url;		/* as given, for messages */
-	char *origin;		/* "http://host:port", "http://localhost" for a socket */
-	char *prefix;		/* prepended to every path: "", "/base" or HTTP_DD_PREFIX */
-	char *unix_path;	/* NULL: TCP */
+	char *url;	 /* as given, for messages */
+	char *origin;	 /* "http://host:port", "http://localhost" for a socket */
+	char *prefix;	 /* prepended to every path: "", "/base" or HTTP_DD_PREFIX */
+	char *unix_path; /* NULL: TCP */
 };
 
+/* clang-format off */
 #define HTTP_ENDPOINT_INIT { 0 }
+/* clang-format on */
 
 void http_endpoint_init(struct http_endpoint *ep);
 void http_endpoint_release(struct http_endpoint *ep);
@@ -87,14 +89,14 @@ int http_endpoint_parse(struct http_endpoint *ep, const char *url, struct strbuf
 typedef int (*http_line_fn)(const char *line, size_t len, void *data);
 
 struct http_request {
-	const char *method;		/* NULL: "GET" */
-	const char *path;		/* "/models/ai/smollm2:latest", sent as is */
-	const char *query;		/* escaped, without '?'; NULL: none */
-	const char *body;		/* JSON; NULL: none */
-	size_t body_len;		/* 0: strlen(body) */
+	const char *method; /* NULL: "GET" */
+	const char *path;   /* "/models/ai/smollm2:latest", sent as is */
+	const char *query;  /* escaped, without '?'; NULL: none */
+	const char *body;   /* JSON; NULL: none */
+	size_t body_len;    /* 0: strlen(body) */
 
-	long connect_timeout_ms;	/* <= 0: libcurl's own (300 s) */
-	long timeout_ms;		/* whole transfer; <= 0: none (then set stall detection) */
+	long connect_timeout_ms; /* <= 0: libcurl's own (300 s) */
+	long timeout_ms;	 /* whole transfer; <= 0: none (then set stall detection) */
 	/*
 	 * A transfer slower than low_speed_limit bytes/s (libcurl's average over
 	 * the last 5 s) for low_speed_time_s fails with HTTP_ERR_STALLED. Set it
@@ -103,20 +105,22 @@ struct http_request {
 	long low_speed_limit;
 	long low_speed_time_s;
 
-	size_t body_cap;		/* bytes of body kept; more fails with HTTP_ERR_TRUNCATED */
-	size_t line_cap;		/* longest streamed line; more fails with HTTP_ERR_LINE_TOO_LONG */
-	http_line_fn on_line;		/* NULL: store the body */
+	size_t body_cap;      /* bytes of body kept; more fails with HTTP_ERR_TRUNCATED */
+	size_t line_cap;      /* longest streamed line; more fails with HTTP_ERR_LINE_TOO_LONG */
+	http_line_fn on_line; /* NULL: store the body */
 	void *line_data;
 
-	int cancel_fd;			/* -1: none */
-	atomic_ulong *counter;		/* incremented per request sent; NULL: none */
+	int cancel_fd;	       /* -1: none */
+	atomic_ulong *counter; /* incremented per request sent; NULL: none */
 };
 
+/* clang-format off */
 #define HTTP_REQUEST_INIT { \
 	.connect_timeout_ms = HTTP_DEFAULT_CONNECT_TIMEOUT_MS, \
 	.timeout_ms = HTTP_DEFAULT_TIMEOUT_MS, .low_speed_limit = 1, \
 	.body_cap = HTTP_DEFAULT_BODY_CAP, .line_cap = HTTP_DEFAULT_LINE_CAP, \
 	.cancel_fd = -1 }
+/* clang-format on */
 
 void http_request_init(struct http_request *req);
 
@@ -128,25 +132,25 @@ enum http_error {
 	HTTP_ERR_STALLED,	/* under low_speed_limit for low_speed_time_s */
 	HTTP_ERR_CANCELLED,	/* cancel_fd became readable */
 	HTTP_ERR_TRUNCATED,	/* body over body_cap: body holds the first body_cap bytes */
-	HTTP_ERR_LINE_TOO_LONG,	/* a streamed line over line_cap */
+	HTTP_ERR_LINE_TOO_LONG, /* a streamed line over line_cap */
 	HTTP_ERR_ABORTED,	/* on_line returned non-zero */
 	HTTP_ERR_TRANSPORT,	/* any other libcurl failure: see curl_message */
 };
 
 struct http_response {
-	long status;			/* 0: no status line received */
+	long status; /* 0: no status line received */
 	struct strbuf body;
-	struct strbuf content_type;	/* "" when absent */
+	struct strbuf content_type; /* "" when absent */
 	bool truncated;
 
 	enum http_error error;
-	int curl_code;			/* CURLcode, 0: none */
-	int os_errno;			/* errno of a failed connect, 0: none */
-	struct strbuf curl_message;	/* libcurl's error buffer, "" when none */
-	int abort_code;			/* what on_line returned to stop */
+	int curl_code;		    /* CURLcode, 0: none */
+	int os_errno;		    /* errno of a failed connect, 0: none */
+	struct strbuf curl_message; /* libcurl's error buffer, "" when none */
+	int abort_code;		    /* what on_line returned to stop */
 
-	size_t lines;			/* lines given to on_line */
-	unsigned attempts;		/* requests sent by http_do_with_retry(), 1 by http_do() */
+	size_t lines;	   /* lines given to on_line */
+	unsigned attempts; /* requests sent by http_do_with_retry(), 1 by http_do() */
 	long long duration_ms;
 
 	/*
@@ -160,8 +164,10 @@ struct http_response {
 	size_t body_cap, line_cap;
 };
 
+/* clang-format off */
 #define HTTP_RESPONSE_INIT { .body = STRBUF_INIT, .content_type = STRBUF_INIT, \
 	.curl_message = STRBUF_INIT, .what = STRBUF_INIT, .endpoint = STRBUF_INIT }
+/* clang-format on */
 
 void http_response_init(struct http_response *res);
 void http_response_release(struct http_response *res);
@@ -177,9 +183,9 @@ int http_do(const struct http_endpoint *ep, const struct http_request *req,
 	    struct http_response *res);
 
 struct http_retry {
-	unsigned attempts;	/* requests at most, counting the first; 0 acts as 1 */
-	long base_delay_ms;	/* before the 2nd attempt; doubles each time */
-	long max_delay_ms;	/* ceiling of one delay; <= 0: base_delay_ms */
+	unsigned attempts;  /* requests at most, counting the first; 0 acts as 1 */
+	long base_delay_ms; /* before the 2nd attempt; doubles each time */
+	long max_delay_ms;  /* ceiling of one delay; <= 0: base_delay_ms */
 	/*
 	 * A stream whose on_line already received lines is not retried: a second
 	 * request would replay them. Set this when on_line can take a replay
@@ -188,7 +194,9 @@ struct http_retry {
 	bool after_lines;
 };
 
+/* clang-format off */
 #define HTTP_RETRY_INIT { .attempts = 4, .base_delay_ms = 250, .max_delay_ms = 4000 }
+/* clang-format on */
 
 void http_retry_init(struct http_retry *retry);
 

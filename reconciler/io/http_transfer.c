@@ -18,7 +18,9 @@
 /* Longest wait in one curl_multi_poll(); libcurl wakes sooner for its timers. */
 #define POLL_MAX_MS 1000
 
-enum body_mode { MODE_UNKNOWN, MODE_BODY, MODE_LINES };
+enum body_mode { MODE_UNKNOWN,
+		 MODE_BODY,
+		 MODE_LINES };
 
 struct transfer {
 	const struct http_request *req;
@@ -67,8 +69,7 @@ static size_t on_write(char *data, size_t size, size_t nmemb, void *cls)
 	if (t->mode == MODE_UNKNOWN) {
 		long status = 0;
 		curl_easy_getinfo(t->h, CURLINFO_RESPONSE_CODE, &status);
-		t->mode = t->req->on_line && status >= 200 && status < 300 ?
-			  MODE_LINES : MODE_BODY;
+		t->mode = t->req->on_line && status >= 200 && status < 300 ? MODE_LINES : MODE_BODY;
 	}
 	if (t->mode == MODE_BODY) {
 		size_t room = t->req->body_cap - t->res->body.len;
@@ -149,7 +150,8 @@ static int check_request(const struct http_endpoint *ep, const struct http_reque
 	return why->len ? -1 : 0;
 }
 
-#define SET(opt, val) do { \
+#define SET(opt, val) \
+	do { \
 		if (code == CURLE_OK) \
 			code = curl_easy_setopt(h, opt, val); \
 	} while (0)
@@ -180,7 +182,8 @@ static CURLcode setup(struct transfer *t, const struct http_endpoint *ep, const 
 	SET(CURLOPT_TCP_KEEPALIVE, 1L);
 
 	if (post) {
-		size_t len = !req->body ? 0 : req->body_len ? req->body_len : strlen(req->body);
+		size_t len = !req->body ? 0 : req->body_len ? req->body_len
+							    : strlen(req->body);
 		SET(CURLOPT_POSTFIELDS, req->body ? req->body : "");
 		SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
 		if (strcmp(method, "POST"))
@@ -223,7 +226,7 @@ static struct curl_slist *make_headers(const struct http_request *req, bool post
 	if (req->body)
 		lines[n++] = "Content-Type: application/json";
 	else if (post)
-		lines[n++] = "Content-Type:";	/* not libcurl's form type */
+		lines[n++] = "Content-Type:"; /* not libcurl's form type */
 	for (size_t i = 0; i < n; i++) {
 		if (!(next = curl_slist_append(list, lines[i]))) {
 			curl_slist_free_all(list);
@@ -252,8 +255,7 @@ static int run(struct transfer *t, CURLM *multi, struct strbuf *why)
 			return -1;
 		}
 		struct curl_waitfd wfd = { .fd = fd, .events = CURL_WAIT_POLLIN };
-		if ((mc = curl_multi_poll(multi, &wfd, fd >= 0 ? 1 : 0, POLL_MAX_MS, NULL))
-		    != CURLM_OK)
+		if ((mc = curl_multi_poll(multi, &wfd, fd >= 0 ? 1 : 0, POLL_MAX_MS, NULL)) != CURLM_OK)
 			goto multi_failed;
 	}
 	while ((msg = curl_multi_info_read(multi, &left)))
@@ -366,7 +368,7 @@ int http_do(const struct http_endpoint *ep, const struct http_request *req,
 
 	reset_response(res, req);
 	if (check_request(ep, req, method, &why) < 0) {
-		if (ep->origin)	/* not the path: it may hold control characters */
+		if (ep->origin) /* not the path: it may hold control characters */
 			set_what(res, ep, method, ep->origin, "");
 		res->error = HTTP_ERR_INVALID;
 		goto done;
@@ -417,7 +419,7 @@ int http_do(const struct http_endpoint *ep, const struct http_request *req,
 	}
 	curl_multi_remove_handle(multi, t.h);
 	if (code == CURLE_OK && t.mode == MODE_LINES && t.line.len)
-		flush_line(&t);	/* the last line had no "\n" */
+		flush_line(&t); /* the last line had no "\n" */
 
 done:
 	res->duration_ms = monotime_ms() - start;

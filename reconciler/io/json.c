@@ -7,7 +7,7 @@ cJSON *json_parse(const char *text, size_t len)
 	return cJSON_ParseWithLength(text, len);
 }
 
-#define MAX_STARTS 64	/* a banner holds a brace or two, not dozens */
+#define MAX_STARTS 64 /* a banner holds a brace or two, not dozens */
 
 cJSON *json_parse_embedded(const char *text, size_t len)
 {

@@ -12,7 +12,7 @@
 
 struct file_watch {
 	char *dir;
-	char **names;		/* base names that count */
+	char **names; /* base names that count */
 	int nr_names;
 };
 

@@ -46,13 +46,13 @@ static char *arena_strndup(struct ydoc *doc, const char *s, size_t len)
 struct anchor {
 	char *name;
 	struct ynode *node;
-	bool open;		/* still being parsed: an alias to it would be a cycle */
+	bool open; /* still being parsed: an alias to it would be a cycle */
 };
 
 struct frame {
 	struct ynode *node;
-	size_t anchor;		/* index + 1 into loader.anchors, 0 for none */
-	struct ynode *pending_key;	/* maps: key waiting for its value */
+	size_t anchor;		   /* index + 1 into loader.anchors, 0 for none */
+	struct ynode *pending_key; /* maps: key waiting for its value */
 	size_t alloc;
 };
 
@@ -63,8 +63,8 @@ struct loader {
 	size_t depth, stack_alloc;
 	struct anchor *anchors;
 	size_t nr_anchors, anchors_alloc;
-	bool failed;		/* stop parsing: the tree cannot be trusted */
-	bool duplicates;	/* reported, but the tree is still worth validating */
+	bool failed;	 /* stop parsing: the tree cannot be trusted */
+	bool duplicates; /* reported, but the tree is still worth validating */
 };
 
 static struct ymark mark_of(yaml_mark_t m)
@@ -198,7 +198,7 @@ static void check_duplicates(struct loader *ld, const struct ynode *map)
 	size_t n = map->nr_pairs, cap = 16;
 	while (cap < n * 2)
 		cap *= 2;
-	size_t *slots = xcalloc(cap, sizeof(*slots));	/* index + 1; 0 = empty */
+	size_t *slots = xcalloc(cap, sizeof(*slots)); /* index + 1; 0 = empty */
 	for (size_t i = 0; i < n; i++) {
 		const struct ynode *key = map->pairs[i].key;
 		if (key->kind != YNODE_SCALAR || is_merge_key(key))
@@ -295,7 +295,7 @@ static void pop(struct loader *ld, struct ymark end)
 	if (f.anchor)
 		ld->anchors[f.anchor - 1].open = false;
 	if (f.node->kind == YNODE_MAP) {
-		if (f.pending_key)	/* cannot happen with a well-formed event stream */
+		if (f.pending_key) /* cannot happen with a well-formed event stream */
 			append_pair(ld, &f, f.pending_key, NULL, end);
 		check_duplicates(ld, f.node);
 		apply_merges(ld, f.node);

@@ -24,8 +24,14 @@
 
 #define YDOC_MAX_EXPANDED 1000000
 
-enum ynode_kind { YNODE_SCALAR, YNODE_SEQ, YNODE_MAP };
-enum yscalar_style { YSTYLE_PLAIN, YSTYLE_SINGLE, YSTYLE_DOUBLE, YSTYLE_LITERAL, YSTYLE_FOLDED };
+enum ynode_kind { YNODE_SCALAR,
+		  YNODE_SEQ,
+		  YNODE_MAP };
+enum yscalar_style { YSTYLE_PLAIN,
+		     YSTYLE_SINGLE,
+		     YSTYLE_DOUBLE,
+		     YSTYLE_LITERAL,
+		     YSTYLE_FOLDED };
 
 struct ymark {
 	int line, col;
@@ -34,16 +40,16 @@ struct ymark {
 struct ynode;
 
 struct ypair {
-	struct ynode *key;	/* always a scalar */
+	struct ynode *key; /* always a scalar */
 	struct ynode *value;
 	struct ymark value_mark; /* where the value (or the alias to it) is written */
-	bool merged;		/* came in through a `<<` merge key */
+	bool merged;		 /* came in through a `<<` merge key */
 };
 
 struct ynode {
 	enum ynode_kind kind;
-	struct ymark mark;	/* start of the node (of the anchor's node for aliases) */
-	const char *tag;	/* explicit tag, or NULL */
+	struct ymark mark; /* start of the node (of the anchor's node for aliases) */
+	const char *tag;   /* explicit tag, or NULL */
 	/* scalars: raw value (may hold NUL bytes) */
 	char *value;
 	size_t len;
@@ -56,14 +62,14 @@ struct ynode {
 	size_t nr_pairs;
 	/* scratch space for later passes (interpolation results) */
 	void *user;
-	size_t weight;		/* nodes this one expands to, aliases counted in full */
+	size_t weight; /* nodes this one expands to, aliases counted in full */
 };
 
 struct ydoc_arena;
 
 struct ydoc {
-	struct diag_source source;	/* name and text; the text is owned */
-	struct ynode *root;		/* NULL for an empty document */
+	struct diag_source source; /* name and text; the text is owned */
+	struct ynode *root;	   /* NULL for an empty document */
 	struct ydoc_arena *arena;
 };
 

@@ -108,7 +108,7 @@ static struct resource *unread(struct engine *e, const struct sbx_sandbox *s)
 	const struct inv_entry *last = inventory_find(&e->inventory, kind_env.name, s->name);
 	const struct cfg_sandbox *decl = config_find_sandbox(e->cfg, s->name);
 	if (!last || !decl || !decl->nr_env)
-		return NULL;	/* never written (or no longer declared): nothing to trust */
+		return NULL; /* never written (or no longer declared): nothing to trust */
 	struct resource *r = resource_new(&kind_env, s->name, NULL);
 	bool changed = false;
 	for (size_t k = 0; k < decl->nr_env; k++) {
@@ -145,7 +145,7 @@ static int env_observe(struct engine *e, struct resource_set *out, struct strbuf
 		bool declared = config_find_sandbox(e->cfg, s->name) != NULL;
 		bool recorded = inventory_find(&e->inventory, kind_env.name, s->name) != NULL;
 		if (!declared && !recorded)
-			continue;	/* not ours: never exec'd into */
+			continue; /* not ours: never exec'd into */
 		bool running = s->status && !strcmp(s->status, "running");
 		if (!running && !e->opts.refresh) {
 			struct resource *r = unread(e, s);
@@ -208,7 +208,7 @@ static int env_apply(struct engine *e, const struct action *a, struct strbuf *er
 	if (rc == 0)
 		rc = sbx_call(c, args, in.buf, in.len, &res, err);
 	if (rc < 0 && a->type == ACTION_DELETE && sbx_no_such_sandbox(&res)) {
-		strbuf_reset(err);	/* the sandbox went first, and its /etc with it */
+		strbuf_reset(err); /* the sandbox went first, and its /etc with it */
 		rc = 0;
 	}
 	spawn_result_release(&res);

@@ -46,7 +46,7 @@ static int model_apply(struct engine *e, const struct action *a, struct strbuf *
 		/* by tag: a model with other tags is only untagged, never forced */
 		return dmr_delete(d, a->name, err);
 	default:
-		return 0;	/* a model has no fields to update */
+		return 0; /* a model has no fields to update */
 	}
 }
 

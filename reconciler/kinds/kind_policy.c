@@ -52,7 +52,9 @@ static int read_rules(struct sbx_client *c, enum sbx_policy_format f, bool fresh
 	struct spawn_result res = SPAWN_RESULT_INIT;
 	int rc;
 	if (fresh) {
-		rc = sbx_call(c, f == SBX_POLICY_JSON ? json_args : f == SBX_POLICY_WIDE ? wide_args : old_args, NULL, 0,
+		rc = sbx_call(c, f == SBX_POLICY_JSON ? json_args : f == SBX_POLICY_WIDE ? wide_args
+											 : old_args,
+			      NULL, 0,
 			      &res, err);
 		text = &res.out;
 	} else if (f == SBX_POLICY_WIDE && c->caps.policy_list == SBX_POLICY_JSON) {
@@ -125,7 +127,7 @@ static int init_observe(struct engine *e, struct resource_set *out, struct strbu
 static int init_apply(struct engine *e, const struct action *a, struct strbuf *err)
 {
 	if (a->type == ACTION_DELETE)
-		return 0;	/* a store is never reset */
+		return 0; /* a store is never reset */
 	struct sbx_client *c = kinds_sbx_client(e, err);
 	if (!c)
 		return -1;
@@ -257,7 +259,8 @@ static void rule_refine(const struct plan_context *pc, struct action *a)
 	const char *sandbox_rules = v ? resource_value(v, "sandbox_rules") : NULL;
 	if (scope && a->type != ACTION_NOOP && !a->blocked && sandbox_rules && !strcmp(sandbox_rules, "no"))
 		a->blocked = xasprintf("sbx %s cannot scope a rule to a sandbox (its 'policy allow network' takes no "
-				       "sandbox): upgrade sbx, or move the rule to the top-level policy", v->observed_id);
+				       "sandbox): upgrade sbx, or move the rule to the top-level policy",
+				       v->observed_id);
 	free(scope);
 	free(decision);
 	free(resource);
@@ -344,7 +347,7 @@ static int rule_apply(struct engine *e, const struct action *a, struct strbuf *e
 	if (rc < 0 && strstr(res.err.buf, "not been configured"))
 		strbuf_addstr(err, " (choose a policy first: add 'init: balanced' under policy, or run 'sbx policy init')");
 	if (rc < 0 && a->type == ACTION_DELETE && scope && sbx_no_such_sandbox(&res)) {
-		strbuf_reset(err);	/* the sandbox went first */
+		strbuf_reset(err); /* the sandbox went first */
 		rc = 0;
 	}
 	spawn_result_release(&res);

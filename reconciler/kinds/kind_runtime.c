@@ -78,7 +78,7 @@ static int runtime_observe(struct engine *e, struct resource_set *out, struct st
 static int runtime_apply(struct engine *e, const struct action *a, struct strbuf *err)
 {
 	if (a->type == ACTION_DELETE)
-		return 0;	/* no API removes them; the runner drops them on its next restart */
+		return 0; /* no API removes them; the runner drops them on its next restart */
 	struct dmr *d = dmr_session_client(&kinds_backends(e)->dmr, err);
 	if (!d)
 		return -1;

@@ -111,7 +111,7 @@ static int secret_apply(struct engine *e, const struct action *a, struct strbuf 
 	args[n++] = "secret";
 	args[n++] = a->type == ACTION_DELETE ? "rm" : "set";
 	if (a->type == ACTION_DELETE && c->caps.secret_rm_force)
-		args[n++] = "-f";	/* rm asks for a confirmation no terminal can give here */
+		args[n++] = "-f"; /* rm asks for a confirmation no terminal can give here */
 	if (c->caps.secret_scope == SBX_SECRET_FLAG) {
 		args[n++] = service;
 		if (sandbox) {
@@ -137,7 +137,7 @@ static int secret_apply(struct engine *e, const struct action *a, struct strbuf 
 		const char *value = resource_value(a->desired, "value");
 		char *line = xasprintf("%s\n", value ? value : "");
 		rc = sbx_call(c, args, line, strlen(line), &res, err);
-		explicit_bzero(line, strlen(line));	/* a memset before free may be optimised away */
+		explicit_bzero(line, strlen(line)); /* a memset before free may be optimised away */
 		free(line);
 	}
 	spawn_result_release(&res);

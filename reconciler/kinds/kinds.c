@@ -12,11 +12,11 @@ static const struct kind *const kind_table[] = {
 	&kind_model,
 	&kind_package,
 	&kind_runtime,
-	&kind_policy_init,	/* before any rule: rules cannot be added to an uninitialised store */
-	&kind_secret,		/* global ones before sandboxes: they reach only sandboxes created later */
+	&kind_policy_init, /* before any rule: rules cannot be added to an uninitialised store */
+	&kind_secret,	   /* global ones before sandboxes: they reach only sandboxes created later */
 	&kind_sandbox,
-	&kind_policy_rule,	/* sandbox-scoped ones need their sandbox */
-	&kind_env,		/* written into the sandbox */
+	&kind_policy_rule, /* sandbox-scoped ones need their sandbox */
+	&kind_env,	   /* written into the sandbox */
 	NULL,
 };
 

@@ -13,7 +13,7 @@ struct engine;
 
 /* What the command line says about the backends (backend_env.options). */
 struct kinds_options {
-	const char *runner_url;		/* --runner; NULL: runner.endpoint, MODEL_RUNNER_HOST, discovery */
+	const char *runner_url; /* --runner; NULL: runner.endpoint, MODEL_RUNNER_HOST, discovery */
 };
 
 struct backends {

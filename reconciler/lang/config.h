@@ -27,12 +27,12 @@ struct cfg_env {
 	char *key;
 	struct cfg_value value;
 	struct ymark mark;
-	bool from_global;	/* inherited from the top-level env */
+	bool from_global; /* inherited from the top-level env */
 };
 
 struct cfg_secret {
 	char *service;
-	struct cfg_value value;	/* always sensitive */
+	struct cfg_value value; /* always sensitive */
 	struct ymark mark;
 };
 
@@ -42,9 +42,9 @@ struct cfg_strings {
 };
 
 struct cfg_model {
-	char *ref;		/* as written */
-	char *canonical;	/* modelref_normalize(ref) */
-	long context_size;	/* 0: not set */
+	char *ref;	   /* as written */
+	char *canonical;   /* modelref_normalize(ref) */
+	long context_size; /* 0: not set */
 	struct cfg_strings runtime_flags;
 	bool has_runtime_flags;
 	struct ymark mark;
@@ -53,40 +53,40 @@ struct cfg_model {
 struct cfg_package {
 	char *name;
 	char *canonical;
-	char *from;		/* as written */
+	char *from; /* as written */
 	char *from_canonical;
 	long context_size;
 	struct ymark mark;
 };
 
 struct cfg_policy {
-	char *init;		/* NULL: leave the store alone */
+	char *init; /* NULL: leave the store alone */
 	struct cfg_strings allow, deny;
 };
 
 struct cfg_sandbox {
 	char *name;
 	char *agent;
-	char *workspace;	/* absolute */
-	struct cfg_strings mounts;	/* absolute, ":ro" kept */
-	char *model;		/* as written, or NULL */
+	char *workspace;	   /* absolute */
+	struct cfg_strings mounts; /* absolute, ":ro" kept */
+	char *model;		   /* as written, or NULL */
 	char *model_canonical;
-	long cpus;		/* 0: sbx's default */
-	char *memory;		/* NULL: sbx's default */
-	struct cfg_env *env;	/* effective: top-level merged with own, sorted by key */
+	long cpus;	     /* 0: sbx's default */
+	char *memory;	     /* NULL: sbx's default */
+	struct cfg_env *env; /* effective: top-level merged with own, sorted by key */
 	size_t nr_env, alloc_env;
-	struct cfg_policy policy;	/* init unused */
+	struct cfg_policy policy; /* init unused */
 	struct cfg_secret *secrets;
 	size_t nr_secrets;
 	struct ymark mark;
 };
 
 struct config {
-	char *path;		/* as given; "-" for stdin */
-	char *display_name;	/* for messages: the path, or "<stdin>" */
-	char *dir;		/* absolute directory that relative paths start from */
+	char *path;	    /* as given; "-" for stdin */
+	char *display_name; /* for messages: the path, or "<stdin>" */
+	char *dir;	    /* absolute directory that relative paths start from */
 	char *project;
-	char *runner_endpoint;	/* NULL: discover */
+	char *runner_endpoint; /* NULL: discover */
 	struct cfg_model *models;
 	size_t nr_models;
 	struct cfg_package *packages;

@@ -294,7 +294,8 @@ static void build_secrets(struct builder *b, const struct ynode *secrets, struct
 		if (!*value) {
 			error_at(b, p->value_mark, "secret '%s' is empty%s", service,
 				 p->value->kind == YNODE_SCALAR && memchr(p->value->value, '$', p->value->len)
-					 ? " (is its variable set?)" : "");
+					 ? " (is its variable set?)"
+					 : "");
 			continue;
 		}
 		(*list)[(*nr)++] = (struct cfg_secret){ xstrdup(service), { xstrdup(value), true }, p->key->mark };
@@ -324,7 +325,7 @@ static void build_sandbox(struct builder *b, const struct ypair *p, struct cfg_s
 {
 	struct config *cfg = b->cfg;
 	const struct ynode *v = p->value;
-	sb->name = xstrdup(p->key->value);	/* keys are never interpolated */
+	sb->name = xstrdup(p->key->value); /* keys are never interpolated */
 	sb->mark = p->key->mark;
 	sb->agent = dup_text(field(v, "agent"));
 	const char *ws = field(v, "workspace") ? text_of(field(v, "workspace")) : ".";

@@ -10,7 +10,7 @@
 
 struct scan {
 	const char *in;
-	size_t len, base;	/* base: offset of `in` within the original scalar */
+	size_t len, base; /* base: offset of `in` within the original scalar */
 	const struct interp_env *env;
 	struct interp_info *info;
 	int depth;

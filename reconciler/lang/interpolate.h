@@ -27,8 +27,8 @@ struct interp_env {
 };
 
 struct interp_info {
-	bool substituted;	/* at least one variable was read */
-	bool secret_var;	/* a variable whose name looks secret was read */
+	bool substituted; /* at least one variable was read */
+	bool secret_var;  /* a variable whose name looks secret was read */
 };
 
 /* Returns 0, or -1 after reporting an error (out then holds a partial result). */

@@ -19,29 +19,29 @@ enum schema_kind {
 	SK_INT,
 	SK_BOOL,
 	SK_LIST,
-	SK_OBJECT,	/* fixed keys: `fields` */
-	SK_MAP,		/* user-chosen keys: `key`, values `items` */
-	SK_ENV_VALUE,	/* a string or number, or the object `items` ({value, sensitive}) */
+	SK_OBJECT,    /* fixed keys: `fields` */
+	SK_MAP,	      /* user-chosen keys: `key`, values `items` */
+	SK_ENV_VALUE, /* a string or number, or the object `items` ({value, sensitive}) */
 };
 
 struct schema_field;
 
 struct schema_type {
 	enum schema_kind kind;
-	const char *noun;		/* for messages: "a model reference" */
+	const char *noun; /* for messages: "a model reference" */
 	const char *description;
-	const struct schema_field *fields;	/* SK_OBJECT; ends with a NULL name */
-	const struct schema_type *items;	/* SK_LIST items, SK_MAP values, SK_ENV_VALUE object */
-	const struct schema_type *key;		/* SK_MAP: the keys, an SK_STRING type */
-	bool nullable;			/* null allowed (a model with no options) */
-	long min, max;			/* SK_INT */
-	const char *const *enum_values;	/* SK_STRING; NULL-terminated */
-	bool enum_open;			/* unknown values are warnings (sbx may add agents) */
-	const char *pattern;		/* SK_STRING */
-	const char *pattern_hint;	/* what the pattern means, for messages */
-	const char *format;		/* JSON Schema format annotation */
-	bool numbers_as_text;		/* SK_STRING: plain numbers are taken as text */
-	bool single_line;		/* SK_STRING: no NUL, CR or LF */
+	const struct schema_field *fields; /* SK_OBJECT; ends with a NULL name */
+	const struct schema_type *items;   /* SK_LIST items, SK_MAP values, SK_ENV_VALUE object */
+	const struct schema_type *key;	   /* SK_MAP: the keys, an SK_STRING type */
+	bool nullable;			   /* null allowed (a model with no options) */
+	long min, max;			   /* SK_INT */
+	const char *const *enum_values;	   /* SK_STRING; NULL-terminated */
+	bool enum_open;			   /* unknown values are warnings (sbx may add agents) */
+	const char *pattern;		   /* SK_STRING */
+	const char *pattern_hint;	   /* what the pattern means, for messages */
+	const char *format;		   /* JSON Schema format annotation */
+	bool numbers_as_text;		   /* SK_STRING: plain numbers are taken as text */
+	bool single_line;		   /* SK_STRING: no NUL, CR or LF */
 	/* Extra check on the (interpolated) text; returns NULL or a static reason. */
 	const char *(*check)(const char *text);
 };
@@ -50,7 +50,7 @@ struct schema_field {
 	const char *name;
 	const struct schema_type *type;
 	bool required;
-	const char *default_text;	/* documented default, or NULL */
+	const char *default_text; /* documented default, or NULL */
 	const char *description;
 };
 

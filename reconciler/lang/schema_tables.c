@@ -13,7 +13,8 @@ static const char *check_endpoint(const char *text)
 {
 	if (str_starts_with(text, "unix://"))
 		return text[7] == '/' ? NULL : "a unix:// endpoint needs an absolute socket path, as in unix:///var/run/docker.sock";
-	const char *rest = str_starts_with(text, "http://") ? text + 7 : str_starts_with(text, "https://") ? text + 8 : NULL;
+	const char *rest = str_starts_with(text, "http://") ? text + 7 : str_starts_with(text, "https://") ? text + 8
+													   : NULL;
 	if (!rest)
 		return "the runner endpoint is an http://, https:// or unix:// URL";
 	if (!*rest || *rest == '/' || *rest == ':')
@@ -37,13 +38,33 @@ static const char *check_mount(const char *text)
 }
 
 static const char *const agents[] = {
-	"claude", "codex", "copilot", "cursor", "devin", "docker-agent", "droid",
-	"gemini", "kiro", "opencode", "shell", NULL,
+	"claude",
+	"codex",
+	"copilot",
+	"cursor",
+	"devin",
+	"docker-agent",
+	"droid",
+	"gemini",
+	"kiro",
+	"opencode",
+	"shell",
+	NULL,
 };
 
 static const char *const secret_services[] = {
-	"anthropic", "cursor", "droid", "github", "google", "groq", "mistral",
-	"nebius", "openai", "openrouter", "xai", NULL,
+	"anthropic",
+	"cursor",
+	"droid",
+	"github",
+	"google",
+	"groq",
+	"mistral",
+	"nebius",
+	"openai",
+	"openrouter",
+	"xai",
+	NULL,
 };
 
 static const char *const policy_inits[] = { "allow-all", "balanced", "deny-all", NULL };

@@ -39,8 +39,29 @@ struct scalar_site {
 bool yaml_word_is_bool(const char *t)
 {
 	static const char *const words[] = {
-		"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE",
-		"false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF", NULL,
+		"y",
+		"Y",
+		"yes",
+		"Yes",
+		"YES",
+		"n",
+		"N",
+		"no",
+		"No",
+		"NO",
+		"true",
+		"True",
+		"TRUE",
+		"false",
+		"False",
+		"FALSE",
+		"on",
+		"On",
+		"ON",
+		"off",
+		"Off",
+		"OFF",
+		NULL,
 	};
 	for (size_t i = 0; words[i]; i++)
 		if (!strcmp(t, words[i]))
@@ -384,7 +405,7 @@ static void walk(struct validator *v, const char *what, const struct schema_type
 	if (!n || (ynode_is_null(n) && t->nullable))
 		return;
 	if (n->kind == YNODE_SCALAR && n->style == YSTYLE_PLAIN && n->len == 0)
-		m = owner;	/* an empty value has no position of its own: point at its key */
+		m = owner; /* an empty value has no position of its own: point at its key */
 	if (n->kind == YNODE_SCALAR && n->tag && !str_starts_with(n->tag, TAG_PREFIX) && strcmp(n->tag, "!")) {
 		error_at(v, m, "unsupported tag '%s' on '%s'", n->tag, what);
 		return;

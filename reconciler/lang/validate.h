@@ -16,10 +16,10 @@
 #include "util/diag.h"
 
 struct yvalue {
-	const char *text;	/* interpolated; NUL-terminated */
+	const char *text; /* interpolated; NUL-terminated */
 	size_t len;
-	bool secret_var;	/* interpolated from a variable whose name looks secret */
-	bool ok;		/* interpolation succeeded and the type check passed */
+	bool secret_var; /* interpolated from a variable whose name looks secret */
+	bool ok;	 /* interpolation succeeded and the type check passed */
 };
 
 void validate_document(struct ydoc *doc, const struct interp_env *env, struct diag_list *diags);

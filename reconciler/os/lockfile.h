@@ -16,7 +16,9 @@ struct lockfile {
 	char *path;
 };
 
+/* clang-format off */
 #define LOCKFILE_INIT { .fd = -1, .path = NULL }
+/* clang-format on */
 
 /*
  * Waits up to timeout_ms (0: try once) for the lock. Returns 0 when held;

@@ -304,7 +304,7 @@ static int resolve_program(const char *name, const char *dir, char **out)
 		e = exec_error(where ? where : name);
 		free(where);
 		if (!e)
-			*out = xstrdup(name);	/* the child resolves it after its chdir */
+			*out = xstrdup(name); /* the child resolves it after its chdir */
 		return e;
 	}
 	for (p = path ? path : "/bin:/usr/bin"; *p; p = *end ? end + 1 : end) {
@@ -319,7 +319,7 @@ static int resolve_program(const char *name, const char *dir, char **out)
 		}
 		free(cand);
 		if (e == EACCES)
-			best = EACCES;	/* as execvp(): report it if nothing better turns up */
+			best = EACCES; /* as execvp(): report it if nothing better turns up */
 	}
 	return best;
 }
@@ -343,7 +343,7 @@ static int setup_attr(posix_spawnattr_t *attr)
 	    (e = posix_spawnattr_setsigdefault(attr, &all)) ||
 	    (e = posix_spawnattr_setpgroup(attr, 0)) ||
 	    (e = posix_spawnattr_setflags(attr, POSIX_SPAWN_SETPGROUP |
-					  POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)))
+							POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)))
 		return e;
 	return 0;
 }

@@ -54,17 +54,17 @@ struct spawn_strvec {
 };
 
 struct spawn_request {
-	struct spawn_strvec args;	/* args.v[0] is the program */
+	struct spawn_strvec args; /* args.v[0] is the program */
 	/* "K=V" sets or replaces K, "K" unsets it; the rest of environ is kept */
 	struct spawn_strvec env;
-	char *dir;			/* working directory of the child, NULL: ours */
+	char *dir; /* working directory of the child, NULL: ours */
 
-	const void *in;			/* borrowed; NULL or in_len 0: /dev/null */
+	const void *in; /* borrowed; NULL or in_len 0: /dev/null */
 	size_t in_len;
 
-	size_t out_cap, err_cap;	/* bytes kept of each; 0 keeps none */
-	int timeout_ms;			/* <= 0: no timeout (every sbx call needs one) */
-	int grace_ms;			/* between SIGTERM and SIGKILL */
+	size_t out_cap, err_cap; /* bytes kept of each; 0 keeps none */
+	int timeout_ms;		 /* <= 0: no timeout (every sbx call needs one) */
+	int grace_ms;		 /* between SIGTERM and SIGKILL */
 
 	/*
 	 * Cancellation. Prefer cancel_fd: poll() wakes the moment it becomes
@@ -75,8 +75,8 @@ struct spawn_request {
 	 * flag set by a handler; a signal interrupts poll() in one thread only, so
 	 * the flag is checked every SPAWN_FLAG_POLL_MS.
 	 */
-	int cancel_fd;			/* -1: none */
-	volatile sig_atomic_t *cancel_flag;	/* NULL: none */
+	int cancel_fd;			    /* -1: none */
+	volatile sig_atomic_t *cancel_flag; /* NULL: none */
 
 	/* Incremented per attempt to run a program, "not found" included. */
 	atomic_ulong *counter;
@@ -88,9 +88,11 @@ struct spawn_request {
 
 #define SPAWN_FLAG_POLL_MS 100
 
+/* clang-format off */
 #define SPAWN_REQUEST_INIT { \
 	.out_cap = SPAWN_DEFAULT_CAP, .err_cap = SPAWN_DEFAULT_CAP, \
 	.grace_ms = SPAWN_DEFAULT_GRACE_MS, .cancel_fd = -1 }
+/* clang-format on */
 
 void spawn_request_init(struct spawn_request *req);
 /* Frees the owned strings and reinitialises; never touches req->in. */
@@ -113,20 +115,22 @@ struct spawn_result {
 	struct strbuf out, err;
 	bool out_truncated, err_truncated;
 
-	int status;		/* exit code, or 128 + signal; -1 if it never ran */
-	int exit_code;		/* -1 unless it exited */
-	int term_signal;	/* 0 unless a signal ended it */
-	bool timed_out;		/* we killed it: timeout_ms expired */
-	bool cancelled;		/* we killed it, or never started it: cancelled */
+	int status;	 /* exit code, or 128 + signal; -1 if it never ran */
+	int exit_code;	 /* -1 unless it exited */
+	int term_signal; /* 0 unless a signal ended it */
+	bool timed_out;	 /* we killed it: timeout_ms expired */
+	bool cancelled;	 /* we killed it, or never started it: cancelled */
 
-	int spawn_errno;	/* non-zero: no program ran */
-	bool dir_failed;	/* ... because req->dir could not be entered */
-	size_t in_written;	/* bytes of req->in the child took before closing stdin */
+	int spawn_errno;   /* non-zero: no program ran */
+	bool dir_failed;   /* ... because req->dir could not be entered */
+	size_t in_written; /* bytes of req->in the child took before closing stdin */
 	long long duration_ms;
 };
 
+/* clang-format off */
 #define SPAWN_RESULT_INIT { .out = STRBUF_INIT, .err = STRBUF_INIT, \
 	.status = -1, .exit_code = -1 }
+/* clang-format on */
 
 void spawn_result_init(struct spawn_result *res);
 void spawn_result_release(struct spawn_result *res);
@@ -157,7 +161,7 @@ int spawn_run(const struct spawn_request *req, struct spawn_result *res);
  * fills res with the error.
  */
 struct spawn_process {
-	pid_t pid;		/* also the process group id; 0 when not started */
+	pid_t pid; /* also the process group id; 0 when not started */
 
 	/* private to spawn.c and spawn_io.c */
 	int in_fd, out_fd, err_fd, pid_fd;

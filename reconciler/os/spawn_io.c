@@ -86,12 +86,12 @@ static void pump_out(int *fd, struct strbuf *sb, size_t cap, bool *truncated)
 				*truncated = true;
 		}
 		if (n > 0 && (size_t)n < want)
-			return;	/* drained for now */
+			return; /* drained for now */
 		if (n > 0 || (n < 0 && errno == EINTR))
 			continue;
 		if (n < 0 && errno == EAGAIN)
 			return;
-		close_fd(fd);	/* EOF, or an error that more reads will not fix */
+		close_fd(fd); /* EOF, or an error that more reads will not fix */
 		return;
 	}
 }
@@ -111,9 +111,9 @@ static void pump_in(struct spawn_process *p, bool *raised_sigpipe)
 			return;
 		if (w < 0 && errno == EPIPE)
 			*raised_sigpipe = true;
-		break;	/* the child closed its stdin: it has had what it wanted */
+		break; /* the child closed its stdin: it has had what it wanted */
 	}
-	close_fd(&p->in_fd);	/* all written: the child sees EOF */
+	close_fd(&p->in_fd); /* all written: the child sees EOF */
 }
 
 /*
@@ -129,7 +129,7 @@ static bool leader_exited(pid_t pid, int *err)
 		if (!waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT))
 			return si.si_pid != 0;
 		if (errno != EINTR) {
-			*err = errno;	/* ECHILD: SIGCHLD is SIG_IGN, see spawn.h */
+			*err = errno; /* ECHILD: SIGCHLD is SIG_IGN, see spawn.h */
 			return true;
 		}
 	}
@@ -245,7 +245,7 @@ int spawn_finish(struct spawn_process *p, struct spawn_result *res)
 			break;
 		}
 		if (!n && exited)
-			break;	/* only leftovers of the program hold the pipes */
+			break; /* only leftovers of the program hold the pipes */
 		if (ix_out >= 0 && fds[ix_out].revents)
 			pump_out(&p->out_fd, &res->out, p->out_cap, &res->out_truncated);
 		if (ix_err >= 0 && fds[ix_err].revents)

@@ -150,7 +150,7 @@ int inventory_parse(struct inventory *inv, const char *text, size_t len, struct 
 		cJSON_ArrayForEach(attr, json_object(item, "attrs"))
 			if (cJSON_IsString(attr))
 				inv_entry_set_attr(e, attr->string, attr->valuestring);
-		const char *legacy_base = json_string(item, "base_id");	/* inventories before "attrs" */
+		const char *legacy_base = json_string(item, "base_id"); /* inventories before "attrs" */
 		if (legacy_base && !inv_entry_attr(e, "base_id"))
 			inv_entry_set_attr(e, "base_id", legacy_base);
 		const cJSON *fields = json_object(item, "fields"), *f;

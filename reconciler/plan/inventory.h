@@ -18,7 +18,8 @@
 #include "util/strbuf.h"
 #include "util/strmap.h"
 
-enum inv_origin { INV_CREATED, INV_ADOPTED };
+enum inv_origin { INV_CREATED,
+		  INV_ADOPTED };
 
 struct inv_field {
 	char *name;
@@ -37,17 +38,17 @@ struct inv_entry {
 	size_t nr_fields;
 	struct inv_attr *attrs;
 	size_t nr_attrs, alloc_attrs;
-	long long applied_at;	/* unix seconds */
+	long long applied_at; /* unix seconds */
 };
 
 struct inventory {
-	char *path;		/* NULL: in memory only */
+	char *path; /* NULL: in memory only */
 	char *project;
 	long long serial;
 	char salt[33];
 	struct inv_entry *entries;
 	size_t nr, alloc;
-	struct strmap index;	/* "kind/name" -> index + 1 */
+	struct strmap index; /* "kind/name" -> index + 1 */
 };
 
 /* The directory inventories live in: state_dir if given, else $XDG_STATE_HOME/sbxapply, else ~/.local/state/sbxapply. */

@@ -19,13 +19,13 @@ struct action;
 struct plan_context;
 
 struct kind {
-	const char *name;		/* "model": ids are "model/<name>" */
-	const char *noun;		/* "model", for messages */
+	const char *name; /* "model": ids are "model/<name>" */
+	const char *noun; /* "model", for messages */
 	/* fields that cannot change in place: a change replaces the resource */
 	const char *const *force_new;
-	bool updatable;			/* has an in-place update */
-	bool holds_user_data;		/* replacing or deleting it loses work: needs --allow-replace */
-	bool inventory_only;		/* prune candidates come only from the inventory */
+	bool updatable;	      /* has an in-place update */
+	bool holds_user_data; /* replacing or deleting it loses work: needs --allow-replace */
+	bool inventory_only;  /* prune candidates come only from the inventory */
 
 	void (*desired)(const struct config *cfg, struct resource_set *out);
 	/* All resources of the kind in one backend call (or a handful). */
@@ -40,18 +40,18 @@ struct kind {
  * they live in. The engine knows neither by name; kinds/kinds.c fills one.
  */
 struct backend_env {
-	const struct config *cfg;	/* borrowed */
-	const void *options;		/* the registry's own options, from the command line */
-	const char *state_dir;		/* the state directory (backends may keep caches there) */
-	int cancel_fd;			/* -1: not cancellable */
-	_Atomic unsigned long *http_calls, *process_calls;	/* counted for reports and tests */
+	const struct config *cfg;			   /* borrowed */
+	const void *options;				   /* the registry's own options, from the command line */
+	const char *state_dir;				   /* the state directory (backends may keep caches there) */
+	int cancel_fd;					   /* -1: not cancellable */
+	_Atomic unsigned long *http_calls, *process_calls; /* counted for reports and tests */
 	/* pull progress, NULL: quiet */
 	void (*pull_progress)(void *ctx, const char *ref, long long done, long long total, bool finished);
 	void *pull_progress_ctx;
 };
 
 struct kind_registry {
-	const struct kind *const *kinds;	/* plan order, NULL-terminated */
+	const struct kind *const *kinds; /* plan order, NULL-terminated */
 	/* Per-run backend state; nothing is contacted until a kind asks. Never NULL. */
 	void *(*backends_open)(const struct backend_env *env);
 	void (*backends_close)(void *backends);

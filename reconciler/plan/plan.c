@@ -198,7 +198,7 @@ static void plan_orphan(struct plan *plan, const struct plan_context *pc, const 
 {
 	const struct inv_entry *last = inventory_find(pc->inventory, o->kind->name, o->name);
 	if (!last)
-		return;		/* not ours: never touched */
+		return; /* not ours: never touched */
 	if (last->origin == INV_ADOPTED) {
 		if (pc->options->prune)
 			plan_add_note(plan, "%s %s is not declared, but sbxapply found it rather than created it: kept",

@@ -22,7 +22,7 @@
 #include "plan/resource.h"
 
 enum action_type {
-	ACTION_NOOP,		/* in sync (listed only when adopting) */
+	ACTION_NOOP, /* in sync (listed only when adopting) */
 	ACTION_CREATE,
 	ACTION_UPDATE,
 	ACTION_REPLACE,
@@ -30,18 +30,18 @@ enum action_type {
 };
 
 enum change_origin {
-	ORIGIN_NEW,		/* not there yet */
-	ORIGIN_FILE,		/* the file asks for something else than last time */
-	ORIGIN_DRIFT,		/* changed outside sbxapply since the last apply */
-	ORIGIN_PRUNE,		/* gone from the file, created by this project */
+	ORIGIN_NEW,   /* not there yet */
+	ORIGIN_FILE,  /* the file asks for something else than last time */
+	ORIGIN_DRIFT, /* changed outside sbxapply since the last apply */
+	ORIGIN_PRUNE, /* gone from the file, created by this project */
 };
 
 struct field_change {
 	char *name;
-	char *before, *after;	/* NULL: absent or not observable */
+	char *before, *after; /* NULL: absent or not observable */
 	bool sensitive;
 	bool forces_replacement;
-	bool unobservable;	/* compared through the recorded digest */
+	bool unobservable; /* compared through the recorded digest */
 };
 
 struct action {
@@ -52,24 +52,24 @@ struct action {
 	char *reason;
 	struct field_change *changes;
 	size_t nr_changes, alloc_changes;
-	size_t *deps;		/* indexes of actions that must succeed first */
+	size_t *deps; /* indexes of actions that must succeed first */
 	size_t nr_deps, alloc_deps;
-	char *blocked;		/* why it will not run (needs a flag), or NULL */
-	bool adopt;		/* record as found, not created */
-	bool refined;		/* the kind's refine() has seen it */
-	const struct resource *desired, *observed;	/* borrowed; either may be NULL */
+	char *blocked;				   /* why it will not run (needs a flag), or NULL */
+	bool adopt;				   /* record as found, not created */
+	bool refined;				   /* the kind's refine() has seen it */
+	const struct resource *desired, *observed; /* borrowed; either may be NULL */
 };
 
 struct plan {
 	struct action *actions;
 	size_t nr, alloc;
-	char **notes;		/* things the user should know that are not actions */
+	char **notes; /* things the user should know that are not actions */
 	size_t nr_notes, alloc_notes;
-	size_t in_sync;		/* desired resources needing nothing */
+	size_t in_sync; /* desired resources needing nothing */
 };
 
 struct plan_options {
-	const struct kind *const *kinds;	/* plan order, NULL-terminated (required) */
+	const struct kind *const *kinds; /* plan order, NULL-terminated (required) */
 	bool prune;
 	bool allow_replace;
 	/* resources other projects' inventories hold: "kind/name" -> non-NULL */

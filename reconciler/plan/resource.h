@@ -27,21 +27,21 @@ struct res_field {
 
 struct resource {
 	const struct kind *kind;
-	char *name;		/* identity within the kind, canonical */
-	char *display;		/* how people know it; defaults to name */
+	char *name;    /* identity within the kind, canonical */
+	char *display; /* how people know it; defaults to name */
 	struct res_field *fields;
 	size_t nr_fields, fields_alloc;
-	char **deps;		/* desired only: "kind/name" of what must exist first */
+	char **deps; /* desired only: "kind/name" of what must exist first */
 	size_t nr_deps, alloc_deps;
-	int line;		/* desired only: where it is declared, 0 if nowhere */
-	char *observed_id;	/* observed only: the backend's id, e.g. a model digest */
-	char *unknown;		/* observed only: why its fields could not be read, or NULL */
+	int line;	   /* desired only: where it is declared, 0 if nowhere */
+	char *observed_id; /* observed only: the backend's id, e.g. a model digest */
+	char *unknown;	   /* observed only: why its fields could not be read, or NULL */
 };
 
 struct resource_set {
 	struct resource **items;
 	size_t nr, alloc;
-	struct strmap index;	/* "kind/name" -> resource */
+	struct strmap index; /* "kind/name" -> resource */
 };
 
 struct resource *resource_new(const struct kind *kind, const char *name, const char *display);

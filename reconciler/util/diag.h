@@ -13,11 +13,12 @@
 #include <stddef.h>
 #include <stdio.h>
 
-enum diag_severity { DIAG_ERROR, DIAG_WARNING };
+enum diag_severity { DIAG_ERROR,
+		     DIAG_WARNING };
 
 struct diag_source {
-	const char *name;	/* as shown to the user, e.g. "sandbox.yaml" */
-	const char *text;	/* may be NULL: then no source line is printed */
+	const char *name; /* as shown to the user, e.g. "sandbox.yaml" */
+	const char *text; /* may be NULL: then no source line is printed */
 	size_t len;
 };
 
@@ -34,7 +35,9 @@ struct diag_list {
 	size_t errors, warnings;
 };
 
+/* clang-format off */
 #define DIAG_LIST_INIT { 0 }
+/* clang-format on */
 
 void diag_add(struct diag_list *list, enum diag_severity severity, const struct diag_source *src,
 	      int line, int col, const char *fmt, ...) __attribute__((format(printf, 6, 7)));

@@ -14,7 +14,7 @@
 #define JSONW_MAX_DEPTH 64
 
 struct jsonw {
-	struct strbuf *out;	/* borrowed */
+	struct strbuf *out; /* borrowed */
 	bool pretty;
 	int depth;
 	bool first[JSONW_MAX_DEPTH];

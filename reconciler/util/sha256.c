@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+/* the constants and rounds as FIPS 180-4 prints them */
+/* clang-format off */
 static const uint32_t k[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
 	0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
@@ -35,6 +37,7 @@ static void compress(struct sha256 *h, const unsigned char *p)
 	h->state[0] += a; h->state[1] += b; h->state[2] += c; h->state[3] += d;
 	h->state[4] += e; h->state[5] += f; h->state[6] += g; h->state[7] += hh;
 }
+/* clang-format on */
 
 void sha256_init(struct sha256 *h)
 {

@@ -16,7 +16,9 @@ struct strbuf {
 };
 
 extern char strbuf_empty_slot[1];
+/* clang-format off */
 #define STRBUF_INIT { .buf = strbuf_empty_slot, .len = 0, .alloc = 0 }
+/* clang-format on */
 
 void strbuf_init(struct strbuf *sb);
 void strbuf_release(struct strbuf *sb);

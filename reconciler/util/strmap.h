@@ -16,7 +16,9 @@ struct strmap {
 	size_t nr, cap;
 };
 
+/* clang-format off */
 #define STRMAP_INIT { 0 }
+/* clang-format on */
 
 void strmap_put(struct strmap *map, const char *key, void *value);
 void *strmap_get(const struct strmap *map, const char *key);

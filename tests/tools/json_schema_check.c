@@ -16,7 +16,7 @@
 
 static const cJSON *root_schema;
 static int errors;
-static bool quiet;	/* inside anyOf/oneOf branches: count, do not print */
+static bool quiet; /* inside anyOf/oneOf branches: count, do not print */
 
 static void fail(const char *path, const char *what)
 {
@@ -126,8 +126,9 @@ static void check(const cJSON *schema, const cJSON *v, const char *path)
 			const cJSON *props = cJSON_GetObjectItemCaseSensitive(schema, "properties");
 			const cJSON *patterns = cJSON_GetObjectItemCaseSensitive(schema, "patternProperties");
 			const cJSON *extra = cJSON_GetObjectItemCaseSensitive(schema, "additionalProperties");
-			if (kw != (props ? props : patterns ? patterns : extra))
-				continue;	/* the three are handled together, once */
+			if (kw != (props ? props : patterns ? patterns
+							    : extra))
+				continue; /* the three are handled together, once */
 			const cJSON *m;
 			cJSON_ArrayForEach(m, v) {
 				const cJSON *p = cJSON_GetObjectItemCaseSensitive(props, m->string);

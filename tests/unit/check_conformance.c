@@ -70,7 +70,8 @@ static void sample_release(struct sample *s)
 
 static const char *scope_word(enum sbx_rule_scope s)
 {
-	return s == SBX_SCOPE_FLAG ? "flag" : s == SBX_SCOPE_POSITIONAL ? "positional" : "global-only";
+	return s == SBX_SCOPE_FLAG ? "flag" : s == SBX_SCOPE_POSITIONAL ? "positional"
+									: "global-only";
 }
 
 /* What a help page changes in the capabilities, as "key=value" words. */
@@ -110,7 +111,8 @@ static void summarise_help(const struct sample *s, struct strbuf *out)
 		case SBX_PROBE_POLICY: strbuf_addf(out, " policy_init=%d", c.policy_init); break;
 		case SBX_PROBE_POLICY_LS:
 			strbuf_addf(out, " policy_list=%s wide=%d",
-				    c.policy_list == SBX_POLICY_JSON ? "json" : c.policy_list == SBX_POLICY_WIDE ? "wide" : "old",
+				    c.policy_list == SBX_POLICY_JSON ? "json" : c.policy_list == SBX_POLICY_WIDE ? "wide"
+														 : "old",
 				    c.policy_ls_wide);
 			break;
 		case SBX_PROBE_ALLOW: strbuf_addf(out, " rule_scope=%s", scope_word(c.rule_scope)); break;
@@ -140,7 +142,8 @@ static void summarise_rules(const struct sample *s, enum sbx_policy_format f, st
 	strbuf_addf(out, "rules=%zu", nr);
 	for (size_t i = 0; i < nr; i++)
 		strbuf_addf(out, " %s:%s@%s/%s", r[i].decision ? r[i].decision : "?", r[i].resource,
-			    r[i].scope ? r[i].scope : "all", r[i].user ? "user" : r[i].preset ? "preset" : "other");
+			    r[i].scope ? r[i].scope : "all", r[i].user ? "user" : r[i].preset ? "preset"
+											      : "other");
 	sbx_rules_free(r, nr);
 	strbuf_release(&err);
 }
@@ -191,7 +194,7 @@ static void summarise(const struct sample *s, struct strbuf *out)
 		}
 		strbuf_release(&err);
 	} else if (!strstr(s->body, "ERROR")) {
-		strbuf_addstr(out, "not-read");	/* output sbxapply never parses (inspect, the ls table, ...) */
+		strbuf_addstr(out, "not-read"); /* output sbxapply never parses (inspect, the ls table, ...) */
 	} else {
 		/* an error is read for its reason, and for whether it means "no such sandbox" */
 		struct spawn_result res = SPAWN_RESULT_INIT;

@@ -79,7 +79,10 @@ static long run_once(bool apply, unsigned long *http_calls)
 	char *state_dir = xasprintf("%s/state", dir);
 	struct kinds_options ko = { .runner_url = runner_url };
 	struct engine_options eo = {
-		.registry = &kinds_registry, .backend_options = &ko, .state_dir = state_dir, .cancel_fd = -1,
+		.registry = &kinds_registry,
+		.backend_options = &ko,
+		.state_dir = state_dir,
+		.cancel_fd = -1,
 	};
 	long changes = -1;
 	if (engine_open(&e, &cfg, &eo, &err) == 0 && engine_plan(&e, &err) == 0) {
@@ -100,7 +103,7 @@ static long run_once(bool apply, unsigned long *http_calls)
 START_TEST(engine_runs_again_and_again)
 {
 	unsigned long calls;
-	ck_assert_int_eq(run_once(true, &calls), 4);	/* 2 models, the package, the runtime settings */
+	ck_assert_int_eq(run_once(true, &calls), 4); /* 2 models, the package, the runtime settings */
 	for (int i = 0; i < 3; i++) {
 		ck_assert_int_eq(run_once(true, &calls), 0);
 		/* GET /models (also the liveness check) and GET /engines/_configure */
@@ -119,7 +122,10 @@ START_TEST(runner_down_is_an_error_not_a_crash)
 	char *state_dir = xasprintf("%s/state", dir);
 	struct kinds_options ko = { .runner_url = "http://127.0.0.1:9" };
 	struct engine_options eo = {
-		.registry = &kinds_registry, .backend_options = &ko, .state_dir = state_dir, .cancel_fd = -1,
+		.registry = &kinds_registry,
+		.backend_options = &ko,
+		.state_dir = state_dir,
+		.cancel_fd = -1,
 	};
 	ck_assert_int_eq(engine_open(&e, &cfg, &eo, &err), 0);
 	ck_assert_int_eq(engine_plan(&e, &err), ENGINE_BACKEND);

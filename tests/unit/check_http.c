@@ -78,7 +78,8 @@ START_TEST(test_endpoint_parse)
 	assert_rejects("http://[::1", "malformed IPv6 address");
 	assert_rejects("unix://docker.sock", "the socket path must be absolute");
 	assert_rejects("unix:///", "no socket file name");
-	assert_rejects("unix:///" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	assert_rejects("unix:///"
+		       "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 		       "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.sock",
 		       "longer than 107 bytes");
 
@@ -289,12 +290,12 @@ START_TEST(test_body_cap)
 	describe(&res, &msg);
 	assert_contains(msg.buf, "the response body is larger than 4096 bytes");
 
-	req.body_cap = BIG_BODY - 1;	/* one byte short */
+	req.body_cap = BIG_BODY - 1; /* one byte short */
 	ck_assert_int_eq(request("GET", "/big", &req, &res), -1);
 	ck_assert_int_eq(res.error, HTTP_ERR_TRUNCATED);
 	ck_assert_uint_eq(res.body.len, BIG_BODY - 1);
 
-	req.body_cap = BIG_BODY;	/* exactly the size: not truncated */
+	req.body_cap = BIG_BODY; /* exactly the size: not truncated */
 	ck_assert_int_eq(request("GET", "/big", &req, &res), 0);
 	ck_assert(!res.truncated);
 	ck_assert_uint_eq(res.body.len, BIG_BODY);

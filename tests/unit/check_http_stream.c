@@ -22,7 +22,7 @@
 struct lines {
 	char line[16][256];
 	size_t n;
-	size_t stop_at;		/* 0: never */
+	size_t stop_at; /* 0: never */
 	int stop_code;
 };
 

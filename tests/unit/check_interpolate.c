@@ -24,8 +24,13 @@
 static const struct {
 	const char *name, *value;
 } vars[] = {
-	{ "SET", "v" },		 { "EMPTY", "" },	{ "HOME", "/home/u" }, { "API_KEY", "k" },
-	{ "GITHUB_TOKEN", "t" }, { "DB_PASSWORD", "p" }, { "SPACE", "a b" },
+	{ "SET", "v" },
+	{ "EMPTY", "" },
+	{ "HOME", "/home/u" },
+	{ "API_KEY", "k" },
+	{ "GITHUB_TOKEN", "t" },
+	{ "DB_PASSWORD", "p" },
+	{ "SPACE", "a b" },
 };
 
 static const char *lookup(void *ctx, const char *name)
@@ -65,7 +70,7 @@ static int run_n(const char *in, size_t len)
 {
 	nr_reports = 0;
 	strbuf_reset(&out);
-	memset(&info, 0xff, sizeof(info));	/* interpolate() must reset it */
+	memset(&info, 0xff, sizeof(info)); /* interpolate() must reset it */
 	return interpolate(in, len, &env, &out, &info);
 }
 
@@ -320,11 +325,26 @@ static const struct secret_case {
 	const char *name;
 	bool secret;
 } secrets[] = {
-	{ "GITHUB_TOKEN", true },  { "API_KEY", true },	     { "DB_PASSWORD", true }, { "CLIENT_SECRET", true },
-	{ "ANTHROPIC_API_KEY", true }, { "HF_TOKEN", true }, { "api_key", true },     { "db_password", true },
-	{ "PASSWORD", true },	   { "MYPASSWORDFILE", true }, { "_KEY", true },      { "HOME", false },
-	{ "KEY", false },	   { "TOKEN", false },	     { "SECRET", false },     { "MONKEY", false },
-	{ "KEYS", false },	   { "TOKENIZER", false },   { "SECRET_NAME", false }, { "PASSWD", false },
+	{ "GITHUB_TOKEN", true },
+	{ "API_KEY", true },
+	{ "DB_PASSWORD", true },
+	{ "CLIENT_SECRET", true },
+	{ "ANTHROPIC_API_KEY", true },
+	{ "HF_TOKEN", true },
+	{ "api_key", true },
+	{ "db_password", true },
+	{ "PASSWORD", true },
+	{ "MYPASSWORDFILE", true },
+	{ "_KEY", true },
+	{ "HOME", false },
+	{ "KEY", false },
+	{ "TOKEN", false },
+	{ "SECRET", false },
+	{ "MONKEY", false },
+	{ "KEYS", false },
+	{ "TOKENIZER", false },
+	{ "SECRET_NAME", false },
+	{ "PASSWD", false },
 	{ "", false },
 };
 
@@ -380,12 +400,27 @@ static const char dotenv_text[] =
 	"URL=http://h/p#frag\n"
 	"last=no newline";
 
-static const struct { const char *key, *value; } dotenv_want[] = {
-	{ "A", "1" },	      { "B", "two words" },	{ "C", "tabbed" },     { "D", "a\nb\t\"q\" \\ $x\r" },
-	{ "E", "lit\\n $X \"q\"" }, { "F", "v" },	{ "G", "a#b" },	       { "H", "a" },
-	{ "I", "" },	      { "J", "spaced  value" }, { "K", "a # b" },      { "L", "x" },
-	{ "M", "crlf" },      { "N_2", "" },		{ "export", "5" },     { "_u", "\\n" },
-	{ "EQ", "b=c" },      { "URL", "http://h/p#frag" },
+static const struct {
+	const char *key, *value;
+} dotenv_want[] = {
+	{ "A", "1" },
+	{ "B", "two words" },
+	{ "C", "tabbed" },
+	{ "D", "a\nb\t\"q\" \\ $x\r" },
+	{ "E", "lit\\n $X \"q\"" },
+	{ "F", "v" },
+	{ "G", "a#b" },
+	{ "H", "a" },
+	{ "I", "" },
+	{ "J", "spaced  value" },
+	{ "K", "a # b" },
+	{ "L", "x" },
+	{ "M", "crlf" },
+	{ "N_2", "" },
+	{ "export", "5" },
+	{ "_u", "\\n" },
+	{ "EQ", "b=c" },
+	{ "URL", "http://h/p#frag" },
 	{ "last", "no newline" },
 };
 

@@ -142,7 +142,7 @@ START_TEST(round_trip_keeps_everything)
 				       N_ELEMS(package_fields), false);
 	inv_entry_set_attr(pkg, "base_id", "sha256:" HEX64);
 	inv_entry_set_attr(pkg, "note", "quotes \" and \\ and \n newline, unicode \xc3\xa9");
-	inv_entry_set_attr(pkg, "note", "replaced");	/* replaces, does not add */
+	inv_entry_set_attr(pkg, "note", "replaced"); /* replaces, does not add */
 	ck_assert_uint_eq(pkg->nr_attrs, 2);
 	record(&inv, &model_kind, "huggingface.co/bartowski/x:Q4_K_M", INV_ADOPTED, NULL, 0, false);
 	record(&inv, &secret_kind, "global/openai", INV_CREATED, secret_fields, N_ELEMS(secret_fields), true);
@@ -209,7 +209,7 @@ START_TEST(record_refreshes_and_keeps_origin)
 	record(&inv, &model_kind, "a", INV_ADOPTED, v1, N_ELEMS(v1), false);
 	struct inv_entry *e = record(&inv, &model_kind, "a", INV_CREATED, v2, N_ELEMS(v2), false);
 	ck_assert_uint_eq(inv.nr, 1);
-	ck_assert_int_eq(e->origin, INV_ADOPTED);	/* an adopted resource never becomes prunable */
+	ck_assert_int_eq(e->origin, INV_ADOPTED); /* an adopted resource never becomes prunable */
 	ck_assert_uint_eq(e->nr_fields, 1);
 	ck_assert_ptr_null(inv_entry_digest(e, "old"));
 	char d[65];
@@ -324,7 +324,7 @@ START_TEST(file_is_private_and_replaced_atomically)
 	ck_assert_int_eq(chmod(path, 0644), 0);
 	char *stale = xasprintf("%s.tmp.999999", path);
 	write_text(stale, "x", 1);
-	mode_t saved_umask = umask(0);	/* the mode must not depend on the caller's umask */
+	mode_t saved_umask = umask(0); /* the mode must not depend on the caller's umask */
 	struct inventory inv;
 	struct strbuf err = STRBUF_INIT;
 	ck_assert_int_eq(inventory_load(&inv, path, "proj", &err), 0);
@@ -377,7 +377,7 @@ START_TEST(save_failure_keeps_serial)
 	char *path = path_in_dir("blocker/proj.json");
 	struct inventory inv;
 	struct strbuf err = STRBUF_INIT;
-	ck_assert_int_eq(inventory_load(&inv, path, "proj", &err), -1);	/* ENOTDIR is not "missing" */
+	ck_assert_int_eq(inventory_load(&inv, path, "proj", &err), -1); /* ENOTDIR is not "missing" */
 	ck_assert_uint_gt(err.len, 0);
 	strbuf_reset(&err);
 	ck_assert_int_eq(inventory_save(&inv, &err), -1);
@@ -412,8 +412,8 @@ END_TEST
 static const struct corrupt_case {
 	const char *what;
 	const char *text;
-	size_t len;	/* 0: strlen(text) */
-	const char *message;	/* expected in the error */
+	size_t len;	     /* 0: strlen(text) */
+	const char *message; /* expected in the error */
 } corrupt[] = {
 	{ "an array", "[1, 2, 3]", 0, "not a JSON object" },
 	{ "a string", "\"inventory\"", 0, "not a JSON object" },
@@ -424,7 +424,9 @@ static const struct corrupt_case {
 	{ "truncated", "{\"format_version\":1,\"serial\":3,\"resources\":[{\"kind\":\"model\",\"na", 0,
 	  "not a JSON object" },
 	{ "truncated after the object's body", "{\"format_version\":1,\"resources\":[]", 0, "not a JSON object" },
-	{ "binary", "\x7f" "ELF\x02\x01\x01\0\0\0\0\xff\xfe{\x80\x81", 16, "not a JSON object" },
+	{ "binary", "\x7f"
+		    "ELF\x02\x01\x01\0\0\0\0\xff\xfe{\x80\x81",
+	  16, "not a JSON object" },
 	{ "format 2", "{\"format_version\":2,\"resources\":[]}", 0, "format_version 2" },
 	{ "format 0", "{\"format_version\":0,\"resources\":[]}", 0, "format_version 0" },
 	{ "no format", "{\"serial\":1,\"resources\":[]}", 0, "format_version" },
@@ -479,9 +481,9 @@ START_TEST(digest_is_salted_and_per_field)
 	inventory_field_digest(&b, "context_size", "8192", db);
 	ck_assert(is_lower_hex64(da));
 	ck_assert(is_lower_hex64(db));
-	ck_assert_str_ne(da, db);	/* same value, other inventory */
+	ck_assert_str_ne(da, db); /* same value, other inventory */
 	inventory_field_digest(&a, "context_size", "8192", again);
-	ck_assert_str_eq(da, again);	/* deterministic within one */
+	ck_assert_str_eq(da, again); /* deterministic within one */
 
 	/* the same salt (as a loaded copy has) gives the same digest */
 	memcpy(b.salt, a.salt, sizeof(a.salt));
@@ -490,7 +492,7 @@ START_TEST(digest_is_salted_and_per_field)
 
 	char other[65];
 	inventory_field_digest(&a, "max_tokens", "8192", other);
-	ck_assert_str_ne(da, other);	/* same value, other field */
+	ck_assert_str_ne(da, other); /* same value, other field */
 	inventory_field_digest(&a, "context_size", "8193", other);
 	ck_assert_str_ne(da, other);
 	/* the boundary between name and value is part of the digest */
@@ -519,7 +521,9 @@ START_TEST(digest_format_is_stable)
 	struct sha256 h;
 	sha256_init(&h);
 	sha256_update(&h, "00112233445566778899aabbccddeeff", 32);
-	sha256_update(&h, "context_size\0" "8192", 18);
+	sha256_update(&h, "context_size\0"
+			  "8192",
+		      18);
 	sha256_hex(&h, want);
 	ck_assert_str_eq(got, want);
 	inventory_field_digest(&inv, "context_size", NULL, got);

@@ -139,10 +139,10 @@ static const struct id_case {
 	{ "0123456789ab", true },
 	{ HEX64, true },
 	{ "sha256:" HEX64, true },
-	{ "0123456789a", false },		/* 11 */
-	{ "0123456789abc", false },		/* 13 */
-	{ "0123456789ag", false },		/* not hex */
-	{ "sha256:0123456789ab", false },	/* short digest */
+	{ "0123456789a", false },	  /* 11 */
+	{ "0123456789abc", false },	  /* 13 */
+	{ "0123456789ag", false },	  /* not hex */
+	{ "sha256:0123456789ab", false }, /* short digest */
 	{ "sha256:" HEX64 "0", false },
 	{ "sha512:" HEX64, false },
 	{ "ai/0123456789ab", false },

@@ -14,7 +14,11 @@ static const char *const box_force_new[] = { "agent", NULL };
 
 static const struct kind thing = { .name = "thing", .noun = "thing", .updatable = true };
 static const struct kind box = {
-	.name = "box", .noun = "box", .updatable = true, .holds_user_data = true, .force_new = box_force_new,
+	.name = "box",
+	.noun = "box",
+	.updatable = true,
+	.holds_user_data = true,
+	.force_new = box_force_new,
 };
 static const struct kind *const test_kinds[] = { &thing, &box, NULL };
 
@@ -200,8 +204,8 @@ START_TEST(orphans_pruned_only_when_created_here)
 	add(&observed, &thing, "adopted", NULL, NULL);
 	add(&observed, &thing, "stranger", NULL, NULL);
 	build();
-	ck_assert_uint_eq(plan.nr, 0);		/* no --prune: nothing deleted */
-	ck_assert_uint_eq(plan.nr_notes, 1);	/* but the user is told */
+	ck_assert_uint_eq(plan.nr, 0);	     /* no --prune: nothing deleted */
+	ck_assert_uint_eq(plan.nr_notes, 1); /* but the user is told */
 	ck_assert_ptr_nonnull(strstr(plan.notes[0], "--prune"));
 	plan_release(&plan);
 	opts.prune = true;
@@ -279,7 +283,7 @@ START_TEST(deletes_wait_for_creates_and_later_kinds)
 	ck_assert_uint_eq(plan.nr, 3);
 	const struct action *del_thing = &plan.actions[1];
 	ck_assert_str_eq(del_thing->name, "gone");
-	ck_assert_uint_eq(del_thing->nr_deps, 2);	/* the create, and the box's delete */
+	ck_assert_uint_eq(del_thing->nr_deps, 2); /* the create, and the box's delete */
 }
 END_TEST
 

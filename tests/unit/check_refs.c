@@ -32,7 +32,7 @@ static void hex_of(const void *data, size_t len, char out[65])
 
 static const struct sha_case {
 	const char *what;
-	const char *msg;	/* NULL: `repeat` times 'a' */
+	const char *msg; /* NULL: `repeat` times 'a' */
 	size_t repeat;
 	const char *digest;
 } sha_cases[] = {
@@ -364,8 +364,13 @@ END_TEST
 START_TEST(port_and_wildcards_are_part_of_the_rule)
 {
 	static const char *const distinct[] = {
-		"example.com", "example.com:443", "example.com:8443", "*.example.com", "**.example.com",
-		"*.example.com:443", "sub.example.com",
+		"example.com",
+		"example.com:443",
+		"example.com:8443",
+		"*.example.com",
+		"**.example.com",
+		"*.example.com:443",
+		"sub.example.com",
 	};
 	char *n[N_ELEMS(distinct)];
 	for (size_t i = 0; i < N_ELEMS(distinct); i++)
@@ -414,7 +419,7 @@ int main(void)
 	tcase_add_test(sha, sha256_million_in_uneven_chunks);
 	tcase_add_test(sha, sha256_split_at_every_offset);
 	tcase_add_test(sha, sha256_raw_and_hex_agree);
-	tcase_set_timeout(sha, 60);	/* a million single-byte updates under valgrind */
+	tcase_set_timeout(sha, 60); /* a million single-byte updates under valgrind */
 	suite_add_tcase(s, sha);
 	TCase *rules = tcase_create("policyrule");
 	tcase_add_loop_test(rules, valid_rule_is_accepted, 0, (int)N_ELEMS(valid_rules));

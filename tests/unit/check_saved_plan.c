@@ -138,7 +138,7 @@ START_TEST(hand_written_plan_reads)
 END_TEST
 
 static const struct bad_field {
-	const char *key, *value;	/* value NULL: the key is missing */
+	const char *key, *value; /* value NULL: the key is missing */
 } bad_fields[] = {
 	{ "format_version", NULL },
 	{ "format_version", "2" },
@@ -212,7 +212,7 @@ END_TEST
 
 static const struct bad_file {
 	const char *what, *text;
-	size_t len;	/* 0: strlen(text) */
+	size_t len; /* 0: strlen(text) */
 } bad_files[] = {
 	{ "empty", "", 0 },
 	{ "text", "create model/ai/smollm2:latest\n", 0 },
@@ -333,8 +333,13 @@ static void run_open(struct run *r, const char *doc, bool prune, bool allow_repl
 	static struct kinds_options ko;
 	ko = (struct kinds_options){ .runner_url = runner_url };
 	struct engine_options eo = {
-		.registry = &kinds_registry, .backend_options = &ko, .state_dir = r->state_dir, .cancel_fd = -1,
-		.prune = prune, .allow_replace = allow_replace, .read_only = read_only,
+		.registry = &kinds_registry,
+		.backend_options = &ko,
+		.state_dir = r->state_dir,
+		.cancel_fd = -1,
+		.prune = prune,
+		.allow_replace = allow_replace,
+		.read_only = read_only,
 	};
 	ck_assert_msg(engine_open(&r->e, &r->cfg, &eo, &err) == ENGINE_OK, "%s", err.buf);
 	ck_assert_msg(engine_plan(&r->e, &err) == ENGINE_OK, "%s", err.buf);
@@ -418,7 +423,7 @@ START_TEST(written_plan_round_trips)
 	struct strbuf err = STRBUF_INIT;
 	struct run r;
 	run_open(&r, doc_two, false, true, true);
-	ck_assert_uint_eq(r.e.plan.nr, 4);	/* 2 models, the package, the runtime settings */
+	ck_assert_uint_eq(r.e.plan.nr, 4); /* 2 models, the package, the runtime settings */
 	ck_assert_msg(saved_plan_write(path, &r.e, config_path, &err) == 0, "%s", err.buf);
 	struct stat st;
 	ck_assert_int_eq(stat(path, &st), 0);

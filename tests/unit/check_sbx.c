@@ -139,7 +139,7 @@ START_TEST(help_pages_read_tolerantly)
 	ck_assert(sbx_help_has_flag(&h, "--sandbox") && sbx_help_has_flag(&h, "-g") && sbx_help_has_flag(&h, "--global"));
 	ck_assert(sbx_help_has_flag(&h, "-f") && sbx_help_has_flag(&h, "--env"));
 	ck_assert(sbx_help_has_flag(&h, "--no-input") && sbx_help_has_flag(&h, "-D"));
-	ck_assert(!sbx_help_has_flag(&h, "--not-a-flag"));	/* an example is not a flag */
+	ck_assert(!sbx_help_has_flag(&h, "--not-a-flag")); /* an example is not a flag */
 	ck_assert(!sbx_help_has_flag(&h, "string"));
 	ck_assert(sbx_help_has_command(&h, "init") && sbx_help_has_command(&h, "ls"));
 	ck_assert(!sbx_help_has_command(&h, "Initialize"));
@@ -148,7 +148,7 @@ START_TEST(help_pages_read_tolerantly)
 	struct sbx_caps c;
 	sbx_caps_from_table(&c, 0, 45, 0);
 	sbx_caps_apply_help(&c, SBX_PROBE_ALLOW, &h);
-	ck_assert_int_eq(c.rule_scope, SBX_SCOPE_FLAG);	/* --sandbox wins over the -g it also lists */
+	ck_assert_int_eq(c.rule_scope, SBX_SCOPE_FLAG); /* --sandbox wins over the -g it also lists */
 	sbx_caps_apply_help(&c, SBX_PROBE_ROOT, &h);
 	ck_assert(c.no_input);
 	ck_assert_uint_eq(c.from_help, (1u << SBX_PROBE_ALLOW) | (1u << SBX_PROBE_ROOT));
@@ -191,7 +191,7 @@ START_TEST(silent_help_keeps_the_table)
 	ck_assert_int_eq(sbx_help_parse(page, strlen(page), &h), 0);
 	struct sbx_caps c;
 	sbx_caps_from_table(&c, 0, 31, 0);
-	sbx_caps_apply_help(&c, SBX_PROBE_POLICY, &h);	/* neither init nor set-default listed */
+	sbx_caps_apply_help(&c, SBX_PROBE_POLICY, &h); /* neither init nor set-default listed */
 	ck_assert(!c.policy_init);
 	ck_assert_uint_eq(c.from_help, 0);
 	sbx_caps_from_table(&c, 0, 40, 0);
@@ -326,7 +326,7 @@ START_TEST(policy_old_table)
 	ck_assert_int_eq(sbx_parse_rules(text, strlen(text), SBX_POLICY_TABLE_OLD, &r, &nr, &err), 0);
 	ck_assert_uint_eq(nr, 6);
 	ck_assert(!r[0].user);
-	ck_assert(!r[1].user && !r[2].user);	/* the init defaults */
+	ck_assert(!r[1].user && !r[2].user); /* the init defaults */
 	ck_assert_str_eq(r[3].resource, "localhost:12434");
 	ck_assert(r[3].user);
 	ck_assert_ptr_null(r[3].scope);
@@ -448,22 +448,20 @@ END_TEST
 
 START_TEST(env_block_hand_edits_are_malformed)
 {
-	const char *text = "export OUTSIDE='ignored'\n"
-			   SBX_ENV_BEGIN "\n"
+	const char *text = "export OUTSIDE='ignored'\n" SBX_ENV_BEGIN "\n"
 			   "export A=plain.value-1\n"
 			   "export B=\"double quoted\"\n"
 			   "echo hello\n"
 			   "export C='unterminated\n"
-			   "export A='second'\n"
-			   SBX_ENV_END "\n"
+			   "export A='second'\n" SBX_ENV_END "\n"
 			   "export AFTER=x\n";
 	struct sbx_env_var *v;
 	size_t nr, bad;
 	ck_assert_int_eq(sbx_env_parse_block(text, strlen(text), &v, &nr, &bad), 0);
 	ck_assert_uint_eq(nr, 1);
 	ck_assert_str_eq(v[0].key, "A");
-	ck_assert_str_eq(v[0].value, "second");	/* the later line wins, as in the shell */
-	ck_assert_uint_eq(bad, 4);	/* B, echo, C, the duplicate A */
+	ck_assert_str_eq(v[0].value, "second"); /* the later line wins, as in the shell */
+	ck_assert_uint_eq(bad, 4);		/* B, echo, C, the duplicate A */
 	sbx_env_vars_free(v, nr);
 	ck_assert_int_eq(sbx_env_parse_block("", 0, &v, &nr, &bad), 0);
 	ck_assert_uint_eq(nr, 0);

@@ -178,7 +178,7 @@ START_TEST(replacing_a_sandbox_rewrites_its_env_after_it)
 	plan_build(&f.plan, &f.desired, &f.observed, &f.inv, &opts);
 	const struct action *box = find_action(&f.plan, &kind_sandbox, "box1");
 	ck_assert_int_eq(box->type, ACTION_REPLACE);
-	ck_assert_ptr_nonnull(box->blocked);	/* the sandbox holds the user's work */
+	ck_assert_ptr_nonnull(box->blocked); /* the sandbox holds the user's work */
 	const struct action *env = find_action(&f.plan, &kind_env, "box1");
 	ck_assert_ptr_nonnull(env);
 	ck_assert_int_eq(env->type, ACTION_UPDATE);
@@ -200,7 +200,7 @@ START_TEST(env_key_missing_from_the_block_is_absent_not_unobservable)
 	ck_assert_int_eq(env->type, ACTION_UPDATE);
 	ck_assert_uint_eq(env->nr_changes, 1);
 	ck_assert(!env->changes[0].unobservable);
-	ck_assert_ptr_null(find_action(&f.plan, &kind_sandbox, "box1"));	/* in sync */
+	ck_assert_ptr_null(find_action(&f.plan, &kind_sandbox, "box1")); /* in sync */
 	fixture_release(&f);
 }
 END_TEST

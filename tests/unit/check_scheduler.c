@@ -9,11 +9,11 @@
 #include "engine/scheduler.h"
 
 struct script {
-	int fail_mask;			/* task i fails when bit i is set */
-	int order[16], nr;		/* the order tasks ran in */
+	int fail_mask;	   /* task i fails when bit i is set */
+	int order[16], nr; /* the order tasks ran in */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	int arrived;			/* rendezvous: tasks in `meet` wait for each other */
+	int arrived; /* rendezvous: tasks in `meet` wait for each other */
 	int meet_mask;
 	atomic_bool *stop_after_first;
 };
@@ -89,7 +89,7 @@ START_TEST(failure_skips_dependents_only)
 	ck_assert_str_eq(t[0].error.buf, "task 0 broke");
 	ck_assert_int_eq(t[1].state, TASK_SKIPPED);
 	ck_assert_int_eq(t[2].state, TASK_SKIPPED);
-	ck_assert_int_eq(t[3].state, TASK_DONE);	/* independent work still applied */
+	ck_assert_int_eq(t[3].state, TASK_DONE); /* independent work still applied */
 	release_tasks(t, 4);
 }
 END_TEST

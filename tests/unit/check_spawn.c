@@ -94,7 +94,7 @@ static void check_cat_roundtrip(size_t len)
 
 	ck_assert_ptr_nonnull(data);
 	for (size_t i = 0; i < len; i++)
-		data[i] = (unsigned char)((i * 7 + i / 251) & 0xff);	/* includes NUL */
+		data[i] = (unsigned char)((i * 7 + i / 251) & 0xff); /* includes NUL */
 	spawn_request_arg(&req, "cat");
 	spawn_request_stdin(&req, data, len);
 	req.timeout_ms = 15000;
@@ -151,7 +151,7 @@ START_TEST(test_cap_truncates_and_drains)
 
 	/* 10 MB each way: the child must finish, so we kept draining past the cap */
 	spawn_request_args(&req, (const char *const[]){ SH, "-c",
-		"head -c 10000000 /dev/zero; head -c 10000000 /dev/zero >&2; echo done >&2", NULL });
+							"head -c 10000000 /dev/zero; head -c 10000000 /dev/zero >&2; echo done >&2", NULL });
 	req.out_cap = (size_t)1 << 20;
 	req.err_cap = 1000;
 	req.timeout_ms = 15000;

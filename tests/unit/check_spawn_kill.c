@@ -89,7 +89,7 @@ START_TEST(test_timeout_escalates_to_sigkill)
 
 	/* SIG_IGN is inherited by the sleeps: only SIGKILL ends this group */
 	spawn_request_args(&req, (const char *const[]){ SH, "-c",
-		"trap '' TERM; sleep 30 & echo $!; sleep 30", NULL });
+							"trap '' TERM; sleep 30 & echo $!; sleep 30", NULL });
 	req.timeout_ms = 300;
 	req.grace_ms = 200;
 	ck_assert_int_eq(spawn_run(&req, &res), 0);
@@ -210,7 +210,7 @@ START_TEST(test_async_own_process_group)
 	spawn_request_args(&req, (const char *const[]){ "sleep", "30", NULL });
 	req.timeout_ms = 300;
 	ck_assert_int_eq(spawn_start(&proc, &req), 0);
-	spawn_request_release(&req);	/* allowed once started */
+	spawn_request_release(&req); /* allowed once started */
 	ck_assert_int_gt(proc.pid, 0);
 	ck_assert_int_eq(getpgid(proc.pid), proc.pid);
 	ck_assert_int_ne(getpgid(proc.pid), getpgid(0));

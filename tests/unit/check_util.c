@@ -51,8 +51,14 @@ static const struct {
 	const char *a, *b;
 	size_t d;
 } distances[] = {
-	{ "", "", 0 }, { "models", "models", 0 }, { "modles", "models", 1 }, { "contxt_size", "context_size", 1 },
-	{ "kitten", "sitting", 3 }, { "", "abc", 3 }, { "Agent", "agent", 0 }, { "ab", "ba", 1 },
+	{ "", "", 0 },
+	{ "models", "models", 0 },
+	{ "modles", "models", 1 },
+	{ "contxt_size", "context_size", 1 },
+	{ "kitten", "sitting", 3 },
+	{ "", "abc", 3 },
+	{ "Agent", "agent", 0 },
+	{ "ab", "ba", 1 },
 };
 
 START_TEST(edit_distance_table)

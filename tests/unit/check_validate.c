@@ -21,8 +21,11 @@ static char workdir[64];
 static const char *test_env(void *ctx, const char *name)
 {
 	static const char *const vars[][2] = {
-		{ "CTX", "8192" }, { "EMPTY", "" }, { "GITHUB_TOKEN", "ghp_secret" },
-		{ "HOST", "localhost" }, { "WORD", "big" },
+		{ "CTX", "8192" },
+		{ "EMPTY", "" },
+		{ "GITHUB_TOKEN", "ghp_secret" },
+		{ "HOST", "localhost" },
+		{ "WORD", "big" },
 	};
 	(void)ctx;
 	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
@@ -51,7 +54,7 @@ static void expect_diags(const char *text, const char *expected)
 	struct strbuf out = STRBUF_INIT;
 	int rc = parse(text, &cfg, &out);
 	ck_assert_str_eq(out.buf, expected);
-	ck_assert_int_eq(rc, 0);	/* warnings never make a file invalid */
+	ck_assert_int_eq(rc, 0); /* warnings never make a file invalid */
 	strbuf_release(&out);
 	config_release(&cfg);
 }
@@ -179,7 +182,8 @@ START_TEST(sensitivity_rules)
 			       "  HIDDEN: {value: f, sensitive: true}\n"
 			       "secrets:\n"
 			       "  github: plain-looking\n",
-			       &cfg, &out), 0);
+			       &cfg, &out),
+			 0);
 	ck_assert_str_eq(out.buf, "");
 	const char *names[] = { "API_KEY", "DB_PASSWORD_FILE", "MY_SECRET", "FROM_SECRET_VAR", "PUBLIC_KEY", "SHOWN", "HIDDEN" };
 	const bool sensitive[] = { true, true, true, true, false, false, true };
@@ -200,7 +204,9 @@ START_TEST(sandbox_env_wins_over_global)
 	struct config cfg;
 	struct strbuf out = STRBUF_INIT;
 	ck_assert_int_eq(parse("version: 1\nenv: {A: global, B: kept}\n"
-			       "sandboxes:\n  box:\n    agent: shell\n    env: {A: own}\n", &cfg, &out), 0);
+			       "sandboxes:\n  box:\n    agent: shell\n    env: {A: own}\n",
+			       &cfg, &out),
+			 0);
 	ck_assert_uint_eq(cfg.sandboxes[0].nr_env, 2);
 	ck_assert_str_eq(cfg.sandboxes[0].env[0].value.text, "own");
 	ck_assert(!cfg.sandboxes[0].env[0].from_global);
@@ -219,7 +225,9 @@ START_TEST(merge_keys_and_extension_keys)
 			       "x-anything: {not: validated}\n"
 			       "sandboxes:\n"
 			       "  one:\n    <<: *base\n    cpus: 8\n"
-			       "  two:\n    <<: *base\n", &cfg, &out), 0);
+			       "  two:\n    <<: *base\n",
+			       &cfg, &out),
+			 0);
 	ck_assert_str_eq(out.buf, "");
 	ck_assert_uint_eq(cfg.nr_sandboxes, 2);
 	ck_assert_int_eq(cfg.sandboxes[0].cpus, 8);
@@ -236,7 +244,9 @@ START_TEST(interpolated_integer_and_literal_dollar)
 	struct config cfg;
 	struct strbuf out = STRBUF_INIT;
 	ck_assert_int_eq(parse("version: 1\nmodels:\n  ai/smollm2:\n    context_size: ${CTX}\n"
-			       "env:\n  PRICE: \"$$5\"\n", &cfg, &out), 0);
+			       "env:\n  PRICE: \"$$5\"\n",
+			       &cfg, &out),
+			 0);
 	ck_assert_int_eq(cfg.models[0].context_size, 8192);
 	ck_assert_str_eq(cfg.env[0].value.text, "$5");
 	strbuf_release(&out);

@@ -215,7 +215,10 @@ START_TEST(duplicates_reported_but_tree_kept)
 	ck_assert_ptr_nonnull(doc.root);
 	ck_assert_uint_eq(diags.nr, 3);
 	ck_assert_uint_eq(diags.errors, 3);
-	static const struct { int line, col; const char *msg; } want[] = {
+	static const struct {
+		int line, col;
+		const char *msg;
+	} want[] = {
 		{ 3, 3, "duplicate key 'b' (first defined at line 2)" },
 		{ 5, 3, "duplicate key 'c' (first defined at line 4)" },
 		{ 7, 1, "duplicate key 'd' (first defined at line 6)" },
@@ -316,11 +319,24 @@ static const struct null_case {
 	const char *text;
 	bool is_null;
 } nulls[] = {
-	{ "v:\n", true },	   { "v: ~\n", true },	     { "v: null\n", true },	{ "v: Null\n", true },
-	{ "v: NULL\n", true },	   { "v: !!null \"\"\n", true }, { "v: nULL\n", false },	{ "v: \"null\"\n", false },
-	{ "v: ''\n", false },	   { "v: \"~\"\n", false },	     { "v: !!str ~\n", false }, { "v: !!str\n", false },
-	{ "v: 0\n", false },	   { "v: none\n", false },	     { "v: {}\n", false },	{ "v: []\n", false },
-	{ "v: !custom ~\n", false }, { "v: ! ~\n", true },
+	{ "v:\n", true },
+	{ "v: ~\n", true },
+	{ "v: null\n", true },
+	{ "v: Null\n", true },
+	{ "v: NULL\n", true },
+	{ "v: !!null \"\"\n", true },
+	{ "v: nULL\n", false },
+	{ "v: \"null\"\n", false },
+	{ "v: ''\n", false },
+	{ "v: \"~\"\n", false },
+	{ "v: !!str ~\n", false },
+	{ "v: !!str\n", false },
+	{ "v: 0\n", false },
+	{ "v: none\n", false },
+	{ "v: {}\n", false },
+	{ "v: []\n", false },
+	{ "v: !custom ~\n", false },
+	{ "v: ! ~\n", true },
 };
 
 START_TEST(scalar_is_null_table)

@@ -21,7 +21,7 @@
 static const struct syntax {
 	const char *text;
 	int line, col;
-	const char *message;	/* the whole message */
+	const char *message; /* the whole message */
 } syntax[] = {
 	{ "a: [1, 2\nb: 3\n", 2, 2,
 	  "YAML syntax error: did not find expected ',' or ']' (while parsing a flow sequence started at line 1, column 4)" },
@@ -96,7 +96,10 @@ static char *repeat_wrap(const char *open, const char *mid, const char *close, i
 
 START_TEST(limit_nesting_depth)
 {
-	static const struct { const char *open, *mid, *close; int n, rc, col; } cases[] = {
+	static const struct {
+		const char *open, *mid, *close;
+		int n, rc, col;
+	} cases[] = {
 		{ "[", "", "]", 512, 0, 0 },
 		{ "[", "", "]", 513, -1, 513 },
 		{ "{a: ", "1", "}", 600, -1, 512 * 4 + 1 },
@@ -104,7 +107,7 @@ START_TEST(limit_nesting_depth)
 	for (size_t i = 0; i < N_ELEMS(cases); i++) {
 		char *text = repeat_wrap(cases[i].open, cases[i].mid, cases[i].close, cases[i].n);
 		int rc = load(text);
-		free(text);	/* the document holds its own copy */
+		free(text); /* the document holds its own copy */
 		ck_assert_int_eq(rc, cases[i].rc);
 		if (rc == 0)
 			ck_assert_uint_eq(doc.root->weight, 512);

@@ -22,7 +22,12 @@ struct conn {
 };
 
 enum stream_kind {
-	STREAM_SPLIT, STREAM_MANY, STREAM_STALL, STREAM_SILENT, STREAM_LONGLINE, STREAM_CUT
+	STREAM_SPLIT,
+	STREAM_MANY,
+	STREAM_STALL,
+	STREAM_SILENT,
+	STREAM_LONGLINE,
+	STREAM_CUT
 };
 
 struct stream {
@@ -93,7 +98,7 @@ static ssize_t stream_reader(void *cls, uint64_t pos, char *buf, size_t max)
 	case STREAM_SILENT:
 		nap(10000);
 		return MHD_CONTENT_READER_END_WITH_ERROR;
-	case STREAM_CUT:	/* a line, half a line, then the connection drops */
+	case STREAM_CUT: /* a line, half a line, then the connection drops */
 		if (s->i++ == 0)
 			return put(buf, max, "{\"type\":\"progress\"}\n{\"type\":\"succ");
 		nap(50);
@@ -162,7 +167,7 @@ static void record(struct MHD_Connection *c, const char *method, const struct co
 	copy_header(c, MHD_GET_ARGUMENT_KIND, "repo", srv.last.repo, sizeof(srv.last.repo));
 	copy_header(c, MHD_GET_ARGUMENT_KIND, "tag", srv.last.tag, sizeof(srv.last.tag));
 	srv.last.body_len = cs->body.len < sizeof(srv.last.body) ? cs->body.len
-								  : sizeof(srv.last.body) - 1;
+								 : sizeof(srv.last.body) - 1;
 	memcpy(srv.last.body, cs->body.buf, srv.last.body_len);
 	srv.last.body[srv.last.body_len] = '\0';
 	pthread_mutex_unlock(&srv.mu);

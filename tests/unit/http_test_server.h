@@ -51,9 +51,9 @@
 
 struct seen {
 	char method[16];
-	char uri[512];		/* the request target as received */
-	char accept[128];	/* "(none)" when absent */
-	char ctype[128];	/* "(none)" when absent */
+	char uri[512];	  /* the request target as received */
+	char accept[128]; /* "(none)" when absent */
+	char ctype[128];  /* "(none)" when absent */
 	char repo[128], tag[128];
 	char body[8192];
 	size_t body_len;
@@ -64,7 +64,7 @@ struct MHD_Daemon;
 struct test_server {
 	struct MHD_Daemon *d;
 	int port;
-	char dir[64], sock[96];	/* the Unix socket's directory and path */
+	char dir[64], sock[96]; /* the Unix socket's directory and path */
 	pthread_mutex_t mu;	/* guards last while the server writes it */
 	struct seen last;
 	atomic_int hits, flaky;
@@ -72,9 +72,9 @@ struct test_server {
 };
 
 extern struct test_server srv;
-extern struct http_endpoint ep;	/* where the server listens, unless a test changed it */
+extern struct http_endpoint ep; /* where the server listens, unless a test changed it */
 extern int refused_port;
-extern const char *const split_lines[];	/* /stream's lines, NULL-terminated */
+extern const char *const split_lines[]; /* /stream's lines, NULL-terminated */
 
 void parse_endpoint(const char *url);
 void tcp_setup(void);

@@ -147,8 +147,10 @@ int dmr_connect(struct dmr *d, const struct dmr_discovery *where, struct strbuf 
 {
 	struct strbuf tried = STRBUF_INIT;
 	/* an endpoint the user named is the only one tried: falling back would hide a typo */
-	const char *named = where->flag_url ? where->flag_url : where->config_url ? where->config_url : where->env_url;
-	const char *via = where->flag_url ? "--runner" : where->config_url ? "runner.endpoint" : "MODEL_RUNNER_HOST";
+	const char *named = where->flag_url ? where->flag_url : where->config_url ? where->config_url
+										  : where->env_url;
+	const char *via = where->flag_url ? "--runner" : where->config_url ? "runner.endpoint"
+									   : "MODEL_RUNNER_HOST";
 	int rc;
 	if (named) {
 		rc = try_endpoint(d, named, via, &tried);
@@ -167,9 +169,10 @@ int dmr_connect(struct dmr *d, const struct dmr_discovery *where, struct strbuf 
 	}
 	if (rc < 0)
 		strbuf_addf(err, "Docker Model Runner does not answer; tried:%s\n"
-			    "Enable it with 'docker desktop enable model-runner --tcp 12434' (Docker Desktop) or install "
-			    "docker-model-plugin (Docker Engine), or name it with --runner URL, runner.endpoint or "
-			    "MODEL_RUNNER_HOST", tried.buf);
+				 "Enable it with 'docker desktop enable model-runner --tcp 12434' (Docker Desktop) or install "
+				 "docker-model-plugin (Docker Engine), or name it with --runner URL, runner.endpoint or "
+				 "MODEL_RUNNER_HOST",
+			    tried.buf);
 	strbuf_release(&tried);
 	return rc;
 }
@@ -263,7 +266,7 @@ static int on_pull_line(const char *line, size_t len, void *data)
 	const char *type = json_string(ev, "type");
 	if (!type) {
 		cJSON_Delete(ev);
-		return 0;	/* tolerate lines we do not understand */
+		return 0; /* tolerate lines we do not understand */
 	}
 	if (!strcmp(type, "error")) {
 		const char *msg = json_string(ev, "message");
@@ -317,14 +320,14 @@ int dmr_pull(struct dmr *d, const char *ref, struct strbuf *err)
 	struct http_response res = HTTP_RESPONSE_INIT;
 	request_init(d, &req, "POST", "/models/create");
 	req.body = body.buf;
-	req.timeout_ms = 0;		/* a pull takes as long as it takes ... */
-	req.low_speed_limit = 1;	/* ... while bytes keep coming */
+	req.timeout_ms = 0;	 /* a pull takes as long as it takes ... */
+	req.low_speed_limit = 1; /* ... while bytes keep coming */
 	req.low_speed_time_s = PULL_STALL_S;
 	req.on_line = on_pull_line;
 	req.line_data = &ps;
 	struct http_retry retry;
 	http_retry_init(&retry);
-	retry.after_lines = true;	/* the runner resumes a pull: replayed progress is harmless */
+	retry.after_lines = true; /* the runner resumes a pull: replayed progress is harmless */
 	int rc = http_do_with_retry(&d->endpoint, &req, &retry, &res);
 	if (rc < 0 || res.status != 200) {
 		strbuf_addf(err, "pulling '%s' failed: ", ref);
@@ -361,7 +364,7 @@ int dmr_delete(struct dmr *d, const char *ref, struct strbuf *err)
 	struct http_response res = HTTP_RESPONSE_INIT;
 	request_init(d, &req, "DELETE", path);
 	int rc = call(d, &req, &res, err);
-	if (!rc && res.status != 404)	/* already gone is what we wanted */
+	if (!rc && res.status != 404) /* already gone is what we wanted */
 		rc = expect_status(&res, 200, err);
 	http_response_release(&res);
 	free(path);
@@ -382,7 +385,7 @@ int dmr_repackage(struct dmr *d, const char *from, const char *target, long cont
 	struct http_response res = HTTP_RESPONSE_INIT;
 	request_init(d, &req, "POST", path);
 	req.body = body.buf;
-	req.timeout_ms = 600000;	/* repackaging copies no weights, but stay generous */
+	req.timeout_ms = 600000; /* repackaging copies no weights, but stay generous */
 	int rc = call(d, &req, &res, err);
 	if (!rc)
 		rc = expect_status(&res, 201, err);
@@ -437,7 +440,7 @@ int dmr_configure(struct dmr *d, const char *model, long context_size, const cha
 	struct http_response res = HTTP_RESPONSE_INIT;
 	request_init(d, &req, "POST", "/engines/_configure");
 	req.body = body.buf;
-	req.timeout_ms = 600000;	/* the first configure loads the model into memory */
+	req.timeout_ms = 600000; /* the first configure loads the model into memory */
 	int rc = call(d, &req, &res, err);
 	if (!rc && res.status == 409) {
 		/* a loaded model keeps its settings ("runner already active"): unload, then configure */

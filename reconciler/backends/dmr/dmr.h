@@ -19,26 +19,26 @@
 #include "util/strbuf.h"
 
 struct dmr_model {
-	char *id;		/* "sha256:..." */
-	char **tags;		/* as the store lists them */
+	char *id;    /* "sha256:..." */
+	char **tags; /* as the store lists them */
 	size_t nr_tags;
-	long context_size;	/* config.context_size of a packaged variant, 0: none */
+	long context_size; /* config.context_size of a packaged variant, 0: none */
 };
 
 struct dmr_runtime_config {
-	char *model;		/* as the runner reports it */
+	char *model; /* as the runner reports it */
 	char *model_id;
-	long context_size;	/* 0: not set */
-	char *runtime_flags;	/* JSON array text, NULL: none */
+	long context_size;   /* 0: not set */
+	char *runtime_flags; /* JSON array text, NULL: none */
 };
 
 struct dmr {
 	struct http_endpoint endpoint;
-	char *found_via;	/* where the endpoint came from, for messages */
+	char *found_via; /* where the endpoint came from, for messages */
 	int cancel_fd;
-	atomic_ulong *counter;		/* HTTP requests */
-	atomic_ulong *process_counter;	/* `docker model status` runs */
-	struct strbuf connect_body;	/* GET /models answered while connecting: the first list reuses it */
+	atomic_ulong *counter;	       /* HTTP requests */
+	atomic_ulong *process_counter; /* `docker model status` runs */
+	struct strbuf connect_body;    /* GET /models answered while connecting: the first list reuses it */
 	bool connect_body_fresh;
 	pthread_mutex_t pull_lock;
 	pthread_cond_t pull_slot;
@@ -49,9 +49,9 @@ struct dmr {
 };
 
 struct dmr_discovery {
-	const char *flag_url;		/* --runner */
-	const char *config_url;		/* runner.endpoint */
-	const char *env_url;		/* MODEL_RUNNER_HOST */
+	const char *flag_url;	/* --runner */
+	const char *config_url; /* runner.endpoint */
+	const char *env_url;	/* MODEL_RUNNER_HOST */
 };
 
 void dmr_init(struct dmr *d);

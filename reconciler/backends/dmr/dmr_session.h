@@ -18,11 +18,11 @@
 
 struct dmr_session {
 	struct dmr dmr;
-	struct dmr_discovery where;	/* borrowed strings */
+	struct dmr_discovery where; /* borrowed strings */
 	pthread_mutex_t lock;
-	int state;			/* 0 not tried, 1 connected, -1 unavailable */
-	int models_state;		/* the same, for GET /models */
-	struct strbuf error;		/* why the runner or its list is unavailable */
+	int state;	     /* 0 not tried, 1 connected, -1 unavailable */
+	int models_state;    /* the same, for GET /models */
+	struct strbuf error; /* why the runner or its list is unavailable */
 	struct dmr_model *models;
 	size_t nr_models;
 };

@@ -11,7 +11,7 @@
 /* `sbx ls` has hung for minutes on a frozen VM (docs/backends.md §8): every call is bounded. */
 #define SBX_TIMEOUT_MS 60000
 #define SBX_INSTALL_HINT "install Docker Sandboxes (https://docs.docker.com/ai/sandboxes/get-started/) " \
-	"or set SBXAPPLY_SBX to the sbx program"
+			 "or set SBXAPPLY_SBX to the sbx program"
 
 static void once_init(struct sbx_once *o)
 {
@@ -118,7 +118,8 @@ static int run(struct sbx_client *c, const char *const *args, bool no_input, int
 		strbuf_addf(err, "'%s' not found: %s", c->program, SBX_INSTALL_HINT);
 	} else if (res->timed_out) {
 		strbuf_addf(err, "'%s' timed out after %d ms (sbx can hang when a sandbox VM froze; "
-			    "its answer is unknown, not empty)", what.buf, timeout_ms);
+				 "its answer is unknown, not empty)",
+			    what.buf, timeout_ms);
 	} else if (res->cancelled) {
 		strbuf_addf(err, "'%s' interrupted", what.buf);
 	} else if (rc < 0) {
@@ -197,7 +198,9 @@ int sbx_policy_ls_text(struct sbx_client *c, const struct strbuf **out, struct s
 	if (sbx_client_detect(c, err) < 0)
 		return -1;
 	enum sbx_policy_format f = c->caps.policy_list;
-	return once(c, &c->policy_ls, f == SBX_POLICY_JSON ? json_args : f == SBX_POLICY_WIDE ? wide_args : old_args, out,
+	return once(c, &c->policy_ls, f == SBX_POLICY_JSON ? json_args : f == SBX_POLICY_WIDE ? wide_args
+											      : old_args,
+		    out,
 		    err);
 }
 

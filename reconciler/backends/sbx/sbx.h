@@ -27,26 +27,26 @@
 /* One listing made at most once per client, shared by the threads that need it. */
 struct sbx_once {
 	pthread_mutex_t lock;
-	int state;		/* 0 not made, 1 made, -1 failed */
+	int state; /* 0 not made, 1 made, -1 failed */
 	struct strbuf out, err;
 };
 
 struct sbx_client {
-	char *program;		/* "sbx", or $SBXAPPLY_SBX */
-	int timeout_ms;		/* per call; $SBXAPPLY_SBX_TIMEOUT_MS overrides */
+	char *program;	/* "sbx", or $SBXAPPLY_SBX */
+	int timeout_ms; /* per call; $SBXAPPLY_SBX_TIMEOUT_MS overrides */
 	int cancel_fd;
-	atomic_ulong *counter;	/* every process started */
+	atomic_ulong *counter; /* every process started */
 	pthread_mutex_t lock;
-	int state;		/* 0 not detected, 1 ready, -1 unavailable */
-	struct strbuf error;	/* why unavailable */
-	struct strbuf warning;	/* e.g. an unknown newer version */
-	bool warned;		/* the warning was handed out */
+	int state;	       /* 0 not detected, 1 ready, -1 unavailable */
+	struct strbuf error;   /* why unavailable */
+	struct strbuf warning; /* e.g. an unknown newer version */
+	bool warned;	       /* the warning was handed out */
 	struct sbx_caps caps;
-	char *cache_dir;	/* where the capability cache lives; NULL: no cache */
-	char *path;		/* the program as resolved on PATH, once detected */
-	char *version_line;	/* the first line `sbx version` printed */
-	bool from_cache;	/* caps came from the cache: nothing was probed this run */
-	int probes;		/* help pages asked for this run */
+	char *cache_dir;    /* where the capability cache lives; NULL: no cache */
+	char *path;	    /* the program as resolved on PATH, once detected */
+	char *version_line; /* the first line `sbx version` printed */
+	bool from_cache;    /* caps came from the cache: nothing was probed this run */
+	int probes;	    /* help pages asked for this run */
 	struct sbx_once ls, policy_ls, policy_ls_wide, secret_ls;
 };
 

@@ -52,14 +52,15 @@ void sbx_caps_from_table(struct sbx_caps *caps, int major, int minor, int patch)
 	caps->patch = patch;
 	int m = major > 0 ? 1000 : minor;
 	caps->no_input = false;
-	caps->ls_json = true;	/* `ls --json` works across the whole range */
+	caps->ls_json = true; /* `ls --json` works across the whole range */
 	caps->policy_list = m >= 35 ? SBX_POLICY_JSON : SBX_POLICY_TABLE_OLD;
 	caps->policy_ls_wide = m >= 35;
 	caps->policy_init = m >= 34;
-	caps->rule_scope = m >= 32 ? SBX_SCOPE_FLAG : m >= 29 ? SBX_SCOPE_POSITIONAL : SBX_SCOPE_GLOBAL_ONLY;
+	caps->rule_scope = m >= 32 ? SBX_SCOPE_FLAG : m >= 29 ? SBX_SCOPE_POSITIONAL
+							      : SBX_SCOPE_GLOBAL_ONLY;
 	caps->rm_force = m >= 29;
 	caps->secret_scope = m >= 38 ? SBX_SECRET_FLAG : SBX_SECRET_POSITIONAL;
-	caps->secret_rm_force = m >= 29;	/* -f is in the oldest reference page (v0.29-v0.31) */
+	caps->secret_rm_force = m >= 29; /* -f is in the oldest reference page (v0.29-v0.31) */
 	caps->run_name = m >= 33;
 	caps->create_env = m >= 39;
 }
@@ -77,7 +78,7 @@ void sbx_caps_apply_help(struct sbx_caps *caps, enum sbx_probe p, const struct s
 		else if (sbx_help_has_flag(h, "--format"))
 			caps->ls_json = false;
 		else
-			return;	/* neither: keep the table's answer */
+			return; /* neither: keep the table's answer */
 		break;
 	case SBX_PROBE_POLICY:
 		if (sbx_help_has_command(h, "init"))
@@ -170,7 +171,7 @@ void sbx_caps_describe(const struct sbx_caps *caps, struct strbuf *out)
 void sbx_caps_encode(const struct sbx_caps *caps, struct strbuf *out)
 {
 	strbuf_addf(out, "version=%d.%d.%d no_input=%d ls_json=%d policy_list=%d policy_ls_wide=%d policy_init=%d "
-		    "rule_scope=%d rm_force=%d secret_scope=%d secret_rm_force=%d run_name=%d create_env=%d from_help=%u",
+			 "rule_scope=%d rm_force=%d secret_scope=%d secret_rm_force=%d run_name=%d create_env=%d from_help=%u",
 		    caps->major, caps->minor, caps->patch, caps->no_input, caps->ls_json, (int)caps->policy_list,
 		    caps->policy_ls_wide, caps->policy_init, (int)caps->rule_scope, caps->rm_force, (int)caps->secret_scope,
 		    caps->secret_rm_force, caps->run_name, caps->create_env, caps->from_help);
@@ -182,7 +183,7 @@ int sbx_caps_decode(struct sbx_caps *caps, const char *text)
 	unsigned from_help;
 	memset(caps, 0, sizeof(*caps));
 	if (sscanf(text, "version=%d.%d.%d no_input=%d ls_json=%d policy_list=%d policy_ls_wide=%d policy_init=%d "
-		   "rule_scope=%d rm_force=%d secret_scope=%d secret_rm_force=%d run_name=%d create_env=%d from_help=%u",
+			 "rule_scope=%d rm_force=%d secret_scope=%d secret_rm_force=%d run_name=%d create_env=%d from_help=%u",
 		   &caps->major, &caps->minor, &caps->patch, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8],
 		   &v[9], &v[10], &from_help) != 15)
 		return -1;

@@ -17,50 +17,52 @@
 #include "util/strbuf.h"
 
 /* The format `sbx policy ls` is read in. */
-enum sbx_policy_format { SBX_POLICY_JSON, SBX_POLICY_WIDE, SBX_POLICY_TABLE_OLD };
+enum sbx_policy_format { SBX_POLICY_JSON,
+			 SBX_POLICY_WIDE,
+			 SBX_POLICY_TABLE_OLD };
 
 /* How a network rule names its scope. */
 enum sbx_rule_scope {
-	SBX_SCOPE_GLOBAL_ONLY,	/* `allow network RES`: every rule is global (v0.28 and before) */
-	SBX_SCOPE_POSITIONAL,	/* `allow network -g RES` | `allow network SANDBOX RES` (v0.29-v0.31) */
-	SBX_SCOPE_FLAG,		/* `allow network RES` global, `--sandbox S` scoped (v0.32+) */
+	SBX_SCOPE_GLOBAL_ONLY, /* `allow network RES`: every rule is global (v0.28 and before) */
+	SBX_SCOPE_POSITIONAL,  /* `allow network -g RES` | `allow network SANDBOX RES` (v0.29-v0.31) */
+	SBX_SCOPE_FLAG,	       /* `allow network RES` global, `--sandbox S` scoped (v0.32+) */
 };
 
 /* How `secret set` names its scope. */
 enum sbx_secret_scope {
-	SBX_SECRET_POSITIONAL,	/* `secret set -g SERVICE` | `secret set SANDBOX SERVICE` (before v0.38) */
-	SBX_SECRET_FLAG,	/* `secret set SERVICE` global, `--sandbox S` scoped (v0.38+) */
+	SBX_SECRET_POSITIONAL, /* `secret set -g SERVICE` | `secret set SANDBOX SERVICE` (before v0.38) */
+	SBX_SECRET_FLAG,       /* `secret set SERVICE` global, `--sandbox S` scoped (v0.38+) */
 };
 
 /* The help pages asked for, one per command whose spelling changed. */
 enum sbx_probe {
-	SBX_PROBE_ROOT,		/* sbx --help: global flags (--no-input) */
-	SBX_PROBE_LS,		/* sbx ls --help: --json or --format */
-	SBX_PROBE_POLICY,	/* sbx policy --help: init or set-default */
-	SBX_PROBE_POLICY_LS,	/* sbx policy ls --help: --json, --wide */
-	SBX_PROBE_ALLOW,	/* sbx policy allow network --help: the rule scope syntax */
-	SBX_PROBE_SECRET_SET,	/* sbx secret set --help: the secret scope syntax */
-	SBX_PROBE_SECRET_RM,	/* sbx secret rm --help: -f/--force */
-	SBX_PROBE_RUN,		/* sbx run --help: --name */
-	SBX_PROBE_RM,		/* sbx rm --help: -f/--force */
-	SBX_PROBE_CREATE,	/* sbx create --help: -e/--env */
+	SBX_PROBE_ROOT,	      /* sbx --help: global flags (--no-input) */
+	SBX_PROBE_LS,	      /* sbx ls --help: --json or --format */
+	SBX_PROBE_POLICY,     /* sbx policy --help: init or set-default */
+	SBX_PROBE_POLICY_LS,  /* sbx policy ls --help: --json, --wide */
+	SBX_PROBE_ALLOW,      /* sbx policy allow network --help: the rule scope syntax */
+	SBX_PROBE_SECRET_SET, /* sbx secret set --help: the secret scope syntax */
+	SBX_PROBE_SECRET_RM,  /* sbx secret rm --help: -f/--force */
+	SBX_PROBE_RUN,	      /* sbx run --help: --name */
+	SBX_PROBE_RM,	      /* sbx rm --help: -f/--force */
+	SBX_PROBE_CREATE,     /* sbx create --help: -e/--env */
 	SBX_NR_PROBES,
 };
 
 struct sbx_caps {
 	int major, minor, patch;
-	bool no_input;			/* global --no-input */
-	bool ls_json;			/* `ls --json`; false: `ls --format json` */
+	bool no_input; /* global --no-input */
+	bool ls_json;  /* `ls --json`; false: `ls --format json` */
 	enum sbx_policy_format policy_list;
-	bool policy_ls_wide;		/* `policy ls --wide`: read when the JSON holds no rule */
-	bool policy_init;		/* `policy init P`; false: `policy set-default P` */
+	bool policy_ls_wide; /* `policy ls --wide`: read when the JSON holds no rule */
+	bool policy_init;    /* `policy init P`; false: `policy set-default P` */
 	enum sbx_rule_scope rule_scope;
-	bool rm_force;			/* `rm -f`: without it, rm asks on a terminal */
+	bool rm_force; /* `rm -f`: without it, rm asks on a terminal */
 	enum sbx_secret_scope secret_scope;
-	bool secret_rm_force;		/* `secret rm -f`: without it, rm asks on a terminal */
-	bool run_name;			/* `run --name NAME`; false: `run NAME` */
-	bool create_env;		/* `create -e K=V` */
-	unsigned from_help;		/* bit (1 << probe) per help page that was read and used */
+	bool secret_rm_force; /* `secret rm -f`: without it, rm asks on a terminal */
+	bool run_name;	      /* `run --name NAME`; false: `run NAME` */
+	bool create_env;      /* `create -e K=V` */
+	unsigned from_help;   /* bit (1 << probe) per help page that was read and used */
 };
 
 /* The argv (after the program, NULL-terminated) of a probe. */

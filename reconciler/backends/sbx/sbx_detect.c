@@ -22,7 +22,7 @@
 
 #define SBX_PROBE_TIMEOUT_MS 15000
 #define CACHE_FORMAT 2
-#define CACHE_ENTRIES 8		/* binaries remembered; the oldest goes first */
+#define CACHE_ENTRIES 8 /* binaries remembered; the oldest goes first */
 
 struct binary {
 	char *path;
@@ -219,7 +219,8 @@ static int probe(struct sbx_client *c)
 			       &res, &c->error);
 	if (rc == 0 && sbx_parse_version(res.out.buf, &major, &minor, &patch) < 0) {
 		strbuf_addf(&c->error, "cannot read the version of '%s' from 'sbx version' (expected "
-			    "\"sbx version: v0.N.M\" or \"Client Version:  v0.N.M\"): is it Docker Sandboxes?", c->program);
+				       "\"sbx version: v0.N.M\" or \"Client Version:  v0.N.M\"): is it Docker Sandboxes?",
+			    c->program);
 		rc = -1;
 	}
 	if (rc == 0) {

@@ -6,7 +6,11 @@
 
 #include "util/xalloc.h"
 
-enum section { S_NONE, S_USAGE, S_COMMANDS, S_FLAGS, S_OTHER };
+enum section { S_NONE,
+	       S_USAGE,
+	       S_COMMANDS,
+	       S_FLAGS,
+	       S_OTHER };
 
 static void push(char ***v, size_t *nr, size_t *alloc, const char *s, size_t n)
 {
@@ -23,9 +27,9 @@ static enum section section_of(const char *line, size_t n, bool *is_title)
 	if (n == 6 && !memcmp(line, "Usage:", 6))
 		return S_USAGE;
 	if (n >= 9 && !memcmp(line + n - 9, "Commands:", 9))
-		return S_COMMANDS;	/* "Available Commands:", "Additional Commands:" */
+		return S_COMMANDS; /* "Available Commands:", "Additional Commands:" */
 	if (n >= 6 && !memcmp(line + n - 6, "Flags:", 6))
-		return S_FLAGS;		/* "Flags:", "Global Flags:" */
+		return S_FLAGS; /* "Flags:", "Global Flags:" */
 	return S_OTHER;
 }
 
@@ -52,7 +56,7 @@ static void read_flags(struct sbx_help *h, const char *line, size_t n)
 		if (i > b && line[b] == '-')
 			push(&h->flags, &h->nr_flags, &h->alloc_flags, line + b, i - b);
 		while (i < end && line[i] != ' ' && line[i] != ',')
-			i++;	/* "=value" or a value type */
+			i++; /* "=value" or a value type */
 	}
 }
 
@@ -85,7 +89,7 @@ int sbx_help_parse(const char *text, size_t len, struct sbx_help *h)
 			s = t;
 			usage_seen |= t == S_USAGE;
 		} else if (n && !isspace((unsigned char)p[0])) {
-			s = S_NONE;	/* prose at column 0 ends a section */
+			s = S_NONE; /* prose at column 0 ends a section */
 		} else if (n) {
 			if (s == S_USAGE) {
 				size_t i = 0;

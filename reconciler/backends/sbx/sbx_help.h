@@ -14,11 +14,11 @@
 #include <stddef.h>
 
 struct sbx_help {
-	char **usage;		/* "sbx policy allow network [-g | SANDBOX] RESOURCES [flags]" */
+	char **usage; /* "sbx policy allow network [-g | SANDBOX] RESOURCES [flags]" */
 	size_t nr_usage, alloc_usage;
-	char **commands;	/* "init", "ls", ... */
+	char **commands; /* "init", "ls", ... */
 	size_t nr_commands, alloc_commands;
-	char **flags;		/* "--sandbox", "-g", "--global", ... (local and global) */
+	char **flags; /* "--sandbox", "-g", "--global", ... (local and global) */
 	size_t nr_flags, alloc_flags;
 };
 

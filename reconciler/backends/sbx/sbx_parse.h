@@ -24,9 +24,9 @@ int sbx_parse_version(const char *text, int *major, int *minor, int *patch);
 
 struct sbx_sandbox {
 	char *name, *agent, *status, *id;
-	char **workspaces;	/* the first is the workspace, the rest extra mounts (":ro" kept) */
+	char **workspaces; /* the first is the workspace, the rest extra mounts (":ro" kept) */
 	size_t nr_workspaces, alloc_workspaces;
-	char *cpus, *memory;	/* only when the listing shows them (no known version does) */
+	char *cpus, *memory; /* only when the listing shows them (no known version does) */
 };
 
 int sbx_parse_sandboxes(const char *text, size_t len, struct sbx_sandbox **out, size_t *nr, struct strbuf *err);
@@ -34,16 +34,16 @@ void sbx_sandboxes_free(struct sbx_sandbox *list, size_t nr);
 
 /* One resource of one rule: a rule listing "a,b" gives two of these. */
 struct sbx_rule {
-	char *id;		/* the rule's id, or NULL */
-	char *source;		/* "local", "kit", "org", ... */
-	char *policy;		/* the named policy it belongs to, or NULL for the local user policy */
-	char *scope;		/* sandbox name, NULL: every sandbox */
-	char *decision;		/* "allow" or "deny" */
-	char *type;		/* "network", "filesystem:read", ... */
+	char *id;	/* the rule's id, or NULL */
+	char *source;	/* "local", "kit", "org", ... */
+	char *policy;	/* the named policy it belongs to, or NULL for the local user policy */
+	char *scope;	/* sandbox name, NULL: every sandbox */
+	char *decision; /* "allow" or "deny" */
+	char *type;	/* "network", "filesystem:read", ... */
 	char *resource;
-	size_t siblings;	/* resources the same rule holds (1: removing by id is exact) */
-	bool user;		/* added with `sbx policy allow|deny`: not a kit, org or default rule */
-	bool preset;		/* seeded by the policy preset chosen at initialisation ("default-*") */
+	size_t siblings; /* resources the same rule holds (1: removing by id is exact) */
+	bool user;	 /* added with `sbx policy allow|deny`: not a kit, org or default rule */
+	bool preset;	 /* seeded by the policy preset chosen at initialisation ("default-*") */
 };
 
 /*
@@ -57,7 +57,7 @@ void sbx_rules_free(struct sbx_rule *list, size_t nr);
 
 struct sbx_secret {
 	char *service;
-	char *scope;		/* sandbox name, NULL: global */
+	char *scope; /* sandbox name, NULL: global */
 };
 
 /* `sbx secret ls` (SERVICE SCOPE SECRET); only the first two columns are kept, never the masked value. */

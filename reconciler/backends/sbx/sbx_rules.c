@@ -323,7 +323,7 @@ int sbx_parse_rules(const char *text, size_t len, enum sbx_policy_format format,
 void sbx_rules_free(struct sbx_rule *list, size_t nr)
 {
 	for (size_t i = 0; i < nr; i++) {
-		free(list[i].resource);	/* before free_proto() clears the entry */
+		free(list[i].resource); /* before free_proto() clears the entry */
 		free_proto(&list[i]);
 	}
 	free(list);

@@ -14,26 +14,16 @@
 /* Sizes follow the published Docker Hub ai/ artifacts closely enough that a
  * progress bar, a size string and a disk estimate look as they would. */
 static const struct cat_model models[] = {
-	{ "ai/smollm2", "latest", "smollm2-360m-q4km", "361.82 M", "IQ2_XXS/Q4_K_M", "llama", "8192",
-	  1751039531, 0, 2, { { GGUF, 268790000 }, { LICENSE, 11358 } } },
-	{ "ai/smollm2", "360M-Q4_K_M", "smollm2-360m-q4km", "361.82 M", "IQ2_XXS/Q4_K_M", "llama", "8192",
-	  1751039531, 0, 2, { { GGUF, 268790000 }, { LICENSE, 11358 } } },
-	{ "ai/smollm2", "135M-Q4_K_M", "smollm2-135m-q4km", "134.52 M", "Q4_K_M", "llama", "8192",
-	  1751039402, 0, 2, { { GGUF, 105460000 }, { LICENSE, 11358 } } },
-	{ "ai/devstral-small-2", "latest", "devstral-small-2-24b-q4km", "23.57 B", "Q4_K_M", "mistral3",
-	  "393216", 1765270800, 0, 3, { { GGUF, 14333000000ULL }, { MMPROJ, 879000000 }, { LICENSE, 11358 } } },
-	{ "ai/devstral-small-2", "24B-Q4_K_M", "devstral-small-2-24b-q4km", "23.57 B", "Q4_K_M", "mistral3",
-	  "393216", 1765270800, 0, 3, { { GGUF, 14333000000ULL }, { MMPROJ, 879000000 }, { LICENSE, 11358 } } },
-	{ "ai/qwen3-coder", "latest", "qwen3-coder-30b-a3b-q4km", "30.53 B", "Q4_K_M", "qwen3moe", "262144",
-	  1753718400, 0, 2, { { GGUF, 18556000000ULL }, { LICENSE, 11358 } } },
-	{ "ai/qwen3-coder", "30B-A3B-Q4_K_M", "qwen3-coder-30b-a3b-q4km", "30.53 B", "Q4_K_M", "qwen3moe",
-	  "262144", 1753718400, 0, 2, { { GGUF, 18556000000ULL }, { LICENSE, 11358 } } },
-	{ "ai/gpt-oss", "latest", "gpt-oss-20b-mxfp4", "20.91 B", "MXFP4", "gpt-oss", "131072",
-	  1754438400, 0, 2, { { GGUF, 12109000000ULL }, { LICENSE, 11358 } } },
-	{ "ai/gpt-oss", "20B-MXFP4", "gpt-oss-20b-mxfp4", "20.91 B", "MXFP4", "gpt-oss", "131072",
-	  1754438400, 0, 2, { { GGUF, 12109000000ULL }, { LICENSE, 11358 } } },
-	{ "someorg/private-model", "latest", "private", "7.24 B", "Q4_K_M", "llama", "32768",
-	  1750000000, 401, 1, { { GGUF, 4370000000ULL } } },
+	{ "ai/smollm2", "latest", "smollm2-360m-q4km", "361.82 M", "IQ2_XXS/Q4_K_M", "llama", "8192", 1751039531, 0, 2, { { GGUF, 268790000 }, { LICENSE, 11358 } } },
+	{ "ai/smollm2", "360M-Q4_K_M", "smollm2-360m-q4km", "361.82 M", "IQ2_XXS/Q4_K_M", "llama", "8192", 1751039531, 0, 2, { { GGUF, 268790000 }, { LICENSE, 11358 } } },
+	{ "ai/smollm2", "135M-Q4_K_M", "smollm2-135m-q4km", "134.52 M", "Q4_K_M", "llama", "8192", 1751039402, 0, 2, { { GGUF, 105460000 }, { LICENSE, 11358 } } },
+	{ "ai/devstral-small-2", "latest", "devstral-small-2-24b-q4km", "23.57 B", "Q4_K_M", "mistral3", "393216", 1765270800, 0, 3, { { GGUF, 14333000000ULL }, { MMPROJ, 879000000 }, { LICENSE, 11358 } } },
+	{ "ai/devstral-small-2", "24B-Q4_K_M", "devstral-small-2-24b-q4km", "23.57 B", "Q4_K_M", "mistral3", "393216", 1765270800, 0, 3, { { GGUF, 14333000000ULL }, { MMPROJ, 879000000 }, { LICENSE, 11358 } } },
+	{ "ai/qwen3-coder", "latest", "qwen3-coder-30b-a3b-q4km", "30.53 B", "Q4_K_M", "qwen3moe", "262144", 1753718400, 0, 2, { { GGUF, 18556000000ULL }, { LICENSE, 11358 } } },
+	{ "ai/qwen3-coder", "30B-A3B-Q4_K_M", "qwen3-coder-30b-a3b-q4km", "30.53 B", "Q4_K_M", "qwen3moe", "262144", 1753718400, 0, 2, { { GGUF, 18556000000ULL }, { LICENSE, 11358 } } },
+	{ "ai/gpt-oss", "latest", "gpt-oss-20b-mxfp4", "20.91 B", "MXFP4", "gpt-oss", "131072", 1754438400, 0, 2, { { GGUF, 12109000000ULL }, { LICENSE, 11358 } } },
+	{ "ai/gpt-oss", "20B-MXFP4", "gpt-oss-20b-mxfp4", "20.91 B", "MXFP4", "gpt-oss", "131072", 1754438400, 0, 2, { { GGUF, 12109000000ULL }, { LICENSE, 11358 } } },
+	{ "someorg/private-model", "latest", "private", "7.24 B", "Q4_K_M", "llama", "32768", 1750000000, 401, 1, { { GGUF, 4370000000ULL } } },
 };
 
 const struct cat_model *catalogue_find(const char *canonical)

@@ -111,8 +111,7 @@ static int status(int argc, char **argv)
 		printf("Docker Model Runner is running\n\nStatus:\n");
 		cJSON *b = cJSON_Parse(backends);
 		const cJSON *kv;
-		cJSON_ArrayForEach(kv, b)
-		{
+		cJSON_ArrayForEach(kv, b) {
 			if (cJSON_IsString(kv) && strcmp(kv->valuestring, "not running") != 0)
 				printf("%s: %s\n", kv->string, kv->valuestring);
 		}

@@ -30,9 +30,14 @@ static const struct {
 	enum fault_action action;
 	bool needs_arg;
 } actions[] = {
-	{ "exit", FAULT_EXIT, true },   { "status", FAULT_STATUS, true }, { "hang", FAULT_HANG, false },
-	{ "garbage", FAULT_GARBAGE, false }, { "truncate", FAULT_TRUNCATE, false },
-	{ "delay", FAULT_DELAY, true }, { "cut", FAULT_CUT, true },     { "drop", FAULT_DROP, true },
+	{ "exit", FAULT_EXIT, true },
+	{ "status", FAULT_STATUS, true },
+	{ "hang", FAULT_HANG, false },
+	{ "garbage", FAULT_GARBAGE, false },
+	{ "truncate", FAULT_TRUNCATE, false },
+	{ "delay", FAULT_DELAY, true },
+	{ "cut", FAULT_CUT, true },
+	{ "drop", FAULT_DROP, true },
 	{ "error", FAULT_ERROR, true },
 };
 

@@ -18,15 +18,15 @@
 
 enum fault_action {
 	FAULT_NONE,
-	FAULT_EXIT,     /* sbx: message on stderr, exit code */
-	FAULT_STATUS,   /* http: text/plain error with that status */
-	FAULT_HANG,     /* never answer, until killed */
-	FAULT_GARBAGE,  /* answer something that is not the expected format */
+	FAULT_EXIT,	/* sbx: message on stderr, exit code */
+	FAULT_STATUS,	/* http: text/plain error with that status */
+	FAULT_HANG,	/* never answer, until killed */
+	FAULT_GARBAGE,	/* answer something that is not the expected format */
 	FAULT_TRUNCATE, /* answer the first half of the real output */
-	FAULT_DELAY,    /* sleep ARG ms, then behave normally */
-	FAULT_CUT,      /* pull: end the stream cleanly at ARG% without success */
-	FAULT_DROP,     /* pull: drop the connection at ARG% */
-	FAULT_ERROR,    /* pull: {"type":"error"} line at ARG%, then end */
+	FAULT_DELAY,	/* sleep ARG ms, then behave normally */
+	FAULT_CUT,	/* pull: end the stream cleanly at ARG% without success */
+	FAULT_DROP,	/* pull: drop the connection at ARG% */
+	FAULT_ERROR,	/* pull: {"type":"error"} line at ARG%, then end */
 };
 
 struct fault_rule {

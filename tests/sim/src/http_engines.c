@@ -18,7 +18,7 @@
 
 static pthread_mutex_t g_mu = PTHREAD_MUTEX_INITIALIZER;
 static cJSON *g_configs; /* [{"Backend","Model","ModelID","Mode","Config"}] */
-static cJSON *g_loaded;  /* ids with a running llama.cpp runner */
+static cJSON *g_loaded;	 /* ids with a running llama.cpp runner */
 
 static void ensure_init(void)
 {
@@ -32,8 +32,7 @@ static int find_by_id(cJSON *arr, const char *key, const char *id)
 {
 	int i = 0;
 	cJSON *e;
-	cJSON_ArrayForEach(e, arr)
-	{
+	cJSON_ArrayForEach(e, arr) {
 		const cJSON *v = key ? cJSON_GetObjectItemCaseSensitive(e, key) : e;
 		if (cJSON_IsString(v) && strcmp(v->valuestring, id) == 0)
 			return i;
@@ -87,8 +86,7 @@ static void configure(struct http_req *req, struct http_reply *reply)
 	}
 	cJSON *cfg = cJSON_CreateObject();
 	const cJSON *item;
-	cJSON_ArrayForEach(item, body)
-	{
+	cJSON_ArrayForEach(item, body) {
 		if (strcmp(item->string, "model") != 0 && strcmp(item->string, "mode") != 0)
 			cJSON_AddItemToObject(cfg, item->string, cJSON_Duplicate(item, 1));
 	}
@@ -133,8 +131,7 @@ static void get_configs(struct http_req *req, struct http_reply *reply)
 	ensure_init();
 	cJSON *out = cJSON_CreateArray();
 	cJSON *e;
-	cJSON_ArrayForEach(e, g_configs)
-	{
+	cJSON_ArrayForEach(e, g_configs) {
 		const cJSON *mid = cJSON_GetObjectItemCaseSensitive(e, "ModelID");
 		if (ref && *ref && (!id || strcmp(mid->valuestring, id) != 0))
 			continue;
@@ -159,8 +156,7 @@ static void unload(struct http_req *req, struct http_reply *reply)
 		pthread_mutex_unlock(&g_mu);
 	} else {
 		const cJSON *ref;
-		cJSON_ArrayForEach(ref, cJSON_GetObjectItemCaseSensitive(body, "models"))
-		{
+		cJSON_ArrayForEach(ref, cJSON_GetObjectItemCaseSensitive(body, "models")) {
 			char *id = cJSON_IsString(ref) ? resolve(ref->valuestring) : NULL;
 			if (id) {
 				engines_forget(id);
@@ -201,10 +197,8 @@ static void openai_models(struct http_reply *reply)
 	cJSON *data = cJSON_AddArrayToObject(out, "data");
 	store_lock();
 	const cJSON *m, *tag;
-	cJSON_ArrayForEach(m, store_models())
-	{
-		cJSON_ArrayForEach(tag, cJSON_GetObjectItemCaseSensitive(m, "tags"))
-		{
+	cJSON_ArrayForEach(m, store_models()) {
+		cJSON_ArrayForEach(tag, cJSON_GetObjectItemCaseSensitive(m, "tags")) {
 			if (cJSON_IsString(tag))
 				cJSON_AddItemToArray(data, openai_model(m, tag->valuestring));
 		}

@@ -78,14 +78,14 @@ static void delete_model(struct http_req *req, const char *ref, struct http_repl
 		store_unlock();
 		cJSON_Delete(resp);
 		char *msg = xasprintf("unable to delete \"%s\" (must be forced) due to multiple tag references: "
-				      "resource conflict", ref);
+				      "resource conflict",
+				      ref);
 		reply_text(reply, 409, msg);
 		free(msg);
 		return;
 	}
 	cJSON *tag;
-	cJSON_ArrayForEach(tag, tags)
-	{
+	cJSON_ArrayForEach(tag, tags) {
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "Untagged", cJSON_IsString(tag) ? tag->valuestring : "");
 		cJSON_AddItemToArray(resp, o);

@@ -57,7 +57,11 @@ struct layer {
 	double current;
 };
 
-enum phase { STREAMING, CACHED, FINISHED, ENDED, DROPPED };
+enum phase { STREAMING,
+	     CACHED,
+	     FINISHED,
+	     ENDED,
+	     DROPPED };
 
 struct pull {
 	const struct cat_model *cm;
@@ -86,8 +90,11 @@ static void emit(struct pull *p, const char *line)
 		size_t cap = add * 5 + 1, n = 0;
 		escaped = xmalloc(cap);
 		for (const char *c = line; *c; c++) {
-			const char *rep = *c == '<' ? "&lt;" : *c == '>' ? "&gt;" : *c == '&' ? "&amp;"
-					  : *c == '\'' ? "&#39;" : *c == '"' ? "&#34;" : NULL;
+			const char *rep = *c == '<' ? "&lt;" : *c == '>' ? "&gt;"
+						       : *c == '&'	 ? "&amp;"
+						       : *c == '\''	 ? "&#39;"
+						       : *c == '"'	 ? "&#34;"
+									 : NULL;
 			if (rep) {
 				memcpy(escaped + n, rep, strlen(rep));
 				n += strlen(rep);
@@ -228,8 +235,7 @@ static void produce(struct pull *p)
 	if ((a == FAULT_CUT || a == FAULT_DROP || a == FAULT_ERROR) &&
 	    done * 100.0 >= (double)p->fault.arg * (double)p->total) {
 		if (a == FAULT_ERROR)
-			emit_final(p, "error", p->fault.message[0] ? p->fault.message
-								    : "error while pulling model: unexpected EOF");
+			emit_final(p, "error", p->fault.message[0] ? p->fault.message : "error while pulling model: unexpected EOF");
 		p->phase = a == FAULT_DROP ? DROPPED : ENDED;
 		return;
 	}
@@ -289,7 +295,9 @@ void pull_handle(struct http_req *req, struct http_reply *reply)
 	const struct cat_model *cm = canonical ? catalogue_find(canonical) : NULL;
 	struct fault fault;
 	bool faulted = faults_check("pull", &fault);
-	int status = !canonical ? 400 : !cm ? 404 : cm->http_status ? cm->http_status : 0;
+	int status = !canonical ? 400 : !cm	  ? 404
+				: cm->http_status ? cm->http_status
+						  : 0;
 	if (faulted && (fault.action == FAULT_STATUS || fault.action == FAULT_EXIT))
 		status = (int)fault.arg;
 	if (status) {
@@ -298,9 +306,9 @@ void pull_handle(struct http_req *req, struct http_reply *reply)
 		if (faulted && fault.message[0])
 			reply_text(reply, status, fault.message);
 		else
-			reply_text(reply, status, status == 400 ? "Invalid model reference"
-						  : status == 401 ? "Unauthorized"
-						  : status == 404 ? "Model not found" : http_status_text(status));
+			reply_text(reply, status, status == 400 ? "Invalid model reference" : status == 401 ? "Unauthorized"
+										      : status == 404	    ? "Model not found"
+													    : http_status_text(status));
 		return;
 	}
 
@@ -329,7 +337,8 @@ void pull_handle(struct http_req *req, struct http_reply *reply)
 		duration_ms = 1;
 	p->bytes_per_ms = (double)p->total / duration_ms;
 	p->tick_ms = (long)(duration_ms / 10);
-	p->tick_ms = p->tick_ms < 5 ? 5 : p->tick_ms > 100 ? 100 : p->tick_ms;
+	p->tick_ms = p->tick_ms < 5 ? 5 : p->tick_ms > 100 ? 100
+							   : p->tick_ms;
 
 	/* A pull always asks the registry; the store only saves the download. */
 	store_lock();

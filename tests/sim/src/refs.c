@@ -65,7 +65,7 @@ static bool valid_name(const char *name)
 		const char *slash = strchr(p, '/');
 		size_t len = slash ? (size_t)(slash - p) : strlen(p);
 		bool ok = first && slash && is_registry(p, len) ? valid_registry(p, len)
-							       : valid_component(p, len);
+								: valid_component(p, len);
 		if (!ok)
 			return false;
 		if (!slash)

@@ -35,20 +35,37 @@ static const struct {
 	const char *name;
 	enum sbx_feature feat;
 } AGENTS[] = {
-	{ "claude", F_ALWAYS },	      { "codex", F_ALWAYS },  { "copilot", F_ALWAYS },	 { "cursor", F_ALWAYS },
-	{ "devin", F_AGENT_DEVIN },   { "docker-agent", F_ALWAYS }, { "droid", F_ALWAYS }, { "gemini", F_AGENT_GEMINI },
-	{ "kiro", F_ALWAYS },	      { "opencode", F_ALWAYS }, { "shell", F_ALWAYS },
+	{ "claude", F_ALWAYS },
+	{ "codex", F_ALWAYS },
+	{ "copilot", F_ALWAYS },
+	{ "cursor", F_ALWAYS },
+	{ "devin", F_AGENT_DEVIN },
+	{ "docker-agent", F_ALWAYS },
+	{ "droid", F_ALWAYS },
+	{ "gemini", F_AGENT_GEMINI },
+	{ "kiro", F_ALWAYS },
+	{ "opencode", F_ALWAYS },
+	{ "shell", F_ALWAYS },
 };
 
 static const struct {
 	const char *name;
 	enum sbx_feature feat;
 } SERVICES[] = {
-	{ "anthropic", F_ALWAYS }, { "aws", F_SECRET_AWS },	    { "copilot", F_SECRET_COPILOT_DEVIN },
-	{ "cursor", F_ALWAYS },	   { "devin", F_SECRET_COPILOT_DEVIN }, { "droid", F_ALWAYS },
-	{ "github", F_ALWAYS },	   { "google", F_ALWAYS },	    { "groq", F_ALWAYS },
-	{ "mistral", F_ALWAYS },   { "nebius", F_ALWAYS },	    { "openai", F_ALWAYS },
-	{ "openrouter", F_SECRET_OPENROUTER }, { "xai", F_ALWAYS },
+	{ "anthropic", F_ALWAYS },
+	{ "aws", F_SECRET_AWS },
+	{ "copilot", F_SECRET_COPILOT_DEVIN },
+	{ "cursor", F_ALWAYS },
+	{ "devin", F_SECRET_COPILOT_DEVIN },
+	{ "droid", F_ALWAYS },
+	{ "github", F_ALWAYS },
+	{ "google", F_ALWAYS },
+	{ "groq", F_ALWAYS },
+	{ "mistral", F_ALWAYS },
+	{ "nebius", F_ALWAYS },
+	{ "openai", F_ALWAYS },
+	{ "openrouter", F_SECRET_OPENROUTER },
+	{ "xai", F_ALWAYS },
 };
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -94,8 +111,8 @@ bool sbx_in_list(const char **list, const char *s)
 	return false;
 }
 
-#define ROOT_LONG                                                                                                      \
-	"Docker Sandboxes creates isolated sandbox environments for AI agents, powered by Docker.\n\n"                 \
+#define ROOT_LONG \
+	"Docker Sandboxes creates isolated sandbox environments for AI agents, powered by Docker.\n\n" \
 	"Run without a command to launch interactive mode, or pass a command for CLI usage."
 
 /* create: docs@00ba4d3 (<= v0.41) and docs@c2b0924 (>= v0.42) sbx_create.yaml. */
@@ -106,75 +123,53 @@ static const struct sbx_flagdef create_flags[] = {
 	  .usage = "Run the agent on a private in-container clone of the host Git repository (mounted read-only) instead of "
 		   "bind-mounting the workspace; the agent's commits are accessible via the sandbox-<name> git remote on the host",
 	  .feat = F_BRANCH_REMOVED },
-	{ .name = "cpus", .type = "int", .usage = "Number of CPUs to allocate to the sandbox (0 = auto: N-1 host CPUs, min 1)",
-	  .unless = F_CREATE_PATH_OPTIONAL },
-	{ .name = "cpus", .type = "int", .usage = "Number of CPUs to allocate to the sandbox (0 = auto: all host CPUs)",
-	  .feat = F_CREATE_PATH_OPTIONAL },
-	{ .name = "env", .shorthand = 'e', .type = "stringArray",
-	  .usage = "Set an environment variable in the sandbox (can be repeated): KEY=VALUE, or a bare KEY to take the value "
-		   "from the current environment",
+	{ .name = "cpus", .type = "int", .usage = "Number of CPUs to allocate to the sandbox (0 = auto: N-1 host CPUs, min 1)", .unless = F_CREATE_PATH_OPTIONAL },
+	{ .name = "cpus", .type = "int", .usage = "Number of CPUs to allocate to the sandbox (0 = auto: all host CPUs)", .feat = F_CREATE_PATH_OPTIONAL },
+	{ .name = "env", .shorthand = 'e', .type = "stringArray", .usage = "Set an environment variable in the sandbox (can be repeated): KEY=VALUE, or a bare KEY to take the value "
+									   "from the current environment",
 	  .feat = F_CREATE_ENV },
-	{ .name = "env-file", .type = "stringArray",
-	  .usage = "Read environment variables from a file (can be repeated). --env wins over any file; a later file wins "
-		   "over an earlier one",
+	{ .name = "env-file", .type = "stringArray", .usage = "Read environment variables from a file (can be repeated). --env wins over any file; a later file wins "
+							      "over an earlier one",
 	  .feat = F_CREATE_ENV },
-	{ .name = "kit", .type = "strings", .usage = "Kit reference (directory, ZIP, or OCI). Can be specified multiple times",
+	{ .name = "kit", .type = "strings", .usage = "Kit reference (directory, ZIP, or OCI). Can be specified multiple times", .unless = F_CREATE_PATH_OPTIONAL },
+	{ .name = "kit", .type = "strings", .usage = "Additional kit reference (must be a mixin; directory, ZIP, git, or OCI). Can be specified multiple times", .feat = F_CREATE_PATH_OPTIONAL },
+	{ .name = "memory", .shorthand = 'm', .type = "string", .usage = "Memory limit in binary units (e.g., 1024m, 8g). Default: 50% of host memory, max 32 GiB" },
+	{ .name = "name", .type = "string", .usage = "Name for the sandbox (default: <agent>-<workdir>, letters, numbers, hyphens, periods, plus signs and "
+						     "minus signs only)",
 	  .unless = F_CREATE_PATH_OPTIONAL },
-	{ .name = "kit", .type = "strings",
-	  .usage = "Additional kit reference (must be a mixin; directory, ZIP, git, or OCI). Can be specified multiple times",
-	  .feat = F_CREATE_PATH_OPTIONAL },
-	{ .name = "memory", .shorthand = 'm', .type = "string",
-	  .usage = "Memory limit in binary units (e.g., 1024m, 8g). Default: 50% of host memory, max 32 GiB" },
-	{ .name = "name", .type = "string",
-	  .usage = "Name for the sandbox (default: <agent>-<workdir>, letters, numbers, hyphens, periods, plus signs and "
-		   "minus signs only)",
-	  .unless = F_CREATE_PATH_OPTIONAL },
-	{ .name = "name", .type = "string",
-	  .usage = "Name for the sandbox (defaults to <agent>-<workdir>; at least two characters, starting with a letter or "
-		   "number, containing only letters, numbers, hyphens and periods; 'default' is reserved)",
+	{ .name = "name", .type = "string", .usage = "Name for the sandbox (defaults to <agent>-<workdir>; at least two characters, starting with a letter or "
+						     "number, containing only letters, numbers, hyphens and periods; 'default' is reserved)",
 	  .feat = F_CREATE_PATH_OPTIONAL },
 	{ .name = "quiet", .shorthand = 'q', .usage = "Suppress verbose output" },
-	{ .name = "template", .shorthand = 't', .type = "string",
-	  .usage = "Container image to use for the sandbox (default: agent-specific image)" },
+	{ .name = "template", .shorthand = 't', .type = "string", .usage = "Container image to use for the sandbox (default: agent-specific image)" },
 	{ 0 },
 };
 
 /* run: docs@15a7780 (< v0.33) and docs@c2b0924 (>= v0.33) sbx_run.yaml;
  * -d/--detached is hidden (SBXI#479). */
 static const struct sbx_flagdef run_flags[] = {
-	{ .name = "branch", .type = "string",
-	  .usage = "Create a Git worktree on the given branch (use --branch auto to auto-generate)",
-	  .unless = F_BRANCH_REMOVED },
+	{ .name = "branch", .type = "string", .usage = "Create a Git worktree on the given branch (use --branch auto to auto-generate)", .unless = F_BRANCH_REMOVED },
 	{ .name = "branch", .type = "string", .usage = "removed", .feat = F_BRANCH_REMOVED, .hidden = true },
 	{ .name = "clone",
 	  .usage = "Run the agent on a private in-container clone of the host Git repository; must be set at sandbox creation "
 		   "time (no-op when re-attaching to an existing clone-mode sandbox)",
 	  .feat = F_BRANCH_REMOVED },
-	{ .name = "cpus", .type = "int", .usage = "Number of CPUs to allocate to the sandbox (0 = auto: N-1 host CPUs, min 1)",
-	  .unless = F_CREATE_PATH_OPTIONAL },
-	{ .name = "cpus", .type = "int", .usage = "Number of CPUs to allocate to the sandbox (0 = auto: all host CPUs)",
-	  .feat = F_CREATE_PATH_OPTIONAL },
+	{ .name = "cpus", .type = "int", .usage = "Number of CPUs to allocate to the sandbox (0 = auto: N-1 host CPUs, min 1)", .unless = F_CREATE_PATH_OPTIONAL },
+	{ .name = "cpus", .type = "int", .usage = "Number of CPUs to allocate to the sandbox (0 = auto: all host CPUs)", .feat = F_CREATE_PATH_OPTIONAL },
 	{ .name = "detached", .shorthand = 'd', .usage = "Start the sandbox without an interactive session", .hidden = true },
-	{ .name = "env", .shorthand = 'e', .type = "stringArray",
-	  .usage = "Set an environment variable in the sandbox (can be repeated): KEY=VALUE, or a bare KEY to take the value "
-		   "from the current environment. Applies to the agent session, so it takes effect on a re-attach too; also "
-		   "baked into the sandbox when this run creates it",
+	{ .name = "env", .shorthand = 'e', .type = "stringArray", .usage = "Set an environment variable in the sandbox (can be repeated): KEY=VALUE, or a bare KEY to take the value "
+									   "from the current environment. Applies to the agent session, so it takes effect on a re-attach too; also "
+									   "baked into the sandbox when this run creates it",
 	  .feat = F_CREATE_ENV },
-	{ .name = "env-file", .type = "stringArray",
-	  .usage = "Read environment variables from a file (can be repeated). --env wins over any file; a later file wins "
-		   "over an earlier one. Applies to the agent session, so it takes effect on a re-attach too; also baked into "
-		   "the sandbox when this run creates it",
+	{ .name = "env-file", .type = "stringArray", .usage = "Read environment variables from a file (can be repeated). --env wins over any file; a later file wins "
+							      "over an earlier one. Applies to the agent session, so it takes effect on a re-attach too; also baked into "
+							      "the sandbox when this run creates it",
 	  .feat = F_CREATE_ENV },
-	{ .name = "kit", .type = "strings", .usage = "Kit reference (directory, ZIP, or OCI). Can be specified multiple times",
-	  .unless = F_CREATE_PATH_OPTIONAL },
-	{ .name = "kit", .type = "strings",
-	  .usage = "Additional kit reference (must be a mixin; directory, ZIP, git, or OCI). Can be specified multiple times",
-	  .feat = F_CREATE_PATH_OPTIONAL },
-	{ .name = "memory", .shorthand = 'm', .type = "string",
-	  .usage = "Memory limit in binary units (e.g., 1024m, 8g). Default: 50% of host memory, max 32 GiB" },
+	{ .name = "kit", .type = "strings", .usage = "Kit reference (directory, ZIP, or OCI). Can be specified multiple times", .unless = F_CREATE_PATH_OPTIONAL },
+	{ .name = "kit", .type = "strings", .usage = "Additional kit reference (must be a mixin; directory, ZIP, git, or OCI). Can be specified multiple times", .feat = F_CREATE_PATH_OPTIONAL },
+	{ .name = "memory", .shorthand = 'm', .type = "string", .usage = "Memory limit in binary units (e.g., 1024m, 8g). Default: 50% of host memory, max 32 GiB" },
 	{ .name = "name", .type = "string", .usage = "Name for the sandbox (default: <agent>-<workdir>)" },
-	{ .name = "template", .shorthand = 't', .type = "string",
-	  .usage = "Container image to use for the sandbox (default: agent-specific image)" },
+	{ .name = "template", .shorthand = 't', .type = "string", .usage = "Container image to use for the sandbox (default: agent-specific image)" },
 	{ 0 },
 };
 
@@ -209,17 +204,20 @@ static const struct sbx_flagdef ls_flags[] = {
 static const struct sbx_flagdef rm_flags[] = {
 	{ .name = "all", .usage = "Remove all sandboxes" },
 	{ .name = "force", .shorthand = 'f', .usage = "Skip confirmation prompts", .unless = F_RM_IN_USE },
-	{ .name = "force", .shorthand = 'f', .usage = "Skip confirmation prompts and delete even if in use (e.g. an open SSH connection)",
-	  .feat = F_RM_IN_USE },
+	{ .name = "force", .shorthand = 'f', .usage = "Skip confirmation prompts and delete even if in use (e.g. an open SSH connection)", .feat = F_RM_IN_USE },
 	{ 0 },
 };
 
-#define NOT_SIMULATED(p, s, f)                                                                                         \
-	{ .path = p, .short_ = s, .feat = f, .run = sbx_cmd_not_simulated }
+#define NOT_SIMULATED(p, s, f) \
+	{ \
+		.path = p, .short_ = s, .feat = f, .run = sbx_cmd_not_simulated \
+	}
 
-#define AGENT(a, f)                                                                                                    \
-	{ .path = "create " a, .short_ = "Create a sandbox for " a, .use = "sbx create " a " [PATH...] [flags]",      \
-	  .flags = create_flags, .feat = f, .daemon = true, .run = sbx_cmd_create }
+#define AGENT(a, f) \
+	{ \
+		.path = "create " a, .short_ = "Create a sandbox for " a, .use = "sbx create " a " [PATH...] [flags]", \
+		.flags = create_flags, .feat = f, .daemon = true, .run = sbx_cmd_create \
+	}
 
 static const struct sbx_cmd cmds[] = {
 	/* Root: docs@15a7780, @115f1de, @c2b0924 sbx.yaml; help@unknown-gsa111.txt is a real paste. */
@@ -300,8 +298,7 @@ static const struct sbx_cmd cmds[] = {
 		   "Simply type sbx help [path to command] for full details.",
 	  .use = "sbx help [command]",
 	  .run = sbx_cmd_help },
-	{ .path = "kit", .short_ = "Manage kit artifacts", .feat = F_CMD_KIT, .unless = F_KIT_EXPERIMENTAL,
-	  .run = sbx_cmd_not_simulated },
+	{ .path = "kit", .short_ = "Manage kit artifacts", .feat = F_CMD_KIT, .unless = F_KIT_EXPERIMENTAL, .run = sbx_cmd_not_simulated },
 	NOT_SIMULATED("kit", "(Experimental) Manage kit artifacts", F_KIT_EXPERIMENTAL),
 	NOT_SIMULATED("login", "Sign in to Docker", F_ALWAYS),
 	{ .path = "logout", .short_ = "Sign out of Docker", .unless = F_LOGOUT_STOPS, .run = sbx_cmd_not_simulated },
@@ -319,8 +316,7 @@ static const struct sbx_cmd cmds[] = {
 	NOT_SIMULATED("ports", "Manage sandbox port publishing", F_ALWAYS),
 	NOT_SIMULATED("prune", "Remove all stopped sandboxes", F_CMDS_CLOUD_ERA),
 	/* The output is reset@v0.33.0.txt; the text is sbxsim's. */
-	{ .path = "reset", .short_ = "Reset all sandboxes and clean up state", .use = "sbx reset [flags]", .daemon = true,
-	  .run = sbx_cmd_reset },
+	{ .path = "reset", .short_ = "Reset all sandboxes and clean up state", .use = "sbx reset [flags]", .daemon = true, .run = sbx_cmd_reset },
 	/* rm: before v0.29 no prompt and no --force (not confirmed: no reference that old was read). */
 	{ .path = "rm",
 	  .short_ = "Remove one or more sandboxes",

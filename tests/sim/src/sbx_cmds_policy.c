@@ -10,21 +10,17 @@
 
 static const struct sbx_flagdef scope_old_flags[] = {
 	{ .name = "global", .shorthand = 'g', .usage = "Apply the rule globally to all sandboxes", .feat = F_RULES_POSITIONAL_SCOPE },
-	{ .name = "global", .shorthand = 'g', .usage = "Apply the rule globally to all sandboxes",
-	  .deprecated = "rules are global by default; use --sandbox to scope one to a sandbox", .feat = F_RULES_G_DEPRECATED },
-	{ .name = "sandbox", .type = "string", .usage = "Scope the rule to a specific sandbox (default: all sandboxes)",
-	  .feat = F_RULES_SANDBOX_FLAG },
+	{ .name = "global", .shorthand = 'g', .usage = "Apply the rule globally to all sandboxes", .deprecated = "rules are global by default; use --sandbox to scope one to a sandbox", .feat = F_RULES_G_DEPRECATED },
+	{ .name = "sandbox", .type = "string", .usage = "Scope the rule to a specific sandbox (default: all sandboxes)", .feat = F_RULES_SANDBOX_FLAG },
 	{ 0 },
 };
 
 static const struct sbx_flagdef rm_network_flags[] = {
 	{ .name = "global", .shorthand = 'g', .usage = "Remove from the global policy", .feat = F_RULES_POSITIONAL_SCOPE },
-	{ .name = "global", .shorthand = 'g', .usage = "Remove from the global policy",
-	  .deprecated = "rules are global by default; use --sandbox to scope one to a sandbox", .feat = F_RULES_G_DEPRECATED },
+	{ .name = "global", .shorthand = 'g', .usage = "Remove from the global policy", .deprecated = "rules are global by default; use --sandbox to scope one to a sandbox", .feat = F_RULES_G_DEPRECATED },
 	{ .name = "id", .type = "string", .usage = "Remove by rule ID" },
 	{ .name = "resource", .type = "string", .usage = "Remove by resource value(s), comma-separated" },
-	{ .name = "sandbox", .type = "string", .usage = "Scope the removal to a specific sandbox (default: global policy)",
-	  .feat = F_RULES_SANDBOX_FLAG },
+	{ .name = "sandbox", .type = "string", .usage = "Scope the removal to a specific sandbox (default: global policy)", .feat = F_RULES_SANDBOX_FLAG },
 	{ 0 },
 };
 
@@ -33,10 +29,8 @@ static const struct sbx_flagdef ls_flags[] = {
 	{ .name = "include-inactive", .usage = "Show inactive policy rules hidden by remote governance", .feat = F_POLICY_V2 },
 	{ .name = "json", .usage = "Output filtered policy rules as JSON", .feat = F_POLICY_V2 },
 	{ .name = "source", .type = "string", .usage = "Filter policies by source: \"local\", \"org\", or \"kit\"", .feat = F_POLICY_V2 },
-	{ .name = "type", .type = "string", .usage = "Filter policies by type: \"all\" or \"network\"", .def = "all",
-	  .unless = F_POLICY_V2 },
-	{ .name = "type", .type = "string", .usage = "Filter policies by type: \"all\", \"network\", or \"filesystem\"",
-	  .def = "all", .feat = F_POLICY_V2 },
+	{ .name = "type", .type = "string", .usage = "Filter policies by type: \"all\" or \"network\"", .def = "all", .unless = F_POLICY_V2 },
+	{ .name = "type", .type = "string", .usage = "Filter policies by type: \"all\", \"network\", or \"filesystem\"", .def = "all", .feat = F_POLICY_V2 },
 	{ .name = "wide", .usage = "Show detailed rule-level output with rule IDs and resources", .feat = F_POLICY_V2 },
 	{ 0 },
 };
@@ -58,11 +52,9 @@ static const struct sbx_flagdef check_flags[] = {
 static const struct sbx_flagdef secret_set_flags[] = {
 	{ .name = "force", .shorthand = 'f', .usage = "Overwrite an existing secret when --token is used" },
 	{ .name = "global", .shorthand = 'g', .usage = "Use global secret scope", .unless = F_SECRET_SET_V2 },
-	{ .name = "global", .shorthand = 'g', .usage = "Use global secret scope",
-	  .deprecated = "secrets are global by default; use --sandbox to scope one to a sandbox", .feat = F_SECRET_SET_V2 },
+	{ .name = "global", .shorthand = 'g', .usage = "Use global secret scope", .deprecated = "secrets are global by default; use --sandbox to scope one to a sandbox", .feat = F_SECRET_SET_V2 },
 	{ .name = "oauth", .usage = "Start OAuth flow and store OAuth tokens (openai/global only)" },
-	{ .name = "sandbox", .type = "string", .usage = "Scope the secret to one sandbox instead of its default scope",
-	  .feat = F_SECRET_SET_V2 },
+	{ .name = "sandbox", .type = "string", .usage = "Scope the secret to one sandbox instead of its default scope", .feat = F_SECRET_SET_V2 },
 	{ .name = "token", .shorthand = 't', .type = "string", .usage = "Secret value (less secure: visible in shell history)" },
 	{ 0 },
 };
@@ -70,8 +62,7 @@ static const struct sbx_flagdef secret_set_flags[] = {
 static const struct sbx_flagdef secret_rm_flags[] = {
 	{ .name = "force", .shorthand = 'f', .usage = "Delete without confirmation prompt" },
 	{ .name = "global", .shorthand = 'g', .usage = "Use global secret scope", .unless = F_SECRET_SET_V2 },
-	{ .name = "global", .shorthand = 'g', .usage = "Use global secret scope",
-	  .deprecated = "secrets are global by default; use --sandbox to scope one to a sandbox", .feat = F_SECRET_SET_V2 },
+	{ .name = "global", .shorthand = 'g', .usage = "Use global secret scope", .deprecated = "secrets are global by default; use --sandbox to scope one to a sandbox", .feat = F_SECRET_SET_V2 },
 	{ .name = "sandbox", .type = "string", .usage = "Remove the secret scoped to one sandbox", .feat = F_SECRET_SET_V2 },
 	{ 0 },
 };
@@ -82,20 +73,20 @@ static const struct sbx_flagdef secret_ls_flags[] = {
 	{ 0 },
 };
 
-#define ALLOW_LONG_OLD                                                                                                 \
-	"Allow sandbox network access to the specified hosts.\n\n"                                                     \
-	"RESOURCES is a comma-separated list of hostnames, domains, or IP addresses.\n"                               \
-	"Supports exact domains (example.com), wildcard subdomains (*.example.com),\n"                                \
+#define ALLOW_LONG_OLD \
+	"Allow sandbox network access to the specified hosts.\n\n" \
+	"RESOURCES is a comma-separated list of hostnames, domains, or IP addresses.\n" \
+	"Supports exact domains (example.com), wildcard subdomains (*.example.com),\n" \
 	"and optional port suffixes (example.com:443). Use \"**\" to allow all hosts."
 
-#define DENY_LONG_OLD                                                                                                  \
-	"Block sandbox network access to the specified hosts.\n\n"                                                     \
-	"RESOURCES is a comma-separated list of hostnames, domains, or IP addresses.\n"                               \
+#define DENY_LONG_OLD \
+	"Block sandbox network access to the specified hosts.\n\n" \
+	"RESOURCES is a comma-separated list of hostnames, domains, or IP addresses.\n" \
 	"Deny rules always take precedence over allow rules."
 
-#define POLICY_LS_LONG_OLD                                                                                             \
-	"List all active policies.\n\n"                                                                                \
-	"Displays the policy name (or ID if no name is set), type, decision\n"                                        \
+#define POLICY_LS_LONG_OLD \
+	"List all active policies.\n\n" \
+	"Displays the policy name (or ID if no name is set), type, decision\n" \
 	"(allow/deny), and the associated resources for each rule."
 
 static const struct sbx_cmd cmds[] = {
@@ -173,8 +164,7 @@ static const struct sbx_cmd cmds[] = {
 	  .args = "1",
 	  .daemon = true,
 	  .run = sbx_cmd_policy_allow },
-	{ .path = "policy check", .short_ = "Check whether policy allows an access request", .use = "sbx policy check COMMAND",
-	  .feat = F_POLICY_V2 },
+	{ .path = "policy check", .short_ = "Check whether policy allows an access request", .use = "sbx policy check COMMAND", .feat = F_POLICY_V2 },
 	/* docs@0ed7166 sbx_policy_check_network.yaml */
 	{ .path = "policy check network",
 	  .short_ = "Check network access to a host",
@@ -188,13 +178,11 @@ static const struct sbx_cmd cmds[] = {
 	  .args = "1",
 	  .daemon = true,
 	  .run = sbx_cmd_policy_check },
-	{ .path = "policy deny", .short_ = "Add a deny policy for sandboxes", .use = "sbx policy deny COMMAND",
-	  .long_ = "Add a policy that blocks sandbox access to specified resources.\n\n"
-		   "Deny rules always take precedence over allow rules.",
+	{ .path = "policy deny", .short_ = "Add a deny policy for sandboxes", .use = "sbx policy deny COMMAND", .long_ = "Add a policy that blocks sandbox access to specified resources.\n\n"
+															 "Deny rules always take precedence over allow rules.",
 	  .unless = F_POLICY_V2 },
-	{ .path = "policy deny", .short_ = "Add a deny rule for sandboxes", .use = "sbx policy deny COMMAND",
-	  .long_ = "Add a rule that blocks sandbox access to specified resources.\n\n"
-		   "Deny rules always take precedence over allow rules.",
+	{ .path = "policy deny", .short_ = "Add a deny rule for sandboxes", .use = "sbx policy deny COMMAND", .long_ = "Add a rule that blocks sandbox access to specified resources.\n\n"
+														       "Deny rules always take precedence over allow rules.",
 	  .feat = F_POLICY_V2 },
 	/* deny network: sbxsim's own (<= v0.28), docs@00ba4d3, docs@c2b0924 */
 	{ .path = "policy deny network",
@@ -323,10 +311,8 @@ static const struct sbx_cmd cmds[] = {
 	  .daemon = true,
 	  .run = sbx_cmd_policy_reset },
 	/* docs@1a420e1 sbx_policy_rm.yaml; the v0.35+ text is sbxsim's own. */
-	{ .path = "policy rm", .short_ = "Remove a policy", .long_ = "Remove a previously added allow or deny policy.",
-	  .use = "sbx policy rm COMMAND", .unless = F_POLICY_V2 },
-	{ .path = "policy rm", .short_ = "Remove a policy rule", .long_ = "Remove a previously added allow or deny rule.",
-	  .use = "sbx policy rm COMMAND", .feat = F_POLICY_V2 },
+	{ .path = "policy rm", .short_ = "Remove a policy", .long_ = "Remove a previously added allow or deny policy.", .use = "sbx policy rm COMMAND", .unless = F_POLICY_V2 },
+	{ .path = "policy rm", .short_ = "Remove a policy rule", .long_ = "Remove a previously added allow or deny rule.", .use = "sbx policy rm COMMAND", .feat = F_POLICY_V2 },
 	/* rm network: sbxsim's own (<= v0.28), docs@15a7780, docs@c2b0924 */
 	{ .path = "policy rm network",
 	  .short_ = "Remove a network policy",
@@ -409,8 +395,7 @@ static const struct sbx_cmd cmds[] = {
 		   "Secrets can be scoped globally (shared across all sandboxes) or to a\n"
 		   "specific sandbox.",
 	  .use = "" },
-	{ .path = "secret import", .short_ = "Import secrets from the host environment", .feat = F_SECRET_IMPORT,
-	  .run = sbx_cmd_not_simulated },
+	{ .path = "secret import", .short_ = "Import secrets from the host environment", .feat = F_SECRET_IMPORT, .run = sbx_cmd_not_simulated },
 	/* docs@0ed7166 sbx_secret_ls.yaml */
 	{ .path = "secret ls",
 	  .short_ = "List stored secrets",

@@ -71,8 +71,7 @@ static char **sandbox_environ(const char *name, cJSON *env, const char *home)
 	/* Non-login bash (bash -c) reads the persistent file too. */
 	envp[i++] = xstrdup("BASH_ENV=/etc/sandbox-persistent.sh");
 	const cJSON *kv;
-	cJSON_ArrayForEach(kv, env)
-	{
+	cJSON_ArrayForEach(kv, env) {
 		if (cJSON_IsString(kv))
 			envp[i++] = xasprintf("%s=%s", kv->string, kv->valuestring);
 	}
@@ -165,8 +164,7 @@ static void session_end(const char *name)
 			sessions = cJSON_AddArrayToObject(sb, "sessions");
 		int i = 0;
 		const cJSON *p;
-		cJSON_ArrayForEach(p, sessions)
-		{
+		cJSON_ArrayForEach(p, sessions) {
 			if (p->valueint == (int)getpid())
 				break;
 			i++;
@@ -235,7 +233,8 @@ int sbx_cmd_exec(struct sbx_ctx *ctx, const struct args *a)
 	if (!env)
 		env = cJSON_CreateObject();
 	const cJSON *w0 = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(sb, "workspaces"), 0);
-	char *workdir = arg_str(a, "workdir") ? xstrdup(arg_str(a, "workdir")) : w0 ? xstrdup(w0->valuestring) : NULL;
+	char *workdir = arg_str(a, "workdir") ? xstrdup(arg_str(a, "workdir")) : w0 ? xstrdup(w0->valuestring)
+										    : NULL;
 	if (workdir && str_ends(workdir, ":ro"))
 		workdir[strlen(workdir) - 3] = '\0';
 	sandboxes_save(doc);

@@ -26,7 +26,8 @@ bool sbx_flag_on(const struct sbx_ctx *ctx, const struct sbx_flagdef *f)
 const char *sbx_cmd_name(const struct sbx_cmd *cmd)
 {
 	const char *sp = strrchr(cmd->path, ' ');
-	return !*cmd->path ? "sbx" : sp ? sp + 1 : cmd->path;
+	return !*cmd->path ? "sbx" : sp ? sp + 1
+					: cmd->path;
 }
 
 /* Whether child's path is parent's path plus one word. */

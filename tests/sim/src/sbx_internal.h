@@ -46,10 +46,10 @@ struct sbx_flagdef {
 	char shorthand;
 	const char *type;
 	const char *usage;
-	const char *def; /* shown as (default ...) when not the zero value */
-	enum sbx_feature feat;   /* present only when on */
+	const char *def;	 /* shown as (default ...) when not the zero value */
+	enum sbx_feature feat;	 /* present only when on */
 	enum sbx_feature unless; /* present only when off (F_ALWAYS: no such gate) */
-	const char *deprecated;  /* hidden; "Flag --x has been deprecated, <this>" on use */
+	const char *deprecated;	 /* hidden; "Flag --x has been deprecated, <this>" on use */
 	bool hidden;
 };
 
@@ -69,10 +69,10 @@ struct sbx_cmd {
 	enum sbx_feature feat, unless;
 	bool hidden;
 	const char *deprecated; /* cobra: hidden, and a warning on use */
-	bool no_interspersed;   /* flags stop at the first argument (exec) */
-	const char *args;       /* cobra Args: "1", "2+", "0-2"; NULL: unchecked */
-	bool daemon;            /* talks to sandboxd: the start-up banner */
-	sbx_handler run;        /* NULL: help only (a group, or not simulated) */
+	bool no_interspersed;	/* flags stop at the first argument (exec) */
+	const char *args;	/* cobra Args: "1", "2+", "0-2"; NULL: unchecked */
+	bool daemon;		/* talks to sandboxd: the start-up banner */
+	sbx_handler run;	/* NULL: help only (a group, or not simulated) */
 };
 
 /* Every command entry (both tables), and the root's persistent flags. */

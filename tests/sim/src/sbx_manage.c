@@ -52,8 +52,7 @@ int sbx_cmd_ls(struct sbx_ctx *ctx, const struct args *a)
 		const char *hdr[] = { "SANDBOX", "AGENT", "STATUS", "PORTS", "WORKSPACE" };
 		memcpy(cells, hdr, sizeof(hdr));
 		int r = 1;
-		cJSON_ArrayForEach(sb, list)
-		{
+		cJSON_ArrayForEach(sb, list) {
 			const cJSON *w = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(sb, "workspaces"), 0);
 			const char *row[] = { json_str(sb, "name", ""), json_str(sb, "agent", ""),
 					      json_str(sb, "status", "stopped"), "-", cJSON_IsString(w) ? w->valuestring : "-" };
@@ -122,8 +121,7 @@ static int confirm_rm(struct sbx_ctx *ctx, const char **names, int n, int *rc)
 			if (c[0] == ',' && c[1] == ' ')
 				memmove(c, c + 1, strlen(c));
 		*rc = sbx_error(ctx, "confirmation required and no terminal to ask: run \"sbx rm --force %s\"", list);
-	}
-	else if (!yes && sbx_has(ctx, F_RM_DECLINE_FAILS))
+	} else if (!yes && sbx_has(ctx, F_RM_DECLINE_FAILS))
 		*rc = sbx_error(ctx, "removal cancelled");
 	else if (!yes)
 		fputs("Cancelled.\n", ctx->out);

@@ -173,7 +173,7 @@ int sbx_cmd_policy_reset(struct sbx_ctx *ctx, const struct args *a)
 	bool running = false;
 	const cJSON *sb;
 	cJSON_ArrayForEach(sb, cJSON_GetObjectItemCaseSensitive(doc, "sandboxes")) running |=
-		strcmp(json_str(sb, "status", ""), "running") == 0;
+										   strcmp(json_str(sb, "status", ""), "running") == 0;
 	cJSON_Delete(doc);
 	state_unlock(lock);
 	bool no_tty;
@@ -227,7 +227,8 @@ static bool same_scope(const cJSON *r, const char *scope)
 static bool has_resource(const cJSON *r, const char *res)
 {
 	const cJSON *x;
-	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(r, "resources")) if (strcmp(x->valuestring, res) == 0) return true;
+	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(r, "resources"))
+		if (strcmp(x->valuestring, res) == 0) return true;
 	return false;
 }
 
@@ -271,8 +272,7 @@ static int allow_deny(struct sbx_ctx *ctx, const struct args *a, const char *dec
 	/* One rule per resource (policy-ls@unknown-i78.txt). */
 	for (char *t = rc ? NULL : strtok_r(copy, ",", &save); t && !rc; t = strtok_r(NULL, ",", &save)) {
 		const cJSON *r, *existing = NULL;
-		cJSON_ArrayForEach(r, rules)
-		{
+		cJSON_ArrayForEach(r, rules) {
 			if (is_user_rule(r) && same_scope(r, scope) && strcmp(json_str(r, "decision", ""), decision) == 0 &&
 			    has_resource(r, t))
 				existing = r;
@@ -326,7 +326,8 @@ static int rm_by_id(struct sbx_ctx *ctx, cJSON *rules, const char *id)
 					 json_str(r, "source", ""), json_str(r, "policy", ""));
 		if (!is_user_rule(r))
 			return sbx_error(ctx, "rule '%s' belongs to the default policy and cannot be removed; use \"sbx policy "
-					      "reset\" to start over", id);
+					      "reset\" to start over",
+					 id);
 		fprintf(ctx->out, "Policy removed: %s\n", id);
 		cJSON_DeleteItemFromArray(rules, i);
 		return 0;
@@ -399,12 +400,10 @@ int sbx_cmd_policy_check(struct sbx_ctx *ctx, const struct args *a)
 	cJSON *doc = policies_load();
 	state_unlock(lock);
 	const cJSON *r, *x, *deny = NULL, *allow = NULL;
-	cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(doc, "rules"))
-	{
+	cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(doc, "rules")) {
 		if (strcmp(json_str(r, "type", ""), "network") != 0 || !(same_scope(r, NULL) || (scope && same_scope(r, scope))))
 			continue;
-		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(r, "resources"))
-		{
+		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(r, "resources")) {
 			if (!policy_resource_matches(x->valuestring, target))
 				continue;
 			if (strcmp(json_str(r, "decision", ""), "deny") == 0 && !deny)

@@ -95,16 +95,14 @@ static cJSON *select_rules(struct sbx_ctx *ctx, const struct args *a, cJSON *doc
 	cJSON *out = cJSON_CreateArray();
 	bool hide_presets = false;
 	const cJSON *r;
-	cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(doc, "rules"))
-	{
+	cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(doc, "rules")) {
 		/* policy-ls@v0.28.3-user-rule.txt: the preset row vanishes once an
 		 * allow rule of the user's (or a kit's: policy-ls@unknown-i72.txt)
 		 * exists, though it still applies. */
 		if (sbx_has(ctx, F_POLICY_LS_HIDES_PRESET) && !is_preset(r) && strcmp(json_str(r, "decision", ""), "allow") == 0)
 			hide_presets = true;
 	}
-	cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(doc, "rules"))
-	{
+	cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(doc, "rules")) {
 		const char *t = json_str(r, "type", "");
 		bool network = strcmp(t, "network") == 0;
 		if ((!v2 && !network) || (strcmp(type, "network") == 0 && !network) ||
@@ -144,8 +142,7 @@ static void old_table(struct sbx_ctx *ctx, cJSON *rules)
 	row_add(&t, hdr);
 	const cJSON *r;
 	int i = 0;
-	cJSON_ArrayForEach(r, rules)
-	{
+	cJSON_ArrayForEach(r, rules) {
 		const char *src = json_str(r, "source", "local");
 		const char *name;
 		if (is_preset(r))
@@ -158,7 +155,7 @@ static void old_table(struct sbx_ctx *ctx, cJSON *rules)
 		else
 			name = own(&t, xasprintf("%s:%s", src, json_str(r, "policy", "")));
 		/* Kit rules show ORIGIN local (i72); sandbox-scoped ORIGIN is sbxsim's. */
-		const char *origin = sandbox_of(r) ? own(&t, xasprintf("sandbox:%s", sandbox_of(r)))
+		const char *origin = sandbox_of(r)	       ? own(&t, xasprintf("sandbox:%s", sandbox_of(r)))
 				     : strcmp(src, "org") == 0 ? "org"
 							       : "local";
 		const char *row[] = { name, "network", origin, json_str(r, "decision", ""), "active", NULL };
@@ -177,8 +174,7 @@ static void wide_table(struct sbx_ctx *ctx, cJSON *rules)
 	row_add(&t, hdr);
 	const cJSON *r;
 	int i = 0;
-	cJSON_ArrayForEach(r, rules)
-	{
+	cJSON_ArrayForEach(r, rules) {
 		const char *row[] = { json_str(r, "source", ""), own(&t, applies_to(r)), json_str(r, "policy", "-"),
 				      json_str(r, "policy_id", "-"), "-", json_str(r, "id", ""), json_str(r, "type", ""),
 				      json_str(r, "decision", ""), NULL };
@@ -197,8 +193,7 @@ static char *summary(cJSON *rules, const char *policy, const char *source, const
 	static const char *labels[] = { "network", "filesystem read", "filesystem write" };
 	int allow[3] = { 0 }, deny[3] = { 0 };
 	const cJSON *r;
-	cJSON_ArrayForEach(r, rules)
-	{
+	cJSON_ArrayForEach(r, rules) {
 		char *at = applies_to(r);
 		bool mine = strcmp(policy_shown(r), policy) == 0 && strcmp(json_str(r, "source", ""), source) == 0 &&
 			    strcmp(at, applies) == 0;
@@ -230,8 +225,7 @@ static void summary_table(struct sbx_ctx *ctx, cJSON *rules)
 	const char *hdr[] = { "POLICY", "SOURCE", "APPLIES TO", "SUMMARY" };
 	row_add(&t, hdr);
 	const cJSON *r;
-	cJSON_ArrayForEach(r, rules)
-	{
+	cJSON_ArrayForEach(r, rules) {
 		const char *policy = policy_shown(r), *source = json_str(r, "source", "");
 		const char *applies = own(&t, applies_to(r));
 		bool seen = false;
@@ -281,13 +275,11 @@ static void json_out(struct sbx_ctx *ctx, cJSON *rules)
 		cJSON_ArrayForEach(r, rules) cJSON_AddItemToArray(arr, json_rule(r));
 	} else {
 		cJSON *pols = cJSON_AddArrayToObject(doc, "policies");
-		cJSON_ArrayForEach(r, rules)
-		{
+		cJSON_ArrayForEach(r, rules) {
 			cJSON *rj = json_rule(r);
 			const char *pid = json_str(rj, "policy_id", ""), *src = json_str(r, "source", "");
 			cJSON *p, *found = NULL;
-			cJSON_ArrayForEach(p, pols)
-			{
+			cJSON_ArrayForEach(p, pols) {
 				if (strcmp(json_str(p, "id", ""), pid) == 0 && strcmp(json_str(p, "source", ""), src) == 0)
 					found = p;
 			}

@@ -152,7 +152,7 @@ static const struct sbx_feature_row rows[] = {
 };
 
 const int sbx_test_releases[] = { SBXV(28, 3), SBXV(31, 2), SBXV(33, 0), SBXV(35, 0), SBXV(38, 0),
-				   SBXV(42, 1), SBXV(45, 1), SBXV(54, 1), 0 };
+				  SBXV(42, 1), SBXV(45, 1), SBXV(54, 1), 0 };
 
 const struct sbx_feature_row *sbx_feature_rows(int *n)
 {

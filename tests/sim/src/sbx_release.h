@@ -14,9 +14,9 @@
 #include <stdio.h>
 
 /* Versions are minor*100+patch: every sbx release is 0.x.y. */
-#define SBXV(minor, patch) ((minor) * 100 + (patch))
-#define SBXV_ANY 0          /* first: since the oldest release */
-#define SBXV_LATEST 999999  /* last: still present */
+#define SBXV(minor, patch) ((minor)*100 + (patch))
+#define SBXV_ANY 0	   /* first: since the oldest release */
+#define SBXV_LATEST 999999 /* last: still present */
 
 enum sbx_feature {
 	F_ALWAYS = 0, /* no gate */
@@ -70,7 +70,9 @@ enum sbx_feature {
 
 /* How sure the row is: seen in a sample or release note, a range guessed
  * from a reference whose release is inferred, or made up for testing. */
-enum sbx_certainty { SBX_CONFIRMED, SBX_NOT_CONFIRMED, SBX_INVENTED };
+enum sbx_certainty { SBX_CONFIRMED,
+		     SBX_NOT_CONFIRMED,
+		     SBX_INVENTED };
 
 struct sbx_feature_row {
 	enum sbx_feature id;

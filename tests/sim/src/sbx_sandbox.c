@@ -90,8 +90,7 @@ static void secrets_snapshot(cJSON *sb)
 	cJSON *doc = state_load("secrets.json", "{\"secrets\":[]}");
 	cJSON *list = cJSON_AddArrayToObject(sb, "secrets");
 	const cJSON *s;
-	cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(doc, "secrets"))
-	{
+	cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(doc, "secrets")) {
 		if (strcmp(json_str(s, "scope", ""), "global") == 0)
 			cJSON_AddItemToArray(list, cJSON_CreateString(json_str(s, "service", "")));
 	}
@@ -150,7 +149,8 @@ static char *default_name(const char *agent, cJSON *workspaces)
 {
 	char cwd[PATH_MAX];
 	const cJSON *w0 = cJSON_GetArrayItem(workspaces, 0);
-	char *base = xstrdup(w0 ? w0->valuestring : getcwd(cwd, sizeof(cwd)) ? cwd : "workspace");
+	char *base = xstrdup(w0 ? w0->valuestring : getcwd(cwd, sizeof(cwd)) ? cwd
+									     : "workspace");
 	if (str_ends(base, ":ro"))
 		base[strlen(base) - 3] = '\0';
 	char *name = xasprintf("%s-%s", agent, basename(base));
@@ -166,7 +166,8 @@ static int check_name(struct sbx_ctx *ctx, const char *name)
 		return sbx_error(ctx, "invalid sandbox name \"%s\": the name is reserved", name);
 	if (!valid_name(name))
 		return sbx_error(ctx, "invalid sandbox name \"%s\": must be at least 2 characters, start with a letter "
-				      "or digit and contain only letters, digits, '-' and '.'", name);
+				      "or digit and contain only letters, digits, '-' and '.'",
+				 name);
 	if (sbx_has(ctx, F_NAME_MAX_63) && strlen(name) > 63)
 		return sbx_error(ctx, "invalid sandbox name \"%s\": must be at most 63 characters", name);
 	return 0;
@@ -230,7 +231,8 @@ static int do_create(struct sbx_ctx *ctx, const struct args *a, const char *agen
 		/* error-create-exists@v0.33plus-i127.txt */
 		if (sbx_has(ctx, F_CREATE_EXISTS_HINT))
 			rc = sbx_error(ctx, "sandbox \"%s\" already exists for this workspace; use 'sbx run --name %s' to "
-					    "start it, or pass --name to create another", name, name);
+					    "start it, or pass --name to create another",
+				       name, name);
 		else
 			rc = sbx_error(ctx, "sandbox '%s' already exists", name);
 	} else if (!rc && make_dirs(name) < 0) {

@@ -37,8 +37,7 @@ static int find(cJSON *list, const char *service, const char *scope)
 {
 	int i = 0;
 	const cJSON *s;
-	cJSON_ArrayForEach(s, list)
-	{
+	cJSON_ArrayForEach(s, list) {
 		if (strcmp(json_str(s, "service", ""), service) == 0 && strcmp(json_str(s, "scope", ""), scope) == 0)
 			return i;
 		i++;

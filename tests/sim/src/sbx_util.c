@@ -180,8 +180,7 @@ cJSON *sandboxes_load(void)
 	long autostop = env_long("SBXSIM_AUTOSTOP_S", 0);
 	if (autostop > 0) {
 		cJSON *sb;
-		cJSON_ArrayForEach(sb, cJSON_GetObjectItemCaseSensitive(doc, "sandboxes"))
-		{
+		cJSON_ArrayForEach(sb, cJSON_GetObjectItemCaseSensitive(doc, "sandboxes")) {
 			const cJSON *last = cJSON_GetObjectItemCaseSensitive(sb, "last_used_unix");
 			if (cJSON_IsNumber(last) && now_s() - last->valuedouble > (double)autostop &&
 			    !sandbox_has_sessions(sb))
@@ -205,8 +204,7 @@ const char *json_str(const cJSON *obj, const char *key, const char *def)
 cJSON *sandbox_find(cJSON *doc, const char *name)
 {
 	cJSON *sb;
-	cJSON_ArrayForEach(sb, cJSON_GetObjectItemCaseSensitive(doc, "sandboxes"))
-	{
+	cJSON_ArrayForEach(sb, cJSON_GetObjectItemCaseSensitive(doc, "sandboxes")) {
 		if (strcmp(json_str(sb, "name", ""), name) == 0)
 			return sb;
 	}
@@ -221,8 +219,7 @@ char *sandbox_dir(const char *name)
 bool sandbox_has_sessions(cJSON *sb)
 {
 	const cJSON *pid;
-	cJSON_ArrayForEach(pid, cJSON_GetObjectItemCaseSensitive(sb, "sessions"))
-	{
+	cJSON_ArrayForEach(pid, cJSON_GetObjectItemCaseSensitive(sb, "sessions")) {
 		if (cJSON_IsNumber(pid) && kill((pid_t)pid->valueint, 0) == 0)
 			return true;
 	}

@@ -83,8 +83,7 @@ const char *store_model_id(const cJSON *model)
 bool store_has_tag(const cJSON *model, const char *canonical)
 {
 	const cJSON *tag;
-	cJSON_ArrayForEach(tag, cJSON_GetObjectItemCaseSensitive(model, "tags"))
-	{
+	cJSON_ArrayForEach(tag, cJSON_GetObjectItemCaseSensitive(model, "tags")) {
 		if (!cJSON_IsString(tag))
 			continue;
 		char *n = ref_normalize(tag->valuestring);
@@ -101,8 +100,7 @@ cJSON *store_find(const char *ref)
 	cJSON *m;
 	if (ref_is_id(ref)) {
 		const char *hex = str_starts(ref, "sha256:") ? ref + 7 : ref;
-		cJSON_ArrayForEach(m, g_models)
-		{
+		cJSON_ArrayForEach(m, g_models) {
 			const char *id = store_model_id(m);
 			if (str_starts(id, "sha256:") && strncmp(id + 7, hex, strlen(hex)) == 0)
 				return m;
@@ -115,8 +113,7 @@ cJSON *store_find(const char *ref)
 	if (!canonical)
 		return NULL;
 	cJSON *found = NULL;
-	cJSON_ArrayForEach(m, g_models)
-	{
+	cJSON_ArrayForEach(m, g_models) {
 		if (store_has_tag(m, canonical)) {
 			found = m;
 			break;
@@ -129,10 +126,8 @@ cJSON *store_find(const char *ref)
 cJSON *store_find_partial(const char *ref)
 {
 	cJSON *m, *tag;
-	cJSON_ArrayForEach(m, g_models)
-	{
-		cJSON_ArrayForEach(tag, cJSON_GetObjectItemCaseSensitive(m, "tags"))
-		{
+	cJSON_ArrayForEach(m, g_models) {
+		cJSON_ArrayForEach(tag, cJSON_GetObjectItemCaseSensitive(m, "tags")) {
 			if (!cJSON_IsString(tag))
 				continue;
 			/* As upstream: cut at the last ':' then after the last '/'. */
@@ -156,8 +151,7 @@ char *store_remove_tag(cJSON *model, const char *canonical)
 	cJSON *tags = cJSON_GetObjectItemCaseSensitive(model, "tags");
 	int i = 0;
 	cJSON *tag;
-	cJSON_ArrayForEach(tag, tags)
-	{
+	cJSON_ArrayForEach(tag, tags) {
 		char *n = cJSON_IsString(tag) ? ref_normalize(tag->valuestring) : NULL;
 		bool same = n && strcmp(n, canonical) == 0;
 		free(n);
@@ -176,8 +170,7 @@ char *store_add_tag(cJSON *model, const char *canonical)
 {
 	char *lost = NULL;
 	cJSON *m;
-	cJSON_ArrayForEach(m, g_models)
-	{
+	cJSON_ArrayForEach(m, g_models) {
 		if (m == model)
 			continue;
 		char *removed = store_remove_tag(m, canonical);
@@ -203,8 +196,7 @@ void store_delete_model(const char *id)
 {
 	int i = 0;
 	cJSON *m;
-	cJSON_ArrayForEach(m, g_models)
-	{
+	cJSON_ArrayForEach(m, g_models) {
 		if (strcmp(store_model_id(m), id) == 0) {
 			cJSON_DeleteItemFromArray(g_models, i);
 			store_mark_dirty();
