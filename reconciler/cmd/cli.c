@@ -22,10 +22,12 @@
 	"  7    the state directory or inventory cannot be used (nothing was tried)\n" \
 	"  130  interrupted\n"
 
-enum value_kind { V_NONE,
-		  V_STRING,
-		  V_COUNT,
-		  V_DURATION };
+enum value_kind {
+	V_NONE,
+	V_STRING,
+	V_COUNT,
+	V_DURATION,
+};
 
 /* Every option, with the commands (flag bits) that take it. */
 static const struct option_spec {

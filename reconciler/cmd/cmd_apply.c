@@ -17,9 +17,11 @@
 #include "util/jsonw.h"
 #include "util/strbuf.h"
 
-enum mode { MODE_APPLY,
-	    MODE_DIFF,
-	    MODE_PLAN };
+enum mode {
+	MODE_APPLY,
+	MODE_DIFF,
+	MODE_PLAN,
+};
 
 static void print_plan(const struct engine *e, const struct cli_options *opts)
 {

@@ -14,9 +14,11 @@
 #include "plan/plan_render.h"
 #include "util/strbuf.h"
 
-enum answer { NO_TERMINAL,
-	      DECLINED,
-	      CONFIRMED };
+enum answer {
+	NO_TERMINAL,
+	DECLINED,
+	CONFIRMED,
+};
 
 /* Asks on the terminal, even when stdin is redirected; only "yes" confirms. */
 static enum answer confirm(size_t n)

@@ -11,9 +11,11 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-enum progress_mode { PROGRESS_PLAIN,
-		     PROGRESS_TTY,
-		     PROGRESS_JSON };
+enum progress_mode {
+	PROGRESS_PLAIN,
+	PROGRESS_TTY,
+	PROGRESS_JSON,
+};
 
 struct progress_pull {
 	char *ref;

@@ -18,9 +18,11 @@
 /* Longest wait in one curl_multi_poll(); libcurl wakes sooner for its timers. */
 #define POLL_MAX_MS 1000
 
-enum body_mode { MODE_UNKNOWN,
-		 MODE_BODY,
-		 MODE_LINES };
+enum body_mode {
+	MODE_UNKNOWN,
+	MODE_BODY,
+	MODE_LINES,
+};
 
 struct transfer {
 	const struct http_request *req;

@@ -24,14 +24,18 @@
 
 #define YDOC_MAX_EXPANDED 1000000
 
-enum ynode_kind { YNODE_SCALAR,
-		  YNODE_SEQ,
-		  YNODE_MAP };
-enum yscalar_style { YSTYLE_PLAIN,
-		     YSTYLE_SINGLE,
-		     YSTYLE_DOUBLE,
-		     YSTYLE_LITERAL,
-		     YSTYLE_FOLDED };
+enum ynode_kind {
+	YNODE_SCALAR,
+	YNODE_SEQ,
+	YNODE_MAP,
+};
+enum yscalar_style {
+	YSTYLE_PLAIN,
+	YSTYLE_SINGLE,
+	YSTYLE_DOUBLE,
+	YSTYLE_LITERAL,
+	YSTYLE_FOLDED,
+};
 
 struct ymark {
 	int line, col;

@@ -18,8 +18,10 @@
 #include "util/strbuf.h"
 #include "util/strmap.h"
 
-enum inv_origin { INV_CREATED,
-		  INV_ADOPTED };
+enum inv_origin {
+	INV_CREATED,
+	INV_ADOPTED,
+};
 
 struct inv_field {
 	char *name;

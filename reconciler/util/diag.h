@@ -13,8 +13,10 @@
 #include <stddef.h>
 #include <stdio.h>
 
-enum diag_severity { DIAG_ERROR,
-		     DIAG_WARNING };
+enum diag_severity {
+	DIAG_ERROR,
+	DIAG_WARNING,
+};
 
 struct diag_source {
 	const char *name; /* as shown to the user, e.g. "sandbox.yaml" */

@@ -17,9 +17,11 @@
 #include "util/strbuf.h"
 
 /* The format `sbx policy ls` is read in. */
-enum sbx_policy_format { SBX_POLICY_JSON,
-			 SBX_POLICY_WIDE,
-			 SBX_POLICY_TABLE_OLD };
+enum sbx_policy_format {
+	SBX_POLICY_JSON,
+	SBX_POLICY_WIDE,
+	SBX_POLICY_TABLE_OLD,
+};
 
 /* How a network rule names its scope. */
 enum sbx_rule_scope {

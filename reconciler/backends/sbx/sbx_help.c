@@ -6,11 +6,13 @@
 
 #include "util/xalloc.h"
 
-enum section { S_NONE,
-	       S_USAGE,
-	       S_COMMANDS,
-	       S_FLAGS,
-	       S_OTHER };
+enum section {
+	S_NONE,
+	S_USAGE,
+	S_COMMANDS,
+	S_FLAGS,
+	S_OTHER,
+};
 
 static void push(char ***v, size_t *nr, size_t *alloc, const char *s, size_t n)
 {

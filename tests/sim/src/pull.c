@@ -57,11 +57,13 @@ struct layer {
 	double current;
 };
 
-enum phase { STREAMING,
-	     CACHED,
-	     FINISHED,
-	     ENDED,
-	     DROPPED };
+enum phase {
+	STREAMING,
+	CACHED,
+	FINISHED,
+	ENDED,
+	DROPPED,
+};
 
 struct pull {
 	const struct cat_model *cm;

@@ -13,8 +13,10 @@
 
 #include <stdbool.h>
 
-enum tag_form { TAG_FORM_DOCKER_IO,
-		TAG_FORM_SHORT };
+enum tag_form {
+	TAG_FORM_DOCKER_IO,
+	TAG_FORM_SHORT,
+};
 
 bool ref_is_id(const char *ref);
 /* Canonical name, caller frees; NULL when ref is not a valid reference. */

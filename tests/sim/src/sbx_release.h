@@ -70,9 +70,11 @@ enum sbx_feature {
 
 /* How sure the row is: seen in a sample or release note, a range guessed
  * from a reference whose release is inferred, or made up for testing. */
-enum sbx_certainty { SBX_CONFIRMED,
-		     SBX_NOT_CONFIRMED,
-		     SBX_INVENTED };
+enum sbx_certainty {
+	SBX_CONFIRMED,
+	SBX_NOT_CONFIRMED,
+	SBX_INVENTED,
+};
 
 struct sbx_feature_row {
 	enum sbx_feature id;
