@@ -20,6 +20,7 @@
 	"  5    apply failed partway (the failures are listed)\n" \
 	"  6    locked by another run\n" \
 	"  7    the state directory or inventory cannot be used (nothing was tried)\n" \
+	"  8    apply: some changes are blocked (the plan says which flag they need); the rest applied\n" \
 	"  130  interrupted\n"
 
 enum value_kind {
@@ -65,6 +66,14 @@ static const struct option_spec {
 	  "save the plan for 'sbxapply apply FILE' (also -out FILE)" },
 	{ "-y", "--yes", OPT_YES, V_NONE, offsetof(struct cli_options, yes), NULL,
 	  "do not ask for confirmation (for CI)" },
+	{ NULL, "--strict", OPT_STRICT, V_NONE, offsetof(struct cli_options, strict), NULL,
+	  "treat warnings as errors (for CI)" },
+	{ NULL, "--adopt", OPT_ADOPT, V_NONE, offsetof(struct cli_options, adopt), NULL,
+	  "take over resources of the same name that were made elsewhere" },
+	{ NULL, "--force-shared", OPT_ADOPT, V_NONE, offsetof(struct cli_options, force_shared), NULL,
+	  "apply model settings even where another project declares them differently" },
+	{ NULL, "--start", OPT_VERIFY, V_NONE, offsetof(struct cli_options, start), NULL,
+	  "start a stopped sandbox to check inside it" },
 };
 
 #define NR_OPTIONS (sizeof(option_specs) / sizeof(option_specs[0]))

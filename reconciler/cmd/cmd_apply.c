@@ -40,42 +40,94 @@ static void print_plan(const struct engine *e, const struct cli_options *opts)
 	strbuf_release(&out);
 }
 
-/* The last word of an apply, as a line for people or a JSON event for tools. */
+/* What an apply did: completed actions by type (an adoption is a no-op that completed). */
+static void count_done(const struct engine *e, size_t counts[5])
+{
+	static const enum action_type order[5] = { ACTION_CREATE, ACTION_UPDATE, ACTION_REPLACE, ACTION_DELETE, ACTION_NOOP };
+	memset(counts, 0, 5 * sizeof(*counts));
+	for (size_t i = 0; e->tasks && i < e->plan.nr; i++)
+		for (size_t k = 0; k < 5; k++)
+			if (e->tasks[i].state == TASK_DONE && e->plan.actions[i].type == order[k])
+				counts[k]++;
+}
+
+/* The last word of an apply, as a line for people or a JSON event for tools: counts of what was done. */
 static void report_outcome(const struct engine *e, int rc, const struct strbuf *err, const struct cli_options *opts)
 {
-	const struct plan *p = &e->plan;
-	size_t counts[] = { plan_count(p, ACTION_CREATE), plan_count(p, ACTION_UPDATE), plan_count(p, ACTION_REPLACE),
-			    plan_count(p, ACTION_DELETE), plan_count(p, ACTION_NOOP) };
+	size_t counts[5];
+	count_done(e, counts);
 	const char *what = rc == EXIT_OK	    ? "Apply complete"
 			   : rc == EXIT_INTERRUPTED ? "Interrupted; what finished is recorded, run again to resume"
+			   : rc == EXIT_BLOCKED	    ? "Applied, except what is blocked (nothing was tried there)"
 						    : "Apply failed partway; these did not complete";
+	const char *event = rc == EXIT_OK ? "apply_complete" : rc == EXIT_INTERRUPTED ? "interrupted"
+						       : rc == EXIT_BLOCKED	      ? "apply_blocked"
+										      : "apply_failed";
 	if (!strcmp(opts->progress, "json")) {
 		struct strbuf sb = STRBUF_INIT;
 		struct jsonw w;
 		jsonw_init(&w, &sb, false);
 		jsonw_begin_object(&w);
-		jsonw_kv_string(&w, "event", rc == EXIT_OK ? "apply_complete" : rc == EXIT_INTERRUPTED ? "interrupted"
-												       : "apply_failed");
+		jsonw_kv_string(&w, "event", event);
 		jsonw_kv_int(&w, "exit_code", rc);
 		jsonw_kv_int(&w, "created", (long long)counts[0]);
 		jsonw_kv_int(&w, "updated", (long long)counts[1]);
 		jsonw_kv_int(&w, "replaced", (long long)counts[2]);
 		jsonw_kv_int(&w, "deleted", (long long)counts[3]);
 		jsonw_kv_int(&w, "adopted", (long long)counts[4]);
+		jsonw_kv_int(&w, "blocked", (long long)plan_count_blocked(&e->plan));
 		if (err->len)
 			jsonw_kv_string(&w, "message", err->buf);
 		jsonw_end_object(&w);
 		fprintf(stderr, "%s\n", sb.buf);
 		strbuf_release(&sb);
-	} else if (rc != EXIT_OK) {
+		return;
+	}
+	if (rc != EXIT_OK)
 		fprintf(stderr, "%s:\n%s\n", what, err->buf);
-	} else if (!opts->quiet) {
-		fprintf(stderr, "%s: %zu created, %zu updated, %zu replaced, %zu deleted", what, counts[0], counts[1],
-			counts[2], counts[3]);
+	if ((rc == EXIT_OK || rc == EXIT_BLOCKED) && !opts->quiet) {
+		fprintf(stderr, "%s: %zu created, %zu updated, %zu replaced, %zu deleted",
+			rc == EXIT_OK ? what : "Done", counts[0], counts[1], counts[2], counts[3]);
 		if (counts[4])
 			fprintf(stderr, ", %zu adopted", counts[4]);
 		fputs(".\n", stderr);
 	}
+}
+
+/*
+ * Deleting or replacing anything asks first, as terraform does: on a
+ * terminal the plan is shown and only "yes" goes on; without one, only --yes
+ * lets those actions run (the rest applies, they are shown blocked). watch
+ * never deletes or replaces what holds the user's work, whatever the flags.
+ * Returns whether to ask once the plan is printed.
+ */
+static bool guard_destruction(struct engine *e, const struct cli_options *opts)
+{
+	if (opts->watching)
+		plan_block_destructive(&e->plan, true,
+				       "watch never deletes or replaces a sandbox: waiting for a manual 'sbxapply apply'");
+	if (opts->yes || !plan_count_destructive(&e->plan, false))
+		return false;
+	FILE *tty = opts->watching ? NULL : fopen("/dev/tty", "r");
+	if (tty) {
+		fclose(tty);
+		return true;
+	}
+	plan_block_destructive(&e->plan, false,
+			       "deleting or replacing needs a confirmation: no terminal to ask, so pass --yes as well");
+	return false;
+}
+
+static int ask_destruction(const struct engine *e)
+{
+	size_t n = plan_count_destructive(&e->plan, false);
+	char question[96];
+	snprintf(question, sizeof(question), "Apply this plan, with %zu %s?", n,
+		 n == 1 ? "deletion or replacement" : "deletions or replacements");
+	if (cmd_confirm(question) == CMD_CONFIRMED)
+		return EXIT_OK;
+	cli_error("not confirmed: nothing was applied");
+	return EXIT_USAGE;
 }
 
 static int run(const struct cli_options *cli, enum mode mode)
@@ -136,6 +188,7 @@ static int run(const struct cli_options *cli, enum mode mode)
 			goto done;
 		}
 	}
+	bool ask = mode == MODE_APPLY && !opts->dry_run && guard_destruction(&e, opts);
 	size_t changes = plan_count_changes(&e.plan);
 	/* apply -q prints only problems; diff, plan and --dry-run exist to print the plan */
 	if (mode != MODE_APPLY || opts->dry_run || !opts->quiet)
@@ -146,6 +199,8 @@ static int run(const struct cli_options *cli, enum mode mode)
 	}
 	if (opts->dry_run || !e.plan.nr)
 		goto done; /* nothing to do: not even an adoption to record */
+	if (ask && (rc = ask_destruction(&e)))
+		goto done;
 	rc = cmd_exit_code(engine_apply(&e, &err));
 	report_outcome(&e, rc, &err, opts);
 done:
@@ -171,7 +226,7 @@ const struct cmd_entry cmd_apply_entry = {
 		"stops starting actions and the next run resumes. A second run changes nothing.\n"
 		"With PLANFILE (from 'sbxapply plan -out'), applies exactly that plan, and refuses\n"
 		"when the file, the live state or the inventory moved since it was made.\n",
-	.options = OPT_FILE | OPT_QUIET | OPT_ENGINE | OPT_CHANGE | OPT_APPLY,
+	.options = OPT_FILE | OPT_QUIET | OPT_ENGINE | OPT_CHANGE | OPT_APPLY | OPT_YES | OPT_STRICT | OPT_ADOPT,
 	.exec = apply_exec,
 };
 
@@ -182,7 +237,7 @@ const struct cmd_entry cmd_diff_entry = {
 	.help = "Observes and plans like apply, changes nothing and exits 0 when in sync, 1 when\n"
 		"changes are pending, 2 or more on errors: for CI and GitOps. Drift made outside\n"
 		"sbxapply is marked as such.\n",
-	.options = OPT_FILE | OPT_OUTPUT | OPT_QUIET | OPT_ENGINE | OPT_CHANGE,
+	.options = OPT_FILE | OPT_OUTPUT | OPT_QUIET | OPT_ENGINE | OPT_CHANGE | OPT_STRICT | OPT_ADOPT,
 	.exec = diff_exec,
 };
 
@@ -192,6 +247,6 @@ const struct cmd_entry cmd_plan_entry = {
 	.usage = "sbxapply plan [-f FILE] [-o text|json] [-out PLANFILE] [--prune] [OPTIONS]",
 	.help = "The same as diff; -o json prints the plan with its format_version, each action's\n"
 		"kind, name, action, changed fields (sensitive ones as (sensitive)) and reason.\n",
-	.options = OPT_FILE | OPT_OUTPUT | OPT_QUIET | OPT_ENGINE | OPT_CHANGE | OPT_OUT,
+	.options = OPT_FILE | OPT_OUTPUT | OPT_QUIET | OPT_ENGINE | OPT_CHANGE | OPT_OUT | OPT_STRICT | OPT_ADOPT,
 	.exec = plan_exec,
 };

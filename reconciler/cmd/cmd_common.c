@@ -9,9 +9,14 @@ int cmd_load_config(const struct cli_options *opts, struct config *cfg)
 	struct diag_list diags = DIAG_LIST_INIT;
 	int rc = config_load(cfg, opts->file, NULL, &diags);
 	diag_list_print(&diags, stderr, opts->color);
+	const char *name = strcmp(opts->file, "-") ? opts->file : "<stdin>";
 	if (rc < 0)
-		fprintf(stderr, "%s: %zu %s; nothing was done\n", strcmp(opts->file, "-") ? opts->file : "<stdin>",
-			diags.errors, diags.errors == 1 ? "error" : "errors");
+		fprintf(stderr, "%s: %zu %s; nothing was done\n", name, diags.errors, diags.errors == 1 ? "error" : "errors");
+	else if (opts->strict && diags.warnings) {
+		fprintf(stderr, "%s: %zu %s, and --strict makes them errors; nothing was done\n", name, diags.warnings,
+			diags.warnings == 1 ? "warning" : "warnings");
+		rc = -1;
+	}
 	diag_list_release(&diags);
 	return rc < 0 ? EXIT_INVALID : EXIT_OK;
 }
@@ -35,12 +40,26 @@ void cmd_engine_options(const struct cli_options *opts, struct engine_options *e
 	eo->color = opts->color;
 }
 
+enum cmd_answer cmd_confirm(const char *question)
+{
+	FILE *tty = fopen("/dev/tty", "r+");
+	if (!tty)
+		return CMD_NO_TERMINAL;
+	fprintf(tty, "%s Only 'yes' is accepted: ", question);
+	fflush(tty);
+	char answer[16] = "";
+	bool ok = fgets(answer, sizeof(answer), tty) && !strcmp(answer, "yes\n");
+	fclose(tty);
+	return ok ? CMD_CONFIRMED : CMD_DECLINED;
+}
+
 int cmd_exit_code(enum engine_status status)
 {
 	switch (status) {
 	case ENGINE_OK: return EXIT_OK;
 	case ENGINE_BACKEND: return EXIT_BACKEND;
 	case ENGINE_ACTIONS_FAILED: return EXIT_APPLY_FAILED;
+	case ENGINE_BLOCKED: return EXIT_BLOCKED;
 	case ENGINE_STATE: return EXIT_STATE;
 	case ENGINE_LOCKED: return EXIT_LOCKED;
 	case ENGINE_INTERRUPTED: return EXIT_INTERRUPTED;

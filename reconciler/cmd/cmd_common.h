@@ -20,6 +20,14 @@ void cmd_engine_options(const struct cli_options *opts, struct engine_options *e
 /* The process exit code (cli.h) for what a run came to. */
 int cmd_exit_code(enum engine_status status);
 
+enum cmd_answer {
+	CMD_NO_TERMINAL,
+	CMD_DECLINED,
+	CMD_CONFIRMED,
+};
+/* Asks question on the terminal (even when stdin is redirected); only "yes" confirms. */
+enum cmd_answer cmd_confirm(const char *question);
+
 /* One `sbxapply apply` with these options (cmd_apply.c): an exit code of cli.h's table. */
 int cmd_apply_run(const struct cli_options *opts);
 

@@ -14,27 +14,12 @@
 #include "plan/plan_render.h"
 #include "util/strbuf.h"
 
-enum answer {
-	NO_TERMINAL,
-	DECLINED,
-	CONFIRMED,
-};
-
-/* Asks on the terminal, even when stdin is redirected; only "yes" confirms. */
-static enum answer confirm(size_t n)
+/* "Delete this resource?" or "Delete these N resources?" */
+static enum cmd_answer confirm(size_t n)
 {
-	FILE *tty = fopen("/dev/tty", "r+");
-	if (!tty)
-		return NO_TERMINAL;
-	if (n == 1)
-		fputs("Delete this resource? Only 'yes' is accepted: ", tty);
-	else
-		fprintf(tty, "Delete these %zu resources? Only 'yes' is accepted: ", n);
-	fflush(tty);
-	char answer[16] = "";
-	bool ok = fgets(answer, sizeof(answer), tty) && !strcmp(answer, "yes\n");
-	fclose(tty);
-	return ok ? CONFIRMED : DECLINED;
+	char question[64];
+	snprintf(question, sizeof(question), n == 1 ? "Delete this resource?" : "Delete these %zu resources?", n);
+	return cmd_confirm(question);
 }
 
 static int down_exec(const struct cli_options *opts)
@@ -71,9 +56,9 @@ static int down_exec(const struct cli_options *opts)
 	size_t n = plan_count(&e.plan, ACTION_DELETE);
 	if (!n || opts->dry_run)
 		goto done;
-	enum answer answer = opts->yes ? CONFIRMED : confirm(n);
-	if (answer != CONFIRMED) {
-		cli_error(answer == DECLINED ? "nothing deleted" : "nothing deleted: confirm on a terminal, or pass --yes");
+	enum cmd_answer answer = opts->yes ? CMD_CONFIRMED : confirm(n);
+	if (answer != CMD_CONFIRMED) {
+		cli_error(answer == CMD_DECLINED ? "nothing deleted" : "nothing deleted: confirm on a terminal, or pass --yes");
 		rc = EXIT_USAGE;
 		goto done;
 	}

@@ -60,6 +60,8 @@ static int validate_exec(const struct cli_options *opts)
 		return EXIT_USAGE;
 	}
 	int rc = config_load(&cfg, opts->file, NULL, &diags);
+	if (rc == 0 && opts->strict && diags.warnings)
+		rc = -1; /* --strict: a warning fails the file */
 	const char *name = strcmp(opts->file, "-") ? opts->file : "<stdin>";
 	if (!strcmp(opts->output, "json")) {
 		print_json(&cfg, name, &diags);
@@ -82,10 +84,12 @@ static int validate_exec(const struct cli_options *opts)
 const struct cmd_entry cmd_validate_entry = {
 	.name = "validate",
 	.summary = "check sandbox.yaml and report every problem",
-	.usage = "sbxapply validate [-f FILE] [-o text|json] [-q]",
+	.usage = "sbxapply validate [-f FILE] [-o text|json] [-q] [--strict]",
 	.help = "Reads the file, interpolates ${VAR} from the environment and the .env beside it,\n"
 		"and checks it against the sandbox.yaml language. Every problem is reported as\n"
-		"file:line:col: message, with the line and a caret, sorted. Touches no backend.\n",
-	.options = OPT_FILE | OPT_OUTPUT | OPT_QUIET,
+		"file:line:col: message, with the line and a caret, sorted. Touches no backend.\n"
+		"Warnings (the guide's usual mistakes, among others) say how to fix them; with\n"
+		"--strict they fail the file as errors do.\n",
+	.options = OPT_FILE | OPT_OUTPUT | OPT_QUIET | OPT_STRICT,
 	.exec = validate_exec,
 };

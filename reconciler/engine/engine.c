@@ -67,9 +67,9 @@ static void load_other_inventories(struct engine *e, const char *dir)
 		closedir(d);
 }
 
-static void on_pull_progress(void *ctx, const char *ref, long long done, long long total, bool finished)
+static void on_pull_progress(void *ctx, const char *ref, long long done, long long total, int outcome)
 {
-	progress_pull(ctx, ref, done, total, finished);
+	progress_pull(ctx, ref, done, total, outcome);
 }
 
 enum engine_status engine_open(struct engine *e, const struct config *cfg, const struct engine_options *opts,
@@ -392,7 +392,12 @@ enum engine_status engine_apply(struct engine *e, struct strbuf *err)
 		strbuf_setlen(err, err->len - 1);
 	if (atomic_load(&e->stop) || engine_cancelled(e))
 		return ENGINE_INTERRUPTED;
-	return failed ? ENGINE_ACTIONS_FAILED : ENGINE_OK;
+	if (!failed)
+		return ENGINE_OK;
+	for (size_t i = 0; i < plan->nr; i++)
+		if (e->tasks[i].state == TASK_FAILED || e->tasks[i].state == TASK_NOT_STARTED)
+			return ENGINE_ACTIONS_FAILED;
+	return ENGINE_BLOCKED; /* only blocked ones, and what waited for them */
 }
 
 static int compare_ids(const void *a, const void *b)

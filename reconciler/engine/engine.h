@@ -50,7 +50,8 @@ struct engine_options {
 enum engine_status {
 	ENGINE_OK = 0,
 	ENGINE_BACKEND,	       /* a backend could not be reached or read: nothing was planned */
-	ENGINE_ACTIONS_FAILED, /* apply: some actions failed or were skipped; the rest applied */
+	ENGINE_ACTIONS_FAILED, /* apply: some actions failed (and what needs them was skipped); the rest applied */
+	ENGINE_BLOCKED,	       /* apply: nothing failed, but blocked actions were not tried; the rest applied */
 	ENGINE_STATE,	       /* the state directory or the inventory cannot be used: nothing was tried */
 	ENGINE_LOCKED,	       /* another run holds the project's lock */
 	ENGINE_INTERRUPTED,    /* the cancel fd fired: no new action started, the next run resumes */
@@ -83,7 +84,11 @@ enum engine_status engine_open(struct engine *e, const struct config *cfg, const
 			       struct strbuf *err);
 /* Observes every kind the config or the inventory has resources of, then plans. */
 enum engine_status engine_plan(struct engine *e, struct strbuf *err);
-/* Applies e->plan; ENGINE_ACTIONS_FAILED when some actions failed (they are listed in err). */
+/*
+ * Applies e->plan: ENGINE_ACTIONS_FAILED when some actions failed, else
+ * ENGINE_BLOCKED when some were blocked (with what waited for them); both
+ * are listed in err.
+ */
 enum engine_status engine_apply(struct engine *e, struct strbuf *err);
 void engine_close(struct engine *e);
 /*

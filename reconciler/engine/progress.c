@@ -134,7 +134,7 @@ static struct progress_pull *find_pull(struct progress *p, const char *ref, doub
 	return pp;
 }
 
-void progress_pull(struct progress *p, const char *ref, long long done, long long total, bool finished)
+void progress_pull(struct progress *p, const char *ref, long long done, long long total, int outcome)
 {
 	double t = monotime_s();
 	pthread_mutex_lock(&p->lock);
@@ -149,16 +149,20 @@ void progress_pull(struct progress *p, const char *ref, long long done, long lon
 		pp->sample_t = t;
 		pp->sample_done = pp->done;
 	}
-	if (finished) {
+	if (outcome != 0) {
 		char size[32], took[32];
-		size_text(pp->total, size, sizeof(size));
+		size_text(outcome > 0 ? pp->total : pp->done, size, sizeof(size));
 		duration_text(t - pp->started, took, sizeof(took));
 		if (p->mode == PROGRESS_JSON) {
-			json_event(p, "pull_done", pp, NULL);
+			json_event(p, outcome > 0 ? "pull_done" : "pull_failed", pp, NULL);
 		} else {
 			if (p->mode == PROGRESS_TTY)
 				erase_live(p);
-			fprintf(p->out, "pulled %s (%s in %s)\n", ref, size, took);
+			/* a cut pull says how far it got, never "pulled" */
+			if (outcome > 0)
+				fprintf(p->out, "pulled %s (%s in %s)\n", ref, size, took);
+			else
+				fprintf(p->out, "pull of %s stopped after %s in %s\n", ref, size, took);
 		}
 		free(pp->ref);
 		*pp = p->pulls[--p->nr];

@@ -37,7 +37,8 @@ struct progress {
 
 void progress_init(struct progress *p, enum progress_mode mode, FILE *out);
 void progress_release(struct progress *p);
-void progress_pull(struct progress *p, const char *ref, long long done, long long total, bool finished);
+/* outcome: 0 still pulling, 1 pulled, -1 failed (never reported as pulled). */
+void progress_pull(struct progress *p, const char *ref, long long done, long long total, int outcome);
 /* A log line (no newline), printed above the live lines; a "log" event in JSON mode. */
 void progress_log(struct progress *p, const char *line);
 /* "auto" (tty when out is a terminal, else plain), "plain", "tty" or "json"; -1 otherwise. */

@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "lang/config_guide.h"
 #include "lang/interpolate.h"
 #include "refs/modelref.h"
 #include "refs/policyrule.h"
@@ -401,12 +402,13 @@ void config_build(struct config *cfg, struct diag_list *diags)
 	build_env(field(root, "env"), &cfg->env, &cfg->nr_env, &cfg->alloc_env, true);
 	build_secrets(&b, field(root, "secrets"), &cfg->secrets, &cfg->nr_secrets);
 	const struct ynode *sandboxes = field(root, "sandboxes");
-	if (!is_map(sandboxes))
-		return;
-	cfg->sandboxes = xcalloc(sandboxes->nr_pairs, sizeof(*cfg->sandboxes));
-	for (size_t i = 0; i < sandboxes->nr_pairs; i++) {
-		const struct ypair *p = &sandboxes->pairs[i];
-		if (p->key->kind == YNODE_SCALAR && is_map(p->value))
-			build_sandbox(&b, p, &cfg->sandboxes[cfg->nr_sandboxes++]);
+	if (is_map(sandboxes)) {
+		cfg->sandboxes = xcalloc(sandboxes->nr_pairs, sizeof(*cfg->sandboxes));
+		for (size_t i = 0; i < sandboxes->nr_pairs; i++) {
+			const struct ypair *p = &sandboxes->pairs[i];
+			if (p->key->kind == YNODE_SCALAR && is_map(p->value))
+				build_sandbox(&b, p, &cfg->sandboxes[cfg->nr_sandboxes++]);
+		}
 	}
+	config_guide_checks(cfg, diags); /* the guide's usual mistakes, as warnings */
 }

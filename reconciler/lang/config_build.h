@@ -4,7 +4,8 @@
  * Internal to config.c: turns a validated document (validate.h) into the typed
  * config, skipping values the validator rejected, and checks what spans
  * several keys: references to declared models, refs that name one model twice,
- * workspaces and mounts that must exist, empty secrets.
+ * workspaces and mounts that must exist, empty secrets; then the guide's usual
+ * mistakes as warnings (config_guide.h).
  */
 #include "lang/config.h"
 

@@ -46,7 +46,8 @@ struct backend_env {
 	int cancel_fd;					   /* -1: not cancellable */
 	_Atomic unsigned long *http_calls, *process_calls; /* counted for reports and tests */
 	/* pull progress, NULL: quiet */
-	void (*pull_progress)(void *ctx, const char *ref, long long done, long long total, bool finished);
+	/* outcome: 0 still pulling, 1 pulled, -1 failed */
+	void (*pull_progress)(void *ctx, const char *ref, long long done, long long total, int outcome);
 	void *pull_progress_ctx;
 };
 

@@ -280,6 +280,40 @@ static void link_dependencies(struct plan *plan, const struct kind *const *table
 	}
 }
 
+/*
+ * What loses something: a deletion, or the replacement of what holds the
+ * user's work (a package rebuilt from its base loses nothing).
+ */
+static bool destructive(const struct action *a, bool user_data_only)
+{
+	if (a->blocked)
+		return false;
+	if (a->type == ACTION_REPLACE)
+		return a->kind->holds_user_data;
+	return a->type == ACTION_DELETE && (!user_data_only || a->kind->holds_user_data);
+}
+
+size_t plan_count_destructive(const struct plan *plan, bool user_data_only)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < plan->nr; i++)
+		n += destructive(&plan->actions[i], user_data_only);
+	return n;
+}
+
+size_t plan_block_destructive(struct plan *plan, bool user_data_only, const char *reason)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < plan->nr; i++) {
+		struct action *a = &plan->actions[i];
+		if (!destructive(a, user_data_only))
+			continue;
+		a->blocked = xstrdup(reason);
+		n++;
+	}
+	return n;
+}
+
 static void block_unsafe(struct plan *plan, const struct plan_options *opts)
 {
 	for (size_t i = 0; i < plan->nr; i++) {

@@ -90,6 +90,13 @@ void plan_release(struct plan *plan);
 size_t plan_count_changes(const struct plan *plan);
 size_t plan_count(const struct plan *plan, enum action_type type);
 size_t plan_count_blocked(const struct plan *plan);
+/*
+ * Actions not blocked that lose something: deletions, and replacements of
+ * kinds holding user data (only those kinds' actions when user_data_only).
+ */
+size_t plan_count_destructive(const struct plan *plan, bool user_data_only);
+/* Blocks those (reason copied) so apply does not try them; what needs them is skipped. Returns how many. */
+size_t plan_block_destructive(struct plan *plan, bool user_data_only, const char *reason);
 void plan_add_note(struct plan *plan, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void action_add_change(struct action *a, const char *name, const char *before, const char *after, bool sensitive);
 

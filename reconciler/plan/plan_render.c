@@ -28,10 +28,12 @@ static const char *colour(enum action_type t)
 	}
 }
 
-static void add_value(struct strbuf *out, const char *v, bool sensitive, const struct render_options *o)
+/* absent: what a missing value means here ("not set", "unknown: not read") */
+static void add_value(struct strbuf *out, const char *v, bool sensitive, const struct render_options *o,
+		      const char *absent)
 {
 	if (!v)
-		strbuf_addstr(out, "(none)");
+		strbuf_addstr(out, absent);
 	else if (sensitive && !o->show_secrets)
 		strbuf_addstr(out, "(sensitive)");
 	else
@@ -59,11 +61,12 @@ void plan_render_text(const struct plan *plan, const struct render_options *o, s
 			const struct field_change *ch = &a->changes[j];
 			strbuf_addf(out, "      %s: ", ch->name);
 			if (a->type == ACTION_CREATE) {
-				add_value(out, ch->after, ch->sensitive, o);
+				add_value(out, ch->after, ch->sensitive, o, "not set");
 			} else {
-				add_value(out, ch->unobservable ? NULL : ch->before, ch->sensitive, o);
+				add_value(out, ch->unobservable ? NULL : ch->before, ch->sensitive, o,
+					  ch->unobservable ? "unknown: not read" : "not set");
 				strbuf_addstr(out, " -> ");
-				add_value(out, ch->after, ch->sensitive, o);
+				add_value(out, ch->after, ch->sensitive, o, "not set");
 			}
 			if (ch->unobservable)
 				strbuf_addstr(out, "  (cannot be read back; changed in the file)");

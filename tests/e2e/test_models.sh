@@ -103,6 +103,8 @@ start_runner SBXSIM_PULL_MS=300 'SBXSIM_FAULTS=pull#1=cut:50'
 sbxapply -f "$work/cut.yaml" --runner "$R" --parallelism 1
 check "cut pull exits 5" is "$rc" 5
 check "names the failure" has err "the stream ended without success"
+check "a cut pull is never said to be pulled" lacks err "pulled ai/smollm2"
+check "it says how far it got" has err "pull of ai/smollm2:latest stopped after"
 sbxapply -f "$work/cut.yaml" --runner "$R"
 check "next run completes" is "$rc" 0
 
@@ -202,7 +204,7 @@ check "but the user is told" has out "--prune deletes it"
 # alpha also declares 360M-Q4_K_M: beta created it, alpha adopted it
 printf 'version: 1\nproject: alpha\nmodels:\n  ai/smollm2:360M-Q4_K_M:\n' >"$work/a/shared.yaml"
 sbxapply -f "$work/a/shared.yaml" --runner "$R"
-sbxapply -f "$work/b/empty.yaml" --runner "$R" --prune
+sbxapply -f "$work/b/empty.yaml" --runner "$R" --prune --yes
 check "prune succeeds" is "$rc" 0
 check "adopted model kept" lacks out "delete model ai/smollm2:135M-Q4_K_M"
 check "model used by alpha kept" has out "another project uses it: kept"

@@ -295,7 +295,7 @@ static int on_pull_line(const char *line, size_t len, void *data)
 		for (size_t i = 0; i < ps->nr_layers; i++)
 			done += ps->layer_done[i];
 		if (ps->d->progress)
-			ps->d->progress(ps->d->progress_ctx, ps->ref, done, ps->total, false);
+			ps->d->progress(ps->d->progress_ctx, ps->ref, done, ps->total, 0);
 	}
 	cJSON_Delete(ev);
 	return 0;
@@ -341,7 +341,7 @@ int dmr_pull(struct dmr *d, const char *ref, struct strbuf *err)
 		rc = -1;
 	}
 	if (d->progress)
-		d->progress(d->progress_ctx, ref, ps.total, ps.total, true);
+		d->progress(d->progress_ctx, ref, rc == 0 ? ps.total : -1, ps.total, rc == 0 ? 1 : -1);
 	for (size_t i = 0; i < ps.nr_layers; i++)
 		free(ps.layer_ids[i]);
 	free(ps.layer_ids);

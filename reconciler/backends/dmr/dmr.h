@@ -44,7 +44,8 @@ struct dmr {
 	pthread_cond_t pull_slot;
 	int pulls_running;
 	/* pull progress lines go here (stderr), NULL: quiet */
-	void (*progress)(void *ctx, const char *ref, long long done, long long total, bool finished);
+	/* outcome: 0 still pulling, 1 pulled, -1 failed */
+	void (*progress)(void *ctx, const char *ref, long long done, long long total, int outcome);
 	void *progress_ctx;
 };
 
