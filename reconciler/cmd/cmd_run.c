@@ -15,7 +15,9 @@
 #include "lang/config.h"
 #include "backends/sbx/sbx.h"
 #include "backends/sbx/sbx_parse.h"
+#include "backends/dmr/dmr_session.h"
 #include "plan/inventory.h"
+#include "refs/modelref.h"
 #include "util/strutil.h"
 #include "util/xalloc.h"
 
@@ -58,8 +60,8 @@ static int check_exists(const char *name, const char *state_dir, bool *run_name)
 		for (i = 0; i < nr && strcmp(list[i].name, name); i++)
 			;
 		if (i == nr) {
-			cli_error("sandbox '%s' does not exist yet: run 'sbxapply apply' first", name);
-			rc = EXIT_APPLY_FAILED;
+			cli_error("sandbox '%s' does not exist ('sbx ls' does not list it): run 'sbxapply apply' first", name);
+			rc = EXIT_BACKEND;
 		}
 		*run_name = c.caps.run_name;
 	}
@@ -68,6 +70,52 @@ static int check_exists(const char *name, const char *state_dir, bool *run_name)
 	strbuf_release(&err);
 	free(cache);
 	return rc;
+}
+
+/* 0 when the runner has the sandbox's model; otherwise says why (and the fix) and returns an exit code. */
+static int check_model(const struct config *cfg, const struct cfg_sandbox *s, const char *runner_url)
+{
+	if (!s->model)
+		return EXIT_OK;
+	const char *env_url = getenv("MODEL_RUNNER_HOST");
+	struct dmr_discovery where = {
+		.flag_url = runner_url,
+		.config_url = cfg->runner_endpoint,
+		.env_url = env_url && *env_url ? env_url : NULL,
+	};
+	struct dmr_session session;
+	struct strbuf err = STRBUF_INIT;
+	const struct dmr_model *models;
+	size_t nr;
+	dmr_session_init(&session, &where, -1, NULL, NULL);
+	int rc = EXIT_OK;
+	if (dmr_session_models(&session, &models, &nr, &err) < 0) {
+		cli_error("%s", err.buf);
+		rc = EXIT_BACKEND;
+	} else {
+		bool found = false;
+		for (size_t i = 0; i < nr && !found; i++)
+			for (size_t t = 0; t < models[i].nr_tags && !found; t++)
+				found = modelref_equal(models[i].tags[t], s->model);
+		if (!found) {
+			cli_error("model '%s' of sandbox '%s' is not in Docker Model Runner at %s: run 'sbxapply apply' "
+				  "(it pulls the model)",
+				  s->model, s->name, session.dmr.endpoint.url);
+			rc = EXIT_BACKEND;
+		}
+	}
+	dmr_session_release(&session);
+	strbuf_release(&err);
+	return rc;
+}
+
+/* Whether the agent's arguments name a model themselves: then the declared one is not added. */
+static bool names_model(const struct cli_options *opts)
+{
+	for (int i = 1; i < opts->nr_args; i++)
+		if (!strcmp(opts->args[i], "--model") || !strncmp(opts->args[i], "--model=", 8))
+			return true;
+	return false;
 }
 
 static int run_exec(const struct cli_options *opts)
@@ -90,7 +138,9 @@ static int run_exec(const struct cli_options *opts)
 		return rc;
 	}
 	bool run_name = true;
-	if ((rc = check_exists(name, opts->state_dir, &run_name))) {
+	bool own_model = names_model(opts);
+	if ((rc = check_exists(name, opts->state_dir, &run_name)) ||
+	    (!own_model && (rc = check_model(&cfg, s, opts->runner)))) {
 		config_release(&cfg);
 		return rc;
 	}
@@ -102,9 +152,10 @@ static int run_exec(const struct cli_options *opts)
 	if (run_name)
 		argv[n++] = "--name"; /* v0.33+: the positional form is deprecated */
 	argv[n++] = (char *)name;
-	if (s->model || opts->nr_args > 1)
+	bool add_model = s->model && !own_model;
+	if (add_model || opts->nr_args > 1)
 		argv[n++] = "--";
-	if (s->model) {
+	if (add_model) {
 		argv[n++] = "--model";
 		argv[n++] = s->model;
 	}
@@ -128,11 +179,13 @@ static int run_exec(const struct cli_options *opts)
 const struct cmd_entry cmd_run_entry = {
 	.name = "run",
 	.summary = "start the agent of a sandbox with its declared model (sbx run NAME -- --model M)",
-	.usage = "sbxapply run [-f FILE] NAME [-- AGENT_ARGS...]",
+	.usage = "sbxapply run [-f FILE] [--runner URL] NAME [-- AGENT_ARGS...]",
 	.help = "Validates the file, then hands the terminal to `sbx run NAME -- --model MODEL\n"
 		"AGENT_ARGS...`, where MODEL is the model the sandbox declares. The sandbox must be\n"
-		"declared in the file and exist (run 'sbxapply apply' first). The exit status is\n"
-		"the agent's.\n",
-	.options = OPT_FILE,
+		"declared in the file and exist, and its model must be in Docker Model Runner\n"
+		"(run 'sbxapply apply' first; both are checked, exit 4 naming what is missing).\n"
+		"A --model among AGENT_ARGS replaces the declared one. The exit status is the\n"
+		"agent's.\n",
+	.options = OPT_FILE | OPT_ENGINE,
 	.exec = run_exec,
 };

@@ -191,12 +191,24 @@ YAML
 	check "$profile: own rule gone" lacks out "localhost:12434"
 
 	# 8. sbxapply run: the declared model, the user's arguments, the sandbox's env
-	sbxapply -f "$d/pruned.yaml" run claude-dmr -- --verbose
+	sbxapply -f "$d/pruned.yaml" --runner "$R" run claude-dmr -- --verbose
 	check "$profile: run succeeds" is "$rc" 0
 	check "$profile: run passes the model" has_file "$SBXSIM_STATE_DIR/sandboxes/claude-dmr/agent-run.json" \
 		'"agent_args":["--model","ai/devstral-small-2","--verbose"]'
 	check "$profile: agent sees the endpoint" has_file "$SBXSIM_STATE_DIR/sandboxes/claude-dmr/agent-env.txt" \
 		"ANTHROPIC_BASE_URL=http://host.docker.internal:12434"
+	sbxapply -f "$d/pruned.yaml" --runner "$R" run claude-dmr -- --model ai/other --verbose
+	check "$profile: --model replaces the declared one" has_file "$SBXSIM_STATE_DIR/sandboxes/claude-dmr/agent-run.json" \
+		'"agent_args":["--model","ai/other","--verbose"]'
+	curl -fsS -X DELETE "$R/models/ai/devstral-small-2:latest" >/dev/null
+	sbxapply -f "$d/pruned.yaml" --runner "$R" run claude-dmr
+	check "$profile: a missing model stops run" is "$rc" 4
+	check "$profile: and names the fix" has err "is not in Docker Model Runner"
+	sbxapply -f "$d/pruned.yaml" --runner "$R" -q
+	sed 's/claude-dmr:/claude-gone:/' "$d/pruned.yaml" >"$d/gone.yaml"
+	sbxapply -f "$d/gone.yaml" --runner "$R" run claude-gone
+	check "$profile: a missing sandbox exits 4" is "$rc" 4
+	check "$profile: naming sbx ls" has err "'sbx ls' does not list it"
 	sbxapply -f "$d/pruned.yaml" run claude-dmx
 	check "$profile: undeclared sandbox" is "$rc" 2
 	check "$profile: names it" has err "sandbox 'claude-dmx' is not declared"
