@@ -32,6 +32,7 @@ void cmd_engine_options(const struct cli_options *opts, struct engine_options *e
 	eo->lock_timeout_ms = opts->lock_timeout_ms;
 	eo->prune = opts->prune;
 	eo->allow_replace = opts->allow_replace;
+	eo->adopt = opts->adopt;
 	eo->show_secrets = opts->show_secrets;
 	eo->refresh = opts->refresh;
 	eo->cancel_fd = signals_install();

@@ -6,6 +6,7 @@ extern const struct cmd_entry cmd_down_entry;
 extern const struct cmd_entry cmd_plan_entry;
 extern const struct cmd_entry cmd_run_entry;
 extern const struct cmd_entry cmd_validate_entry;
+extern const struct cmd_entry cmd_verify_entry;
 extern const struct cmd_entry cmd_schema_entry;
 extern const struct cmd_entry cmd_version_entry;
 extern const struct cmd_entry cmd_watch_entry;
@@ -16,6 +17,7 @@ const struct cmd_entry *const commands[] = {
 	&cmd_diff_entry,
 	&cmd_plan_entry,
 	&cmd_run_entry,
+	&cmd_verify_entry,
 	&cmd_down_entry,
 	&cmd_watch_entry,
 	&cmd_validate_entry,

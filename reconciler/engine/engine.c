@@ -168,6 +168,15 @@ static bool kind_needed(const struct engine *e, const struct kind *k)
 	return false;
 }
 
+/* The backend instance kind k lives on now, or NULL (plan_options.backend_of). */
+static const char *backend_where(const struct kind *k, void *ctx)
+{
+	const char *where = NULL, *info = NULL;
+	if (k->backend_of)
+		k->backend_of(ctx, &where, &info);
+	return where;
+}
+
 enum engine_status engine_plan(struct engine *e, struct strbuf *err)
 {
 	const struct kind *const *kinds = e->opts.registry->kinds;
@@ -210,6 +219,9 @@ enum engine_status engine_plan(struct engine *e, struct strbuf *err)
 		return rc;
 	struct plan_options popts = {
 		.kinds = kinds,
+		.adopt = e->opts.adopt,
+		.backend_of = backend_where,
+		.backend_ctx = e,
 		.prune = e->opts.prune,
 		.allow_replace = e->opts.allow_replace,
 		.used_elsewhere = &e->used_elsewhere,
@@ -256,9 +268,20 @@ static void record(struct engine *e, const struct action *a)
 							a->type == ACTION_CREATE || (a->type == ACTION_REPLACE && !a->adopt)
 								? INV_CREATED
 								: INV_ADOPTED);
+		if (a->takeover)
+			en->origin = INV_ADOPTED; /* --adopt: found, so never deleted by this project */
+		if (a->type == ACTION_NOOP && a->observed && a->observed->identity)
+			inv_entry_set_attr(en, "identity", a->observed->identity);
 		for (size_t i = 0; i < e->nr_attrs; i++)
 			if (!strcmp(e->attrs[i].kind, a->kind->name) && !strcmp(e->attrs[i].name, a->name))
 				inv_entry_set_attr(en, e->attrs[i].key, e->attrs[i].value);
+		const char *where = NULL, *info = NULL;
+		if (a->kind->backend_of)
+			a->kind->backend_of(e, &where, &info);
+		if (where)
+			inv_entry_set_attr(en, "backend", where);
+		if (info)
+			inv_entry_set_attr(en, "backend_info", info);
 	}
 	if (inventory_save(&e->inventory, &err) < 0)
 		engine_log(e, "warning: %s", err.buf);
@@ -322,6 +345,9 @@ static void forget_vanished(struct engine *e)
 		const struct kind *k = kind_find(e->opts.registry->kinds, en->kind);
 		if (!k || !kind_needed(e, k))
 			continue;
+		const char *was = inv_entry_attr(en, "backend"), *now = backend_where(k, e);
+		if (was && now && strcmp(was, now))
+			continue; /* lives on another backend instance: not this run's to forget */
 		if (!resource_set_find(&e->observed, k, en->name) && !resource_set_find(&e->desired, k, en->name)) {
 			char *kind = xstrdup(en->kind), *name = xstrdup(en->name);
 			inventory_forget(&e->inventory, kind, name);

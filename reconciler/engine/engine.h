@@ -37,6 +37,7 @@ struct engine_options {
 	int parallelism;		      /* actions at once; <= 0: 4 */
 	long lock_timeout_ms;		      /* wait for another run; default 0 */
 	bool prune, allow_replace, show_secrets;
+	bool adopt;	/* take over resources of the same name made elsewhere */
 	bool refresh;	/* read state that needs waking a stopped sandbox (env) */
 	bool read_only; /* diff/plan: no lock held for writing, nothing recorded */
 	bool destroy;	/* down: desire nothing, so everything this project created goes */

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "engine/engine.h"
+#include "kinds/kinds.h"
 #include "kinds/kinds_sbx.h"
 #include "backends/sbx/sbx_env.h"
 #include "util/xalloc.h"
@@ -226,6 +227,7 @@ static int env_apply(struct engine *e, const struct action *a, struct strbuf *er
 
 const struct kind kind_env = {
 	.name = "env",
+	.backend_of = kinds_sbx_backend_of,
 	.noun = "env of sandbox",
 	.updatable = true,
 	.desired = env_desired,

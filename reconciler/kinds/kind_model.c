@@ -25,6 +25,7 @@ static void observed_tag(const struct dmr_model *m, const char *canonical, void 
 {
 	struct resource *r = resource_new(&kind_model, canonical, NULL);
 	r->observed_id = xstrdup(m->id);
+	r->identity = xstrdup(m->id);
 	resource_set_add(out, r);
 }
 
@@ -34,6 +35,17 @@ static int model_observe(struct engine *e, struct resource_set *out, struct strb
 	return dmr_session_each_tag(&kinds_backends(e)->dmr, observed_tag, out, err);
 }
 
+/* What this model is (its id) once pulled: a later one of the same tag made elsewhere is not ours. */
+static void remember_identity(struct engine *e, const struct action *a, struct dmr *d)
+{
+	struct strbuf ignored = STRBUF_INIT;
+	char *id = dmr_find_id(d, a->name, &ignored);
+	if (id)
+		engine_set_attr(e, a, "identity", id);
+	free(id);
+	strbuf_release(&ignored);
+}
+
 static int model_apply(struct engine *e, const struct action *a, struct strbuf *err)
 {
 	struct dmr *d = dmr_session_client(&kinds_backends(e)->dmr, err);
@@ -41,7 +53,10 @@ static int model_apply(struct engine *e, const struct action *a, struct strbuf *
 		return -1;
 	switch (a->type) {
 	case ACTION_CREATE:
-		return dmr_pull(d, a->name, err);
+		if (dmr_pull(d, a->name, err) < 0)
+			return -1;
+		remember_identity(e, a, d);
+		return 0;
 	case ACTION_DELETE:
 		/* by tag: a model with other tags is only untagged, never forced */
 		return dmr_delete(d, a->name, err);
@@ -52,6 +67,8 @@ static int model_apply(struct engine *e, const struct action *a, struct strbuf *
 
 const struct kind kind_model = {
 	.name = "model",
+	.name_is_identity = true,
+	.backend_of = kinds_dmr_backend_of,
 	.noun = "model",
 	.updatable = false,
 	.desired = model_desired,

@@ -39,6 +39,7 @@ static void observed_tag(const struct dmr_model *m, const char *canonical, void 
 	/* "from" cannot be read back: compared through the inventory's digest */
 	resource_set_field(r, "context_size", m->context_size ? size : NULL, false);
 	r->observed_id = xstrdup(m->id);
+	r->identity = xstrdup(m->id);
 	resource_set_add(out, r);
 }
 
@@ -76,23 +77,23 @@ static int package_apply(struct engine *e, const struct action *a, struct strbuf
 	long size = strtol(resource_value(a->desired, "context_size"), NULL, 10);
 	if (dmr_repackage(d, from, a->desired->display, size, err) < 0)
 		return -1;
-	/* remember which base this variant was made from, to notice a re-pull later */
-	struct dmr_model *models;
-	size_t nr;
+	/* remember which base this variant was made from (to notice a re-pull later), and what it is */
 	struct strbuf ignored = STRBUF_INIT;
-	if (dmr_list(d, &models, &nr, &ignored) == 0) {
-		for (size_t i = 0; i < nr; i++)
-			for (size_t t = 0; t < models[i].nr_tags; t++)
-				if (modelref_equal(models[i].tags[t], from))
-					engine_set_attr(e, a, "base_id", models[i].id);
-		dmr_models_free(models, nr);
-	}
+	char *base = dmr_find_id(d, from, &ignored), *self = dmr_find_id(d, a->desired->display, &ignored);
+	if (base)
+		engine_set_attr(e, a, "base_id", base);
+	if (self)
+		engine_set_attr(e, a, "identity", self);
+	free(base);
+	free(self);
 	strbuf_release(&ignored);
 	return 0;
 }
 
 const struct kind kind_package = {
 	.name = "package",
+	.name_is_identity = true,
+	.backend_of = kinds_dmr_backend_of,
 	.noun = "package",
 	.updatable = false,
 	.desired = package_desired,

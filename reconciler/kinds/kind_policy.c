@@ -151,6 +151,7 @@ static int init_apply(struct engine *e, const struct action *a, struct strbuf *e
 
 const struct kind kind_policy_init = {
 	.name = "policy_init",
+	.backend_of = kinds_sbx_backend_of,
 	.noun = "network policy store",
 	.updatable = false,
 	.desired = init_desired,
@@ -241,6 +242,7 @@ static int rule_observe(struct engine *e, struct resource_set *out, struct strbu
 		struct resource *res = resource_new(&kind_policy_rule, name, display);
 		/* by id only when the rule holds this resource alone: removing it then removes nothing else */
 		res->observed_id = r->id && r->siblings == 1 ? xasprintf("id:%s", r->id) : xasprintf("resource:%s", r->resource);
+		res->identity = r->id ? xasprintf("id:%s", r->id) : NULL;
 		resource_set_add(out, res);
 		free(name);
 		free(display);
@@ -299,6 +301,29 @@ static size_t add_scope(const struct sbx_client *c, const char **args, size_t n,
 	return n;
 }
 
+/* The id of the rule just added, from a fresh `policy ls`: a rule of the same resource added by hand later is not ours. */
+static void remember_identity(struct engine *e, const struct action *a)
+{
+	struct sbx_rule *rules;
+	size_t nr;
+	struct strbuf ignored = STRBUF_INIT;
+	if (list_rules(e, true, &rules, &nr, &ignored) == 0) {
+		for (size_t i = 0; i < nr; i++) {
+			if (!managed(&rules[i]) || !rules[i].id)
+				continue;
+			char *n = rule_name(rules[i].scope, rules[i].decision, rules[i].resource);
+			if (!strcmp(n, a->name)) {
+				char *id = xasprintf("id:%s", rules[i].id);
+				engine_set_attr(e, a, "identity", id);
+				free(id);
+			}
+			free(n);
+		}
+		sbx_rules_free(rules, nr);
+	}
+	strbuf_release(&ignored);
+}
+
 static int rule_apply(struct engine *e, const struct action *a, struct strbuf *err)
 {
 	struct sbx_client *c = kinds_sbx_client(e, err);
@@ -344,6 +369,8 @@ static int rule_apply(struct engine *e, const struct action *a, struct strbuf *e
 	args[n] = NULL;
 	struct spawn_result res = SPAWN_RESULT_INIT;
 	rc = sbx_call(c, args, NULL, 0, &res, err);
+	if (rc == 0 && a->type != ACTION_DELETE)
+		remember_identity(e, a);
 	if (rc < 0 && strstr(res.err.buf, "not been configured"))
 		strbuf_addstr(err, " (choose a policy first: add 'init: balanced' under policy, or run 'sbx policy init')");
 	if (rc < 0 && a->type == ACTION_DELETE && scope && sbx_no_such_sandbox(&res)) {
@@ -360,6 +387,7 @@ done:
 
 const struct kind kind_policy_rule = {
 	.name = "policy_rule",
+	.backend_of = kinds_sbx_backend_of,
 	.noun = "policy rule",
 	.updatable = false,
 	.desired = rule_desired,

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "engine/engine.h"
+#include "kinds/kinds.h"
 #include "kinds/kinds_sbx.h"
 #include "util/xalloc.h"
 
@@ -76,6 +77,43 @@ static long long memory_bytes(const char *text)
 	return n;
 }
 
+/*
+ * What tells this sandbox from another of the same name: its id (v0.33+),
+ * else its creation time (listed from v0.45), else its workspace (docs/backends.md §6).
+ */
+static char *identity_of(const struct sbx_sandbox *s)
+{
+	if (s->id)
+		return xasprintf("id:%s", s->id);
+	if (s->created_at)
+		return xasprintf("created:%s", s->created_at);
+	return s->nr_workspaces ? xasprintf("workspace:%s", s->workspaces[0]) : NULL;
+}
+
+/* The identity of the sandbox just created, from a fresh `sbx ls` (the run's listing predates it). */
+static void remember_identity(struct engine *e, const struct action *a)
+{
+	static const char *const json_args[] = { "ls", "--json", NULL };
+	static const char *const format_args[] = { "ls", "--format", "json", NULL };
+	struct strbuf ignored = STRBUF_INIT;
+	struct sbx_client *c = kinds_sbx_client(e, &ignored);
+	struct spawn_result res = SPAWN_RESULT_INIT;
+	struct sbx_sandbox *list = NULL;
+	size_t nr = 0;
+	if (c && sbx_call(c, c->caps.ls_json ? json_args : format_args, NULL, 0, &res, &ignored) == 0 &&
+	    sbx_parse_sandboxes(res.out.buf, res.out.len, &list, &nr, &ignored) == 0)
+		for (size_t i = 0; i < nr; i++)
+			if (!strcmp(list[i].name, a->name)) {
+				char *id = identity_of(&list[i]);
+				if (id)
+					engine_set_attr(e, a, "identity", id);
+				free(id);
+			}
+	sbx_sandboxes_free(list, nr);
+	spawn_result_release(&res);
+	strbuf_release(&ignored);
+}
+
 static int sandbox_observe(struct engine *e, struct resource_set *out, struct strbuf *err)
 {
 	struct sbx_sandbox *list;
@@ -114,6 +152,7 @@ static int sandbox_observe(struct engine *e, struct resource_set *out, struct st
 		}
 		if (s->id)
 			r->observed_id = xstrdup(s->id);
+		r->identity = identity_of(s);
 		resource_set_add(out, r);
 	}
 	sbx_sandboxes_free(list, nr);
@@ -188,11 +227,15 @@ static int sandbox_apply(struct engine *e, const struct action *a, struct strbuf
 	}
 	if (a->type == ACTION_REPLACE && remove_sandbox(e, a->name, err) < 0)
 		return -1;
-	return create_sandbox(e, s, err);
+	if (create_sandbox(e, s, err) < 0)
+		return -1;
+	remember_identity(e, a);
+	return 0;
 }
 
 const struct kind kind_sandbox = {
 	.name = "sandbox",
+	.backend_of = kinds_sbx_backend_of,
 	.noun = "sandbox",
 	.force_new = sandbox_force_new,
 	.updatable = false,

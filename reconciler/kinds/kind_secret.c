@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "engine/engine.h"
+#include "kinds/kinds.h"
 #include "kinds/kinds_sbx.h"
 #include "util/xalloc.h"
 
@@ -147,6 +148,7 @@ static int secret_apply(struct engine *e, const struct action *a, struct strbuf 
 
 const struct kind kind_secret = {
 	.name = "secret",
+	.backend_of = kinds_sbx_backend_of,
 	.noun = "secret",
 	.updatable = true,
 	.desired = secret_desired,

@@ -59,3 +59,17 @@ struct backends *kinds_backends(struct engine *e)
 {
 	return engine_backends(e);
 }
+
+void kinds_dmr_backend_of(struct engine *e, const char **where, const char **info)
+{
+	const struct dmr_session *s = &kinds_backends(e)->dmr;
+	*where = NULL;
+	*info = s->state > 0 ? s->dmr.endpoint.url : NULL;
+}
+
+void kinds_sbx_backend_of(struct engine *e, const char **where, const char **info)
+{
+	const struct sbx_client *c = &kinds_backends(e)->sbx;
+	*where = c->state > 0 ? c->path : NULL;
+	*info = c->state > 0 ? c->version : NULL;
+}

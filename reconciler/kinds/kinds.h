@@ -26,4 +26,8 @@ extern const struct kind_registry kinds_registry;
 /* The run's backends (engine_backends(), typed). */
 struct backends *kinds_backends(struct engine *e);
 
+/* kind.backend_of for the runner's kinds (its endpoint, recorded only) and sbx's (the binary's path; its version). */
+void kinds_dmr_backend_of(struct engine *e, const char **where, const char **info);
+void kinds_sbx_backend_of(struct engine *e, const char **where, const char **info);
+
 #endif

@@ -410,5 +410,7 @@ void config_build(struct config *cfg, struct diag_list *diags)
 				build_sandbox(&b, p, &cfg->sandboxes[cfg->nr_sandboxes++]);
 		}
 	}
-	config_guide_checks(cfg, diags); /* the guide's usual mistakes, as warnings */
+	/* the guide's usual mistakes, as warnings, on a file otherwise valid */
+	if (!diags->errors)
+		config_guide_checks(cfg, diags);
 }

@@ -14,14 +14,14 @@
 #define DEFAULT_RUNNER_PORT 12434
 
 /*
- * The variable that points an agent at a model endpoint instead of its vendor's
- * cloud. An agent is listed only when a public source names its variable
- * (docs/backends.md §8): claude reads ANTHROPIC_BASE_URL, per the guide.
+ * The variable that points an agent at a model endpoint, and where the agent
+ * goes without it. An agent is listed only when a public source names its
+ * variable (docs/backends.md §8): claude reads ANTHROPIC_BASE_URL, per the guide.
  */
 static const struct agent_endpoint {
-	const char *agent, *variable;
+	const char *agent, *variable, *cloud;
 } agent_endpoints[] = {
-	{ "claude", "ANTHROPIC_BASE_URL" },
+	{ "claude", "ANTHROPIC_BASE_URL", "Anthropic's cloud" },
 };
 
 struct checker {
@@ -139,8 +139,8 @@ static void check_endpoint(struct checker *c, const struct cfg_sandbox *sb, cons
 	if (!var || !*var->value.text) {
 		if (sb->model && (config_find_model(c->cfg, sb->model) || config_find_package(c->cfg, sb->model)))
 			warning_at(c, field_mark(v, "model", sb->mark),
-				   "sandbox '%s' uses model '%s' from the runner, but its env sets no %s, so %s would talk to its vendor's cloud; add env: {%s: http://host.docker.internal:%d}",
-				   sb->name, sb->model, ep->variable, sb->agent, ep->variable, c->runner_port);
+				   "sandbox '%s' uses model '%s' from the runner, but its env sets no %s, so %s would talk to %s instead; add env: {%s: http://host.docker.internal:%d}",
+				   sb->name, sb->model, ep->variable, sb->agent, ep->cloud, ep->variable, c->runner_port);
 		return;
 	}
 	char *host;

@@ -13,8 +13,9 @@
  *   - declared models no sandbox uses
  *   - a model's runtime context_size that differs from a package made from it
  *
- * Linear in the size of the file: rules are indexed once per scope, models and
- * packages are found through the config's indexes.
+ * Run only on a file without errors, since the config lacks what the validator
+ * rejected. Linear in the size of the file: rules are indexed once per scope,
+ * models and packages are found through the config's indexes.
  */
 #include "lang/config.h"
 

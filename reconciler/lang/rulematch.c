@@ -110,7 +110,11 @@ bool rule_index_covers(const struct rule_index *idx, const char *host, int port)
 	add_host(&canon, host, strlen(host));
 	bool found = has_key(idx, &key, "", canon.buf, port);
 	unsigned char addr[16];
-	int family = inet_pton(AF_INET, host, addr) == 1 ? AF_INET : inet_pton(AF_INET6, host, addr) == 1 ? AF_INET6 : 0;
+	int family = 0;
+	if (inet_pton(AF_INET, host, addr) == 1)
+		family = AF_INET;
+	else if (inet_pton(AF_INET6, host, addr) == 1)
+		family = AF_INET6;
 	if (family) {
 		for (size_t i = 0; !found && i < idx->nr_cidrs; i++)
 			found = in_range(idx->cidrs[i], addr, family);

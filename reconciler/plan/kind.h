@@ -26,6 +26,24 @@ struct kind {
 	bool updatable;	      /* has an in-place update */
 	bool holds_user_data; /* replacing or deleting it loses work: needs --allow-replace */
 	bool inventory_only;  /* prune candidates come only from the inventory */
+	/*
+	 * The name is what the resource is (a model's tag): another identity
+	 * under it (a new digest pulled by hand) is the same resource changed,
+	 * planned as usual, and only kept from deletion. Otherwise (a sandbox,
+	 * a rule) another identity is another resource, made elsewhere: never
+	 * changed, replaced or deleted unless --adopt takes it over.
+	 */
+	bool name_is_identity;
+	/*
+	 * Optional: the backend instance this kind lives on now, as two strings
+	 * owned by the backend (NULL while not connected), both recorded with
+	 * every inventory entry. `where` is compared: an entry recorded on
+	 * another instance (another sbx binary) is not this run's to touch.
+	 * `info` is only recorded (the sbx version, the runner's endpoint: a
+	 * runner moved to another port is the same store, and its models carry
+	 * their own identity).
+	 */
+	void (*backend_of)(struct engine *e, const char **where, const char **info);
 
 	void (*desired)(const struct config *cfg, struct resource_set *out);
 	/* All resources of the kind in one backend call (or a handful). */

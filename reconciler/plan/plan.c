@@ -135,10 +135,45 @@ static void changed_field_list(const struct action *a, struct strbuf *sb)
 		strbuf_addf(sb, "%s%s", i ? ", " : "", a->changes[i].name);
 }
 
+/*
+ * The inventory entry of this run's world: one recorded on another instance
+ * of the backend (another sbx binary, another runner) is someone else's.
+ */
+static const struct inv_entry *own_entry(const struct plan_context *pc, const struct kind *k, const char *name)
+{
+	const struct inv_entry *last = inventory_find(pc->inventory, k->name, name);
+	const char *was = inv_entry_attr(last, "backend");
+	const char *now = pc->options->backend_of ? pc->options->backend_of(k, pc->options->backend_ctx) : NULL;
+	return was && now && strcmp(was, now) ? NULL : last;
+}
+
+/* Same name, another identity: this project made one, and what is there now was made elsewhere. */
+static bool made_elsewhere(const struct inv_entry *last, const struct resource *o)
+{
+	const char *ours = inv_entry_attr(last, "identity");
+	return last && last->origin == INV_CREATED && ours && o && o->identity && strcmp(ours, o->identity);
+}
+
+static void plan_foreign(struct plan *plan, const struct plan_context *pc, const struct resource *d,
+			 const struct resource *o, const struct inv_entry *last)
+{
+	struct action *a = new_action(plan, ACTION_NOOP, d, o);
+	a->adopt = a->takeover = true;
+	a->reason = xasprintf("made elsewhere: this project created %s %s as %s, and what is there now is %s",
+			      d->kind->noun, d->display, inv_entry_attr(last, "identity"), o->identity);
+	if (!pc->options->adopt)
+		a->blocked = xasprintf("not ours, so never changed, replaced or deleted: --adopt takes it over as found, "
+				       "or remove it by hand and apply again");
+}
+
 static void plan_desired(struct plan *plan, const struct plan_context *pc, const struct resource *d)
 {
 	const struct resource *o = resource_set_find(pc->observed, d->kind, d->name);
-	const struct inv_entry *last = inventory_find(pc->inventory, d->kind->name, d->name);
+	const struct inv_entry *last = own_entry(pc, d->kind, d->name);
+	if (o && made_elsewhere(last, o) && !d->kind->name_is_identity) {
+		plan_foreign(plan, pc, d, o, last);
+		return;
+	}
 	if (!o) {
 		struct action *a = new_action(plan, ACTION_CREATE, d, NULL);
 		a->origin = ORIGIN_NEW;
@@ -196,9 +231,15 @@ static void plan_desired(struct plan *plan, const struct plan_context *pc, const
 
 static void plan_orphan(struct plan *plan, const struct plan_context *pc, const struct resource *o)
 {
-	const struct inv_entry *last = inventory_find(pc->inventory, o->kind->name, o->name);
+	const struct inv_entry *last = own_entry(pc, o->kind, o->name);
 	if (!last)
 		return; /* not ours: never touched */
+	if (made_elsewhere(last, o)) {
+		plan_add_note(plan, "%s %s was %s: this project created %s, it is %s now; left alone", o->kind->noun,
+			      o->display, o->kind->name_is_identity ? "changed elsewhere" : "made elsewhere",
+			      inv_entry_attr(last, "identity"), o->identity);
+		return;
+	}
 	if (last->origin == INV_ADOPTED) {
 		if (pc->options->prune)
 			plan_add_note(plan, "%s %s is not declared, but sbxapply found it rather than created it: kept",
@@ -274,7 +315,8 @@ static void link_dependencies(struct plan *plan, const struct kind *const *table
 		const struct resource *d = a->desired;
 		for (size_t k = 0; d && k < d->nr_deps; k++) {
 			size_t j = find_action(plan, d->deps[k]);
-			if (j != (size_t)-1 && j != i && plan->actions[j].type != ACTION_NOOP)
+			/* an adoption refused (made elsewhere) holds back what lives in it too */
+			if (j != (size_t)-1 && j != i && (plan->actions[j].type != ACTION_NOOP || plan->actions[j].blocked))
 				add_dep(a, j);
 		}
 	}
@@ -329,6 +371,27 @@ static void block_unsafe(struct plan *plan, const struct plan_options *opts)
 	}
 }
 
+/* Entries recorded on another instance of their backend: said once, and left alone. */
+static void note_other_backends(struct plan *plan, const struct plan_context *pc)
+{
+	size_t n = 0;
+	const char *was = NULL, *now = NULL;
+	for (size_t i = 0; pc->options->backend_of && i < pc->inventory->nr; i++) {
+		const struct inv_entry *en = &pc->inventory->entries[i];
+		const struct kind *k = kind_find(pc->options->kinds, en->kind);
+		const char *w = inv_entry_attr(en, "backend");
+		const char *c = k ? pc->options->backend_of(k, pc->options->backend_ctx) : NULL;
+		if (w && c && strcmp(w, c)) {
+			n++;
+			was = w;
+			now = c;
+		}
+	}
+	if (n)
+		plan_add_note(plan, "%zu %s of this project %s recorded on %s, not on %s in use now: left alone",
+			      n, n == 1 ? "resource" : "resources", n == 1 ? "was" : "were", was, now);
+}
+
 void plan_build(struct plan *plan, const struct resource_set *desired, const struct resource_set *observed,
 		const struct inventory *inventory, const struct plan_options *options)
 {
@@ -352,6 +415,7 @@ void plan_build(struct plan *plan, const struct resource_set *desired, const str
 		}
 	link_dependencies(plan, kind_table);
 	block_unsafe(plan, pc.options);
+	note_other_backends(plan, &pc);
 }
 
 void plan_release(struct plan *plan)
@@ -375,7 +439,10 @@ size_t plan_count(const struct plan *plan, enum action_type type)
 
 size_t plan_count_changes(const struct plan *plan)
 {
-	return plan->nr - plan_count(plan, ACTION_NOOP);
+	size_t n = 0;
+	for (size_t i = 0; i < plan->nr; i++)
+		n += plan->actions[i].type != ACTION_NOOP || plan->actions[i].blocked; /* a refused adoption is pending */
+	return n;
 }
 
 size_t plan_count_blocked(const struct plan *plan)

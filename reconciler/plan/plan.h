@@ -56,6 +56,7 @@ struct action {
 	size_t nr_deps, alloc_deps;
 	char *blocked;				   /* why it will not run (needs a flag), or NULL */
 	bool adopt;				   /* record as found, not created */
+	bool takeover;				   /* --adopt: what this project created is now someone else's: adopted */
 	bool refined;				   /* the kind's refine() has seen it */
 	const struct resource *desired, *observed; /* borrowed; either may be NULL */
 };
@@ -72,6 +73,10 @@ struct plan_options {
 	const struct kind *const *kinds; /* plan order, NULL-terminated (required) */
 	bool prune;
 	bool allow_replace;
+	bool adopt; /* take over resources of the same name that were made elsewhere */
+	/* the backend instance a kind lives on now (kind.h backend_of); NULL: not checked */
+	const char *(*backend_of)(const struct kind *k, void *ctx);
+	void *backend_ctx;
 	/* resources other projects' inventories hold: "kind/name" -> non-NULL */
 	const struct strmap *used_elsewhere;
 };

@@ -53,6 +53,8 @@ void plan_render_text(const struct plan *plan, const struct render_options *o, s
 		if (a->type == ACTION_NOOP) {
 			strbuf_addf(out, "  %s= adopt %s %s%s\n      %s%s%s\n", c, a->kind->noun, a->display, reset, dim,
 				    a->reason, reset);
+			if (a->blocked)
+				strbuf_addf(out, "      %sblocked: %s%s\n", o->color ? "\033[1;31m" : "", a->blocked, reset);
 			continue;
 		}
 		strbuf_addf(out, "  %s%s %s %s %s%s%s\n", c, symbol(a->type), action_type_name(a->type), a->kind->noun,

@@ -31,6 +31,7 @@ void resource_free(struct resource *r)
 	free(r->name);
 	free(r->display);
 	free(r->observed_id);
+	free(r->identity);
 	free(r->unknown);
 	free(r);
 }

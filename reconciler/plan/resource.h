@@ -35,6 +35,7 @@ struct resource {
 	size_t nr_deps, alloc_deps;
 	int line;	   /* desired only: where it is declared, 0 if nowhere */
 	char *observed_id; /* observed only: the backend's id, e.g. a model digest */
+	char *identity;	   /* observed only: what tells this one from another of the same name (an id), or NULL */
 	char *unknown;	   /* observed only: why its fields could not be read, or NULL */
 };
 

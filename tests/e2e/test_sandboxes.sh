@@ -324,6 +324,44 @@ calls_reset
 SBXSIM_SBX_VERSION=0.54.1 XDG_STATE_HOME="$work/xdg-054" sbxapply plan -f "$work/init/b.yaml"
 check "--no-input where the help lists it" is "$(calls_count '"argv":\["sbx","--no-input","policy","ls"')" 1
 
+# Identity: a sandbox re-made by hand under a name this project created is not ours.
+export SBXSIM_STATE_DIR="$work/sim-id" XDG_STATE_HOME="$work/xdg-id"
+mkdir -p "$SBXSIM_STATE_DIR" "$work/id/project"
+start_runner SBXSIM_PULL_MS=20
+sed 's#workspace: \.#workspace: project#' "$example" >"$work/id/sandbox.yaml"
+I="$work/id/sandbox.yaml"
+sbxapply -f "$I" --runner "$R" -q
+check "identity: the guide applies" is "$rc" 0
+check "the inventory records the sandbox's id" has_file "$XDG_STATE_HOME/sbxapply/claude-dmr.json" '"identity": "id:'
+check "and the sbx it lives on" has_file "$XDG_STATE_HOME/sbxapply/claude-dmr.json" '"backend_info": "v0.45.1"'
+sbx rm -f claude-dmr >/dev/null 2>&1
+sbx create claude "$work/id/project" --name claude-dmr >/dev/null 2>&1
+hand_id=$(sbx ls --json | tr -d ' \n' | grep -o '"id":"[^"]*","name":"claude-dmr"')
+sbxapply down -f "$I" --runner "$R" --dry-run
+check "down leaves a sandbox made by hand alone" lacks out "delete sandbox claude-dmr"
+check "and says it was made elsewhere" has out "sandbox claude-dmr was made elsewhere"
+sbxapply -f "$I" --runner "$R" --prune --allow-replace --yes
+check "apply --prune does not touch it: blocked" is "$rc" 8
+check "the plan says why" has out "not ours, so never changed, replaced or deleted: --adopt takes it over"
+check "it is still the hand-made one" is "$(sbx ls --json | tr -d ' \n' | grep -o '"id":"[^"]*","name":"claude-dmr"')" "$hand_id"
+sbxapply diff -f "$I" --runner "$R"
+check "diff reports it pending" is "$rc" 1
+sbxapply -f "$I" --runner "$R" --adopt
+check "--adopt takes it over" is "$rc" 0
+check "as adopted" has out "made elsewhere"
+sbxapply diff -f "$I" --runner "$R"
+check "then in sync" is "$rc" 0
+sbxapply down -f "$I" --runner "$R" --yes
+check "and down keeps what was adopted" is "$(sbx ls --json | tr -d ' \n' | grep -o '"id":"[^"]*","name":"claude-dmr"')" "$hand_id"
+# another sbx binary: what this project made with the first one is left alone, and said so
+sbxapply -f "$I" --runner "$R" -q
+mkdir -p "$work/bin3" && cp "$sim" "$work/bin3/sbx"
+SBXAPPLY_SBX="$work/bin3/sbx" sbxapply down -f "$I" --runner "$R" --dry-run
+check "another sbx: nothing of the first is deleted" lacks out "delete sandbox"
+check "and the plan says so" has out "recorded on $(cd "$(dirname "$sim")" && pwd -P)/sbxsim"
+stop_runner
+export SBXSIM_STATE_DIR="$work/sim-init" XDG_STATE_HOME="$work/xdg-init"
+
 # A global secret reaches only sandboxes created after it: the sandbox waits for it.
 mkdir -p "$work/init/ws2"
 printf 'version: 1\nproject: p4\nsecrets:\n  github: ghp-x-0123456789\nsandboxes:\n  box2:\n    agent: shell\n    workspace: ws2\n' >"$work/init/dep.yaml"

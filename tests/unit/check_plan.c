@@ -20,7 +20,8 @@ static const struct kind box = {
 	.holds_user_data = true,
 	.force_new = box_force_new,
 };
-static const struct kind *const test_kinds[] = { &thing, &box, NULL };
+static const struct kind tag = { .name = "tag", .noun = "tag", .name_is_identity = true };
+static const struct kind *const test_kinds[] = { &thing, &box, &tag, NULL };
 
 static struct resource_set desired, observed;
 static struct inventory inv;
@@ -328,6 +329,155 @@ START_TEST(render_in_sync)
 }
 END_TEST
 
+/* ---- identity: the same name, another resource ---- */
+
+/* A box this project created, recorded with its identity and the backend it lives on. */
+static void created_box(const char *identity, const char *backend)
+{
+	struct resource *d = add(&desired, &box, "b", "agent", "claude");
+	struct inv_entry *en = inventory_record(&inv, d, INV_CREATED);
+	inv_entry_set_attr(en, "identity", identity);
+	if (backend)
+		inv_entry_set_attr(en, "backend", backend);
+}
+
+static struct resource *live_box(const char *identity)
+{
+	struct resource *o = add(&observed, &box, "b", "agent", "codex");
+	o->identity = strdup(identity);
+	return o;
+}
+
+START_TEST(made_elsewhere_is_never_changed)
+{
+	created_box("id:ours", NULL);
+	live_box("id:theirs");
+	opts.allow_replace = true; /* even with every permission */
+	opts.prune = true;
+	build();
+	ck_assert_uint_eq(plan.nr, 1);
+	const struct action *a = &plan.actions[0];
+	ck_assert_int_eq(a->type, ACTION_NOOP); /* not a replacement, although agent differs */
+	ck_assert(a->takeover && a->adopt);
+	ck_assert_ptr_nonnull(a->blocked);
+	ck_assert_ptr_nonnull(strstr(a->blocked, "--adopt"));
+	ck_assert_ptr_nonnull(strstr(a->reason, "id:ours"));
+	ck_assert_ptr_nonnull(strstr(a->reason, "id:theirs"));
+	ck_assert_uint_eq(plan_count_changes(&plan), 1); /* pending: diff says so */
+}
+END_TEST
+
+START_TEST(adopt_takes_it_over)
+{
+	created_box("id:ours", NULL);
+	live_box("id:theirs");
+	opts.adopt = true;
+	build();
+	ck_assert_uint_eq(plan.nr, 1);
+	ck_assert_int_eq(plan.actions[0].type, ACTION_NOOP);
+	ck_assert(plan.actions[0].takeover);
+	ck_assert_ptr_null(plan.actions[0].blocked);
+}
+END_TEST
+
+START_TEST(same_identity_is_ours)
+{
+	created_box("id:ours", NULL);
+	live_box("id:ours");
+	opts.allow_replace = true;
+	build();
+	ck_assert_uint_eq(plan.nr, 1);
+	ck_assert_int_eq(plan.actions[0].type, ACTION_REPLACE);
+	ck_assert(!plan.actions[0].takeover);
+}
+END_TEST
+
+START_TEST(made_elsewhere_is_never_pruned)
+{
+	struct resource *d = resource_new(&box, "b", NULL);
+	struct inv_entry *en = inventory_record(&inv, d, INV_CREATED);
+	inv_entry_set_attr(en, "identity", "id:ours");
+	resource_free(d);
+	live_box("id:theirs");
+	opts.prune = opts.allow_replace = true;
+	build();
+	ck_assert_uint_eq(plan.nr, 0);
+	ck_assert_uint_eq(plan.nr_notes, 1);
+	ck_assert_ptr_nonnull(strstr(plan.notes[0], "made elsewhere"));
+}
+END_TEST
+
+/* A tag pulled again by hand is the same model changed: planned as usual, only never deleted. */
+START_TEST(a_changed_tag_is_planned_but_not_deleted)
+{
+	struct resource *d = add(&desired, &tag, "t", NULL, NULL);
+	struct inv_entry *en = inventory_record(&inv, d, INV_CREATED);
+	inv_entry_set_attr(en, "identity", "sha256:old");
+	struct resource *o = add(&observed, &tag, "t", NULL, NULL);
+	o->identity = strdup("sha256:new");
+	build();
+	ck_assert_uint_eq(plan.nr, 0); /* in sync */
+	plan_release(&plan);
+	resource_set_release(&desired);
+	memset(&desired, 0, sizeof(desired));
+	opts.prune = true;
+	build();
+	ck_assert_uint_eq(plan.nr, 0);
+	ck_assert_ptr_nonnull(strstr(plan.notes[0], "changed elsewhere"));
+}
+END_TEST
+
+static const char *backend_now(const struct kind *k, void *ctx)
+{
+	return k == &box ? ctx : NULL;
+}
+
+/* Recorded on another instance of the backend: neither deleted nor planned against, and said once. */
+START_TEST(another_backend_is_left_alone)
+{
+	struct resource *d = resource_new(&box, "b", NULL);
+	struct inv_entry *en = inventory_record(&inv, d, INV_CREATED);
+	inv_entry_set_attr(en, "backend", "/sim/sbx");
+	resource_free(d);
+	add(&observed, &box, "b", "agent", "claude");
+	opts.prune = opts.allow_replace = true;
+	opts.backend_of = backend_now;
+	opts.backend_ctx = "/usr/bin/sbx";
+	build();
+	ck_assert_uint_eq(plan.nr, 0);
+	ck_assert_uint_eq(plan.nr_notes, 1);
+	ck_assert_ptr_nonnull(strstr(plan.notes[0], "recorded on /sim/sbx, not on /usr/bin/sbx"));
+	plan_release(&plan);
+	opts.backend_ctx = "/sim/sbx"; /* the same instance: ours, so pruned */
+	build();
+	ck_assert_uint_eq(plan.nr, 1);
+	ck_assert_int_eq(plan.actions[0].type, ACTION_DELETE);
+}
+END_TEST
+
+/* Deletions, and replacements of what holds work, are what needs a confirmation. */
+START_TEST(destructive_actions_are_counted_and_blocked)
+{
+	add(&desired, &thing, "keep", "size", "1");
+	struct resource *d = resource_new(&thing, "gone", NULL);
+	inventory_record(&inv, d, INV_CREATED);
+	resource_free(d);
+	add(&observed, &thing, "gone", "size", "1");
+	struct resource *b = add(&desired, &box, "b", "agent", "claude");
+	inventory_record(&inv, b, INV_CREATED);
+	add(&observed, &box, "b", "agent", "codex");
+	opts.prune = opts.allow_replace = true;
+	build();
+	ck_assert_uint_eq(plan_count_destructive(&plan, false), 2); /* delete gone, replace b */
+	ck_assert_uint_eq(plan_count_destructive(&plan, true), 1);  /* only b holds work */
+	ck_assert_uint_eq(plan_block_destructive(&plan, true, "watch"), 1);
+	ck_assert_uint_eq(plan_count_destructive(&plan, false), 1);
+	ck_assert_uint_eq(plan_block_destructive(&plan, false, "no terminal"), 1);
+	ck_assert_uint_eq(plan_count_destructive(&plan, false), 0);
+	ck_assert_uint_eq(plan_count_blocked(&plan), 2);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("plan");
@@ -348,6 +498,13 @@ int main(void)
 	tcase_add_test(tc, deletes_wait_for_creates_and_later_kinds);
 	tcase_add_test(tc, render_hides_sensitive_values);
 	tcase_add_test(tc, render_in_sync);
+	tcase_add_test(tc, made_elsewhere_is_never_changed);
+	tcase_add_test(tc, adopt_takes_it_over);
+	tcase_add_test(tc, same_identity_is_ours);
+	tcase_add_test(tc, made_elsewhere_is_never_pruned);
+	tcase_add_test(tc, a_changed_tag_is_planned_but_not_deleted);
+	tcase_add_test(tc, another_backend_is_left_alone);
+	tcase_add_test(tc, destructive_actions_are_counted_and_blocked);
 	suite_add_tcase(s, tc);
 	return check_run_suite(s);
 }

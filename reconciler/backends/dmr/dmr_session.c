@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "refs/modelref.h"
+#include "util/xalloc.h"
 
 void dmr_session_init(struct dmr_session *s, const struct dmr_discovery *where, int cancel_fd,
 		      atomic_ulong *http_calls, atomic_ulong *process_calls)
@@ -62,6 +63,23 @@ int dmr_session_models(struct dmr_session *s, const struct dmr_model **out, size
 	*nr = s->nr_models;
 	pthread_mutex_unlock(&s->lock);
 	return rc;
+}
+
+char *dmr_find_id(struct dmr *d, const char *ref, struct strbuf *err)
+{
+	struct dmr_model *models;
+	size_t nr;
+	if (dmr_list(d, &models, &nr, err) < 0)
+		return NULL;
+	char *id = NULL;
+	for (size_t i = 0; i < nr && !id; i++)
+		for (size_t t = 0; t < models[i].nr_tags && !id; t++)
+			if (modelref_equal(models[i].tags[t], ref))
+				id = xstrdup(models[i].id);
+	dmr_models_free(models, nr);
+	if (!id)
+		strbuf_addf(err, "'%s' is not in the runner's list", ref);
+	return id;
 }
 
 int dmr_session_each_tag(struct dmr_session *s,

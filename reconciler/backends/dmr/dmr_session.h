@@ -39,4 +39,7 @@ int dmr_session_each_tag(struct dmr_session *s,
 			 void (*fn)(const struct dmr_model *m, const char *canonical, void *ctx), void *ctx,
 			 struct strbuf *err);
 
+/* The id of the model a tag names now (a fresh GET /models, after a change), malloc'd; NULL with err. */
+char *dmr_find_id(struct dmr *d, const char *ref, struct strbuf *err);
+
 #endif

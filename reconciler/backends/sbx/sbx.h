@@ -45,6 +45,7 @@ struct sbx_client {
 	char *cache_dir;    /* where the capability cache lives; NULL: no cache */
 	char *path;	    /* the program as resolved on PATH, once detected */
 	char *version_line; /* the first line `sbx version` printed */
+	char version[32];   /* "v0.45.1", once detected */
 	bool from_cache;    /* caps came from the cache: nothing was probed this run */
 	int probes;	    /* help pages asked for this run */
 	struct sbx_once ls, policy_ls, policy_ls_wide, secret_ls;

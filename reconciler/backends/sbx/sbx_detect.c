@@ -292,6 +292,8 @@ int sbx_client_detect(struct sbx_client *c, struct strbuf *err)
 	int rc = c->state > 0 ? 0 : -1;
 	if (rc < 0)
 		strbuf_addstr(err, c->error.buf);
+	else
+		snprintf(c->version, sizeof(c->version), "v%d.%d.%d", c->caps.major, c->caps.minor, c->caps.patch);
 	pthread_mutex_unlock(&c->lock);
 	return rc;
 }

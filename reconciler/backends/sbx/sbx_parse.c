@@ -115,6 +115,8 @@ int sbx_parse_sandboxes(const char *text, size_t len, struct sbx_sandbox **out, 
 		s->agent = dup_or_null(json_string(it, "agent"));
 		s->status = dup_or_null(json_string(it, "status"));
 		s->id = dup_or_null(json_string(it, "id"));
+		static const char *const created_keys[] = { "created_at", "createdAt", "created", NULL };
+		s->created_at = dup_or_null(sbx_json_first_string(it, created_keys));
 		const cJSON *ws = cJSON_GetObjectItemCaseSensitive(it, "workspaces"), *w;
 		if (cJSON_IsArray(ws))
 			cJSON_ArrayForEach(w, ws)
@@ -138,6 +140,7 @@ void sbx_sandboxes_free(struct sbx_sandbox *list, size_t nr)
 		free(s->agent);
 		free(s->status);
 		free(s->id);
+		free(s->created_at);
 		for (size_t j = 0; j < s->nr_workspaces; j++)
 			free(s->workspaces[j]);
 		free(s->workspaces);

@@ -24,6 +24,7 @@ int sbx_parse_version(const char *text, int *major, int *minor, int *patch);
 
 struct sbx_sandbox {
 	char *name, *agent, *status, *id;
+	char *created_at;  /* v0.45+ (docs/backends.md §6), or NULL */
 	char **workspaces; /* the first is the workspace, the rest extra mounts (":ro" kept) */
 	size_t nr_workspaces, alloc_workspaces;
 	char *cpus, *memory; /* only when the listing shows them (no known version does) */
