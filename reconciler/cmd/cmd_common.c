@@ -33,6 +33,7 @@ void cmd_engine_options(const struct cli_options *opts, struct engine_options *e
 	eo->prune = opts->prune;
 	eo->allow_replace = opts->allow_replace;
 	eo->adopt = opts->adopt;
+	eo->force_shared = opts->force_shared;
 	eo->show_secrets = opts->show_secrets;
 	eo->refresh = opts->refresh;
 	eo->cancel_fd = signals_install();

@@ -50,8 +50,8 @@ enum vstatus {
 };
 
 struct check {
-	char *sandbox;	   /* NULL: a check made from the host alone */
-	const char *name;  /* runner, sbx, model, sandbox, base_url, proxy, messages */
+	char *sandbox;	  /* NULL: a check made from the host alone */
+	const char *name; /* runner, sbx, model, sandbox, base_url, proxy, messages */
 	enum vstatus status;
 	char *message;
 	const char *cause; /* a word for tools (JSON); NULL when it passed */
@@ -132,7 +132,8 @@ static void add_excerpt(struct strbuf *sb, const char *text, size_t max)
 		bool blank = ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t';
 		if (blank && (sb->len == start || sb->buf[sb->len - 1] == ' '))
 			continue;
-		strbuf_addch(sb, blank ? ' ' : ch < 0x20 ? '?' : ch);
+		strbuf_addch(sb, blank ? ' ' : ch < 0x20 ? '?'
+							 : ch);
 	}
 	while (sb->len > start && sb->buf[sb->len - 1] == ' ')
 		strbuf_setlen(sb, sb->len - 1);
@@ -344,7 +345,7 @@ static bool refused(struct verify *v, const struct cfg_sandbox *s, const char *c
 		return false;
 	char *said = excerpt(h->status ? h->body.buf : h->error.buf, 200);
 	const char *cause = why == SBX_PROXY_NO_RULE ? "rule_missing" : why == SBX_PROXY_ORG ? "org_policy"
-												: "rule_denied";
+											     : "rule_denied";
 	char *fix;
 	if (why == SBX_PROXY_NO_RULE)
 		fix = rule_declared(v->cfg, s, rule)
@@ -697,10 +698,10 @@ static int verify_exec(const struct cli_options *opts)
 	size_t counts[3] = { 0, 0, 0 };
 	for (size_t i = 0; i < v.report.nr; i++)
 		counts[v.report.checks[i].status]++;
-	rc = signals_received()		    ? EXIT_INTERRUPTED
-	     : v.report.backend_down	    ? EXIT_BACKEND
-	     : counts[V_FAIL]		    ? EXIT_APPLY_FAILED
-					    : EXIT_OK;
+	rc = signals_received()	     ? EXIT_INTERRUPTED
+	     : v.report.backend_down ? EXIT_BACKEND
+	     : counts[V_FAIL]	     ? EXIT_APPLY_FAILED
+				     : EXIT_OK;
 	if (!strcmp(opts->output, "json"))
 		print_json(&v.report, rc, counts);
 	else

@@ -55,6 +55,9 @@ static void load_other_inventories(struct engine *e, const char *dir)
 				for (size_t i = 0; i < other.nr; i++) {
 					char *id = xasprintf("%s/%s", other.entries[i].kind, other.entries[i].name);
 					strmap_put(&e->used_elsewhere, id, (void *)1);
+					const char *settings = inv_entry_attr(&other.entries[i], "settings");
+					if (settings && !strmap_get(&e->shared_settings, id))
+						strmap_put(&e->shared_settings, id, xasprintf("%s\t%s", project, settings));
 					free(id);
 				}
 			inventory_release(&other);
@@ -225,6 +228,8 @@ enum engine_status engine_plan(struct engine *e, struct strbuf *err)
 		.prune = e->opts.prune,
 		.allow_replace = e->opts.allow_replace,
 		.used_elsewhere = &e->used_elsewhere,
+		.force_shared = e->opts.force_shared,
+		.shared_settings = &e->shared_settings,
 	};
 	plan_build(&e->plan, &e->desired, &e->observed, &e->inventory, &popts);
 	return ENGINE_OK;
@@ -275,6 +280,11 @@ static void record(struct engine *e, const struct action *a)
 		for (size_t i = 0; i < e->nr_attrs; i++)
 			if (!strcmp(e->attrs[i].kind, a->kind->name) && !strcmp(e->attrs[i].name, a->name))
 				inv_entry_set_attr(en, e->attrs[i].key, e->attrs[i].value);
+		if (a->kind->shared) {
+			char *settings = resource_settings(a->desired);
+			inv_entry_set_attr(en, "settings", settings); /* for the other projects' plans */
+			free(settings);
+		}
 		const char *where = NULL, *info = NULL;
 		if (a->kind->backend_of)
 			a->kind->backend_of(e, &where, &info);
@@ -471,6 +481,7 @@ void engine_close(struct engine *e)
 	resource_set_release(&e->observed);
 	inventory_release(&e->inventory);
 	strmap_release(&e->used_elsewhere);
+	strmap_release_free(&e->shared_settings);
 	if (e->opts.log)
 		progress_release(&e->progress);
 	free_attrs(e);

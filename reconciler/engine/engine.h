@@ -37,12 +37,13 @@ struct engine_options {
 	int parallelism;		      /* actions at once; <= 0: 4 */
 	long lock_timeout_ms;		      /* wait for another run; default 0 */
 	bool prune, allow_replace, show_secrets;
-	bool adopt;	/* take over resources of the same name made elsewhere */
-	bool refresh;	/* read state that needs waking a stopped sandbox (env) */
-	bool read_only; /* diff/plan: no lock held for writing, nothing recorded */
-	bool destroy;	/* down: desire nothing, so everything this project created goes */
-	int cancel_fd;	/* -1: not cancellable */
-	FILE *log;	/* progress and action lines; NULL: quiet */
+	bool adopt;	   /* take over resources of the same name made elsewhere */
+	bool force_shared; /* apply settings another project declares differently */
+	bool refresh;	   /* read state that needs waking a stopped sandbox (env) */
+	bool read_only;	   /* diff/plan: no lock held for writing, nothing recorded */
+	bool destroy;	   /* down: desire nothing, so everything this project created goes */
+	int cancel_fd;	   /* -1: not cancellable */
+	FILE *log;	   /* progress and action lines; NULL: quiet */
 	enum progress_mode progress_mode;
 	bool color;
 };
@@ -71,9 +72,10 @@ struct engine {
 	struct lockfile lock;
 	struct resource_set desired, observed;
 	struct plan plan;
-	struct strmap used_elsewhere; /* ids other projects' inventories hold */
-	void *backends;		      /* registry->backends_open()'s, opaque here */
-	struct engine_attr *attrs;    /* set during apply, recorded when the action completes */
+	struct strmap used_elsewhere;  /* ids other projects' inventories hold */
+	struct strmap shared_settings; /* shared kinds' "kind/name" -> "project\tsettings" of another project (owned) */
+	void *backends;		       /* registry->backends_open()'s, opaque here */
+	struct engine_attr *attrs;     /* set during apply, recorded when the action completes */
 	size_t nr_attrs, alloc_attrs;
 	atomic_ulong http_calls, process_calls;
 	atomic_bool stop;

@@ -92,6 +92,7 @@ static int package_apply(struct engine *e, const struct action *a, struct strbuf
 
 const struct kind kind_package = {
 	.name = "package",
+	.shared = true,
 	.name_is_identity = true,
 	.backend_of = kinds_dmr_backend_of,
 	.noun = "package",

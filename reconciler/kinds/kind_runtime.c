@@ -91,6 +91,7 @@ static int runtime_apply(struct engine *e, const struct action *a, struct strbuf
 
 const struct kind kind_runtime = {
 	.name = "runtime",
+	.shared = true,
 	.backend_of = kinds_dmr_backend_of,
 	.noun = "runtime settings of",
 	.updatable = true,

@@ -35,6 +35,12 @@ struct kind {
 	 */
 	bool name_is_identity;
 	/*
+	 * One resource several projects may declare (a model's runtime settings,
+	 * a package tag): its settings are recorded in the inventory, and a plan
+	 * that disagrees with another project's is held back (--force-shared).
+	 */
+	bool shared;
+	/*
 	 * Optional: the backend instance this kind lives on now, as two strings
 	 * owned by the backend (NULL while not connected), both recorded with
 	 * every inventory entry. `where` is compared: an entry recorded on

@@ -166,7 +166,44 @@ static void plan_foreign(struct plan *plan, const struct plan_context *pc, const
 				       "or remove it by hand and apply again");
 }
 
+static void plan_desired_one(struct plan *plan, const struct plan_context *pc, const struct resource *d);
+
+/*
+ * Another project declares this shared resource with other settings: the
+ * two would undo each other on every apply. Said in the plan; the change is
+ * held back unless --force-shared.
+ */
+static void check_shared(struct plan *plan, const struct plan_context *pc, const struct resource *d, struct action *a)
+{
+	if (!d->kind->shared || !pc->options->shared_settings)
+		return;
+	char *id = resource_id(d);
+	const char *other = strmap_get(pc->options->shared_settings, id);
+	free(id);
+	const char *tab = other ? strchr(other, '\t') : NULL;
+	char *mine = resource_settings(d);
+	if (tab && strcmp(tab + 1, mine)) {
+		int plen = (int)(tab - other);
+		if (a && !a->blocked && !pc->options->force_shared)
+			a->blocked = xasprintf("project %.*s declares %s %s with %s, and this file with %s: the two would undo "
+					       "each other on every apply; agree on one, or --force-shared applies this file's",
+					       plen, other, d->kind->noun, d->display, tab + 1, mine);
+		else if (!a)
+			plan_add_note(plan, "project %.*s declares %s %s with %s, this file with %s: its next apply would "
+					    "change it back",
+				      plen, other, d->kind->noun, d->display, tab + 1, mine);
+	}
+	free(mine);
+}
+
 static void plan_desired(struct plan *plan, const struct plan_context *pc, const struct resource *d)
+{
+	size_t before = plan->nr;
+	plan_desired_one(plan, pc, d);
+	check_shared(plan, pc, d, plan->nr > before ? &plan->actions[plan->nr - 1] : NULL);
+}
+
+static void plan_desired_one(struct plan *plan, const struct plan_context *pc, const struct resource *d)
 {
 	const struct resource *o = resource_set_find(pc->observed, d->kind, d->name);
 	const struct inv_entry *last = own_entry(pc, d->kind, d->name);

@@ -77,6 +77,9 @@ struct plan_options {
 	/* the backend instance a kind lives on now (kind.h backend_of); NULL: not checked */
 	const char *(*backend_of)(const struct kind *k, void *ctx);
 	void *backend_ctx;
+	bool force_shared; /* apply settings another project declares differently */
+	/* shared kinds' settings other projects recorded: "kind/name" -> "project\tsettings" */
+	const struct strmap *shared_settings;
 	/* resources other projects' inventories hold: "kind/name" -> non-NULL */
 	const struct strmap *used_elsewhere;
 };

@@ -79,6 +79,16 @@ static int compare_fields(const void *a, const void *b)
 	return strcmp((*(const struct res_field *const *)a)->name, (*(const struct res_field *const *)b)->name);
 }
 
+char *resource_settings(const struct resource *r)
+{
+	struct strbuf sb = STRBUF_INIT;
+	for (size_t i = 0; i < r->nr_fields; i++)
+		if (!r->fields[i].sensitive)
+			strbuf_addf(&sb, "%s%s=%s", sb.len ? "; " : "", r->fields[i].name,
+				    r->fields[i].value ? r->fields[i].value : "");
+	return strbuf_detach(&sb, NULL);
+}
+
 void resource_digest(const struct resource *r, char out[65])
 {
 	/* sorted by name and length-prefixed, so no two field sets share a digest input */

@@ -53,6 +53,8 @@ const char *resource_value(const struct resource *r, const char *name);
 void resource_add_dep(struct resource *r, const struct kind *kind, const char *name);
 /* "kind/name", malloc'd */
 char *resource_id(const struct resource *r);
+/* "name=value; name=value" of the fields that are not sensitive, in field order, malloc'd. */
+char *resource_settings(const struct resource *r);
 /* Digest of the fields (names and values, sensitive ones too), hex SHA-256. */
 void resource_digest(const struct resource *r, char out[65]);
 

@@ -21,7 +21,8 @@ static const struct kind box = {
 	.force_new = box_force_new,
 };
 static const struct kind tag = { .name = "tag", .noun = "tag", .name_is_identity = true };
-static const struct kind *const test_kinds[] = { &thing, &box, &tag, NULL };
+static const struct kind setting = { .name = "setting", .noun = "setting", .updatable = true, .shared = true };
+static const struct kind *const test_kinds[] = { &thing, &box, &tag, &setting, NULL };
 
 static struct resource_set desired, observed;
 static struct inventory inv;
@@ -478,6 +479,36 @@ START_TEST(destructive_actions_are_counted_and_blocked)
 }
 END_TEST
 
+/* Two projects declaring one shared resource differently would undo each other: held back, and said. */
+START_TEST(shared_settings_are_not_fought_over)
+{
+	struct strmap others = { 0 };
+	strmap_put(&others, "setting/m", "beta\tcontext_size=8192");
+	add(&desired, &setting, "m", "context_size", "16384");
+	add(&observed, &setting, "m", "context_size", "8192");
+	opts.shared_settings = &others;
+	build();
+	ck_assert_uint_eq(plan.nr, 1);
+	ck_assert_int_eq(plan.actions[0].type, ACTION_UPDATE);
+	ck_assert_ptr_nonnull(plan.actions[0].blocked);
+	ck_assert_ptr_nonnull(strstr(plan.actions[0].blocked, "project beta declares setting m with context_size=8192"));
+	ck_assert_ptr_nonnull(strstr(plan.actions[0].blocked, "context_size=16384"));
+	ck_assert_ptr_nonnull(strstr(plan.actions[0].blocked, "--force-shared"));
+	plan_release(&plan);
+	opts.force_shared = true;
+	build();
+	ck_assert_ptr_null(plan.actions[0].blocked);
+	plan_release(&plan);
+	/* the same settings: nothing to say */
+	strmap_put(&others, "setting/m", "beta\tcontext_size=16384");
+	opts.force_shared = false;
+	build();
+	ck_assert_ptr_null(plan.actions[0].blocked);
+	ck_assert_uint_eq(plan.nr_notes, 0);
+	strmap_release(&others);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("plan");
@@ -505,6 +536,7 @@ int main(void)
 	tcase_add_test(tc, a_changed_tag_is_planned_but_not_deleted);
 	tcase_add_test(tc, another_backend_is_left_alone);
 	tcase_add_test(tc, destructive_actions_are_counted_and_blocked);
+	tcase_add_test(tc, shared_settings_are_not_fought_over);
 	suite_add_tcase(s, tc);
 	return check_run_suite(s);
 }

@@ -90,7 +90,7 @@ static long number(const char *v, size_t n)
 static void record(struct sbx_probe_result *r, const char *key, const char *v, size_t n)
 {
 	struct sbx_probe_http *h = !strncmp(key, "models.", 7) ? &r->models : !strncmp(key, "chat.", 5) ? &r->chat
-												   : NULL;
+													: NULL;
 	const char *field = h ? strchr(key, '.') + 1 : key;
 	if (h) {
 		h->ran = true;
@@ -111,8 +111,7 @@ static void record(struct sbx_probe_result *r, const char *key, const char *v, s
 		static const struct {
 			const char *word;
 			enum sbx_probe_end end;
-		} ends[] = { { "unset", SBX_PROBE_UNSET },     { "invalid", SBX_PROBE_INVALID }, { "nocurl", SBX_PROBE_NO_CURL },
-			     { "models", SBX_PROBE_MODELS }, { "done", SBX_PROBE_DONE } };
+		} ends[] = { { "unset", SBX_PROBE_UNSET }, { "invalid", SBX_PROBE_INVALID }, { "nocurl", SBX_PROBE_NO_CURL }, { "models", SBX_PROBE_MODELS }, { "done", SBX_PROBE_DONE } };
 		for (size_t i = 0; i < sizeof(ends) / sizeof(ends[0]); i++)
 			if (strlen(ends[i].word) == n && !memcmp(v, ends[i].word, n))
 				r->end = ends[i].end;
@@ -156,9 +155,9 @@ int sbx_probe_run(struct sbx_client *c, const char *sandbox, const struct sbx_pr
 	char models_s[16], chat_s[16];
 	snprintf(models_s, sizeof(models_s), "%d", req->models_timeout_s);
 	snprintf(chat_s, sizeof(chat_s), "%d", req->chat_timeout_s);
-	const char *args[] = { "exec",		 sandbox,  "bash",     "-l",	   "-c",
+	const char *args[] = { "exec", sandbox, "bash", "-l", "-c",
 			       sbx_probe_script, "sbxapply", req->var, req->models_path, req->chat_path,
-			       models_s,	 chat_s,   req->body,	NULL };
+			       models_s, chat_s, req->body, NULL };
 	/* both requests may take their whole time: a first request loads the model */
 	int saved = c->timeout_ms, need = (req->models_timeout_s + req->chat_timeout_s + 30) * 1000;
 	if (c->timeout_ms < need)
@@ -212,7 +211,8 @@ char *sbx_proxy_rule_for_url(const char *url)
 	char *colon = hostport[0] == '[' ? strstr(hostport, "]:") : strrchr(hostport, ':');
 	if (colon && hostport[0] == '[')
 		colon++;
-	const char *port = colon ? colon + 1 : https ? "443" : "80";
+	const char *port = colon ? colon + 1 : https ? "443"
+						     : "80";
 	if (colon)
 		*colon = '\0';
 	for (char *c = hostport; *c; c++)

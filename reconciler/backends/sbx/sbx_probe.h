@@ -53,8 +53,8 @@ enum sbx_probe_end {
 
 struct sbx_probe_result {
 	enum sbx_probe_end end;
-	char *base;	 /* the variable's value, NULL when unset */
-	bool from_file;	 /* the login shell lacked it; sourcing the persistent file gave it */
+	char *base;	/* the variable's value, NULL when unset */
+	bool from_file; /* the login shell lacked it; sourcing the persistent file gave it */
 	struct sbx_probe_http models, chat;
 };
 
