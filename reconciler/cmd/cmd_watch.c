@@ -71,6 +71,6 @@ const struct cmd_entry cmd_watch_entry = {
 	.help = "Applies the file, then waits for it (or the .env beside it) to change and applies\n"
 		"again, until Ctrl-C. A save that does not validate is reported and not applied.\n"
 		"Ctrl-C while waiting exits 0; during an apply it stops it as apply does (130).\n",
-	.options = OPT_FILE | OPT_QUIET | OPT_ENGINE | OPT_CHANGE | OPT_APPLY | OPT_STRICT | OPT_ADOPT,
+	.options = OPT_FILE | OPT_QUIET | OPT_ENGINE | OPT_CHANGE | OPT_APPLY | OPT_YES | OPT_STRICT | OPT_ADOPT,
 	.exec = watch_exec,
 };

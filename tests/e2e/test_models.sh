@@ -264,4 +264,23 @@ check "and says why" has out "model ai/smollm2:135M-Q4_K_M is not declared, but 
 curl -s "$R/models" >"$work/out"
 check "created model gone" lacks out "qwen3-coder:30B-A3B-Q4_K_M"
 check "adopted model still there" has out "smollm2:135M-Q4_K_M"
+
+# 12. on a terminal a deletion asks first, and only "yes" goes on (script(1) gives the run a terminal)
+if command -v script >/dev/null 2>&1; then
+	printf 'version: 1\nproject: tty\nmodels:\n  ai/qwen3-coder:30B-A3B-Q4_K_M:\n' >"$work/tty.yaml"
+	printf 'version: 1\nproject: tty\nmodels: {}\n' >"$work/tty-empty.yaml"
+	sbxapply -f "$work/tty.yaml" --runner "$R"
+	check "tty: created" is "$rc" 0
+	printf 'no\n' | script -qec "'$bin' -f '$work/tty-empty.yaml' --runner '$R' --prune" /dev/null >"$work/out" 2>&1
+	check "tty: asked" has out "Apply this plan, with 1 deletion or replacement? Only 'yes' is accepted"
+	check "tty: declined, nothing applied" has out "not confirmed: nothing was applied"
+	curl -s "$R/models" >"$work/out"
+	check "tty: the model is still there" has out "qwen3-coder:30B-A3B-Q4_K_M"
+	printf 'yes\n' | script -qec "'$bin' -f '$work/tty-empty.yaml' --runner '$R' --prune" /dev/null >"$work/out" 2>&1
+	check "tty: confirmed, applied" has out "Apply complete: 0 created, 0 updated, 0 replaced, 1 deleted."
+	curl -s "$R/models" >"$work/out"
+	check "tty: the model is gone" lacks out "qwen3-coder:30B-A3B-Q4_K_M"
+else
+	echo "note: no script(1) here; the terminal confirmation is not exercised"
+fi
 finish

@@ -42,4 +42,19 @@ kill -INT "$watcher"
 wait "$watcher"
 rc=$?
 check "Ctrl-C while waiting exits 0" is "$rc" 0
+
+# watch never deletes or replaces a sandbox, whatever the flags: removing its block waits for a manual apply
+simdir=$(cd "$(dirname "$sim")" && pwd)
+export SBXAPPLY_SBX="$simdir/sbx" PATH="$simdir:$PATH"
+mkdir -p "$work/p/ws"
+save "$F" 'version: 1\nproject: watched\nmodels:\n  ai/smollm2:\nsandboxes:\n  box1:\n    agent: shell\n    workspace: ws\n'
+: >"$work/watch.err"
+"$bin" watch -f "$F" --runner "$R" --progress plain --prune --allow-replace --yes >"$work/watch.out" 2>"$work/watch.err" &
+watcher=$!
+check "watch creates the sandbox" wait_for "create sandbox box1: done"
+save "$F" 'version: 1\nproject: watched\nmodels:\n  ai/smollm2:\n'
+check "its removal waits for a manual apply" wait_for "watch never deletes or replaces a sandbox"
+check "the sandbox is still there" is "$(sbx ls --json | tr -d ' \n' | grep -c '"name":"box1"')" 1
+kill -INT "$watcher"
+wait "$watcher"
 finish
