@@ -373,6 +373,24 @@ START_TEST(policy_json_tolerant)
 }
 END_TEST
 
+/* A fuzzing finding: a header whose RESOURCES word is glued to a \r and NULs is not a rule table. */
+START_TEST(policy_table_with_control_bytes_in_its_header)
+{
+	static const char text[] = "PE  (   $  DECISION   RESOURCES\r\0\0\0\0\0\0\0\n"
+				   "local            U  DECOOOOOOISION   RESOURCES\nlocal            U _ID_IDA=\n";
+	struct sbx_rule *r = NULL;
+	size_t nr = 0;
+	struct strbuf err = STRBUF_INIT;
+	int rc = sbx_parse_rules(text, sizeof(text) - 1, SBX_POLICY_WIDE, &r, &nr, &err);
+	/* the \r and NULs end the header word: RESOURCES is a column, and every rule read has a resource */
+	ck_assert_int_eq(rc, 0);
+	for (size_t i = 0; i < nr; i++)
+		ck_assert_ptr_nonnull(r[i].resource);
+	sbx_rules_free(r, nr);
+	strbuf_release(&err);
+}
+END_TEST
+
 /* ---- secret ls ---- */
 
 START_TEST(secrets_table)
@@ -497,6 +515,7 @@ int main(void)
 	tcase_add_test(tc, policy_table_cut_by_characters);
 	tcase_add_test(tc, policy_old_table);
 	tcase_add_test(tc, policy_json_tolerant);
+	tcase_add_test(tc, policy_table_with_control_bytes_in_its_header);
 	tcase_add_test(tc, secrets_table);
 	suite_add_tcase(s, tc);
 

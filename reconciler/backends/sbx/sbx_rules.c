@@ -276,7 +276,7 @@ static void wide_row(const struct sbx_table *t, size_t r, struct sbx_rule *proto
 static int parse_rules_table(const char *text, size_t len, bool old, struct rule_list *l, struct strbuf *err)
 {
 	struct sbx_table t;
-	if (sbx_table_parse(text, len, "RESOURCES", &t) < 0 || !has_column(&t, "DECISION")) {
+	if (sbx_table_parse(text, len, "RESOURCES", &t) < 0 || !has_column(&t, "DECISION") || !has_column(&t, "RESOURCES")) {
 		strbuf_addstr(err, "the policy list has no RESOURCES and DECISION columns");
 		sbx_table_release(&t);
 		return -1;

@@ -44,12 +44,13 @@ static void split_header(const char *line, size_t len, struct sbx_table *t, size
 {
 	size_t i = 0;
 	while (i < len) {
-		while (i < len && line[i] == ' ')
+		/* any blank or control byte separates words (a stray \r or NUL is no part of a header) */
+		while (i < len && (unsigned char)line[i] <= ' ')
 			i++;
 		if (i >= len)
 			break;
 		size_t b = i;
-		while (i < len && line[i] != ' ')
+		while (i < len && (unsigned char)line[i] > ' ')
 			i++;
 		if (t->ncols && !strcmp(t->headers[t->ncols - 1], "APPLIES") && i - b == 2 && !memcmp(line + b, "TO", 2)) {
 			free(t->headers[t->ncols - 1]);
