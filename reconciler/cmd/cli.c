@@ -17,7 +17,7 @@
 	"  2    usage error\n" \
 	"  3    invalid configuration\n" \
 	"  4    Docker Model Runner or sbx unavailable\n" \
-	"  5    apply failed partway (the failures are listed)\n" \
+	"  5    apply failed partway (the failures are listed); verify: a check failed\n" \
 	"  6    locked by another run\n" \
 	"  7    the state directory or inventory cannot be used (nothing was tried)\n" \
 	"  8    apply: some changes are blocked (the plan says which flag they need); the rest applied\n" \

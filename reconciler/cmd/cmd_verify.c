@@ -364,13 +364,21 @@ static bool refused(struct verify *v, const struct cfg_sandbox *s, const char *c
 		fix = xasprintf("a deny rule of the policy preset or of a kit matches %s ('sbx policy ls --wide' shows "
 				"it): choose a preset that lets allow rules through, or remove the kit",
 				rule);
-	add(&v->report, s->name, check, V_FAIL, cause, fix, "the sandbox's proxy refused %s (%s%s%ld: %s)", rule,
-	    h->status ? "HTTP " : "", h->status ? "" : "curl ", h->status ? h->status : (long)h->curl_exit, said);
+	if (h->status)
+		add(&v->report, s->name, check, V_FAIL, cause, fix, "the sandbox's proxy refused %s (HTTP %ld: %s)", rule,
+		    h->status, said);
+	else
+		add(&v->report, s->name, check, V_FAIL, cause, fix, "the sandbox's proxy refused %s (%s)", rule, said);
 	free(said);
 	return true;
 }
 
-/* The proxy could not reach the runner, or curl got no answer at all; false otherwise. */
+/*
+ * The proxy could not reach the runner, or curl got no answer at all; false
+ * otherwise. What the real proxy answers when an allowed upstream does not
+ * answer is not confirmed (docs/backends.md §9): a 502, 503 or 504 is read as
+ * that, and a missing answer (curl's own error) is reported as such.
+ */
 static bool unreachable(struct verify *v, const struct cfg_sandbox *s, const char *check,
 			const struct sbx_probe_http *h, const char *url, const char *rule, const struct target *t)
 {
@@ -391,11 +399,16 @@ static bool unreachable(struct verify *v, const struct cfg_sandbox *s, const cha
 	if (h->status)
 		return false;
 	char *said = excerpt(h->error.buf, 200);
-	if (h->curl_exit == 28)
+	if (h->curl_exit == 28 && !strcmp(check, "proxy"))
+		add(&v->report, s->name, check, V_FAIL, "timeout",
+		    xstrdup("the runner or the proxy is stuck: see whether the runner answers on the host "
+			    "(GET /models), then 'sbx diagnose'"),
+		    "no answer from %s within %d s (%s)", url, MODELS_TIMEOUT_S, said);
+	else if (h->curl_exit == 28)
 		add(&v->report, s->name, check, V_FAIL, "timeout",
 		    xstrdup("a first request loads the model, which can take minutes for a large one: run sbxapply "
 			    "verify again once it is loaded"),
-		    "no answer from %s in time (%s)", url, said);
+		    "no answer from %s within %d s (%s)", url, MESSAGES_TIMEOUT_S, said);
 	else
 		add(&v->report, s->name, check, V_FAIL, "no_answer",
 		    xasprintf("check the sandbox's network and its proxy ('sbx diagnose'), and that %s names the host "

@@ -181,23 +181,30 @@ static void check_sandboxes(struct checker *c, const struct ynode *sandboxes)
 }
 
 /*
- * Declared models no sandbox can use. The guide picks a sandbox's model at
- * launch (`sbx run NAME -- --model M`, steps 6 and 8), so a sandbox that names
- * one model can be started with any other: models are unused only when
- * sandboxes exist and none of them names a model.
+ * A declared model no sandbox uses: pulled (gigabytes) for nothing. Used
+ * means named by a sandbox's `model:`, or the base of a package (a package
+ * is declared to be launched with: `sbxapply run NAME -- --model TAG`).
+ * A file without sandboxes only manages models, and says nothing here.
  */
 static void check_unused_models(struct checker *c)
 {
 	const struct config *cfg = c->cfg;
 	if (!cfg->nr_sandboxes)
-		return; /* a models-only file */
+		return;
+	struct strmap used = STRMAP_INIT; /* canonical refs */
 	for (size_t i = 0; i < cfg->nr_sandboxes; i++)
-		if (cfg->sandboxes[i].model)
-			return;
+		if (cfg->sandboxes[i].model_canonical)
+			strmap_put(&used, cfg->sandboxes[i].model_canonical, (void *)1);
+	for (size_t i = 0; i < cfg->nr_packages; i++)
+		if (cfg->packages[i].from_canonical)
+			strmap_put(&used, cfg->packages[i].from_canonical, (void *)1);
 	for (size_t i = 0; i < cfg->nr_models; i++)
-		warning_at(c, cfg->models[i].mark,
-			   "model '%s' is declared but no sandbox uses it: no sandbox names a model; set model: %s on a sandbox (sbxapply run starts its agent with it), or remove the model",
-			   cfg->models[i].ref, cfg->models[i].ref);
+		if (!strmap_get(&used, cfg->models[i].canonical))
+			warning_at(c, cfg->models[i].mark,
+				   "model '%s' is declared but no sandbox uses it: set model: %s on a sandbox (sbxapply run "
+				   "starts its agent with it), make a package from it, or remove the model",
+				   cfg->models[i].ref, cfg->models[i].ref);
+	strmap_release(&used);
 }
 
 /*

@@ -119,7 +119,10 @@ START_TEST(guide_builds_the_desired_state)
 	struct config cfg;
 	struct strbuf out = STRBUF_INIT;
 	ck_assert_int_eq(parse(GUIDE, &cfg, &out), 0);
-	ck_assert_str_eq(out.buf, "");
+	/* the sandbox runs the package; the other model it declares is pulled for nothing */
+	ck_assert_str_eq(out.buf, "3:3: warning: model 'ai/devstral-small-2' is declared but no sandbox uses it: set model: "
+				  "ai/devstral-small-2 on a sandbox (sbxapply run starts its agent with it), make a package "
+				  "from it, or remove the model\n");
 	ck_assert_uint_eq(cfg.nr_models, 2);
 	ck_assert_str_eq(cfg.models[1].canonical, "ai/gpt-oss:latest");
 	ck_assert_uint_eq(cfg.nr_packages, 1);
@@ -439,6 +442,70 @@ START_TEST(unset_variable_warns_but_validates)
 }
 END_TEST
 
+/* The guide's usual mistakes: warnings at the key to change, with the fix. */
+#define RUNNER_MODEL "version: 1\nmodels:\n  ai/smollm2:\n"
+#define CLAUDE_BOX "sandboxes:\n  box:\n    agent: claude\n    model: ai/smollm2\n"
+#define ENDPOINT "    env: {ANTHROPIC_BASE_URL: http://host.docker.internal:12434}\n"
+static const struct {
+	const char *text;
+	const char *diags;
+} guide_cases[] = {
+	/* 1. claude with a runner model and no ANTHROPIC_BASE_URL */
+	{ RUNNER_MODEL "policy: {allow: [localhost:12434]}\n" CLAUDE_BOX,
+	  "8:12: warning: sandbox 'box' uses model 'ai/smollm2' from the runner, but its env sets no ANTHROPIC_BASE_URL, so claude would talk to Anthropic's cloud instead; add env: {ANTHROPIC_BASE_URL: http://host.docker.internal:12434}\n" },
+	{ RUNNER_MODEL "runner: {endpoint: \"http://localhost:8080\"}\npolicy: {allow: [localhost:8080]}\n" CLAUDE_BOX
+		       "    env: {ANTHROPIC_BASE_URL: \"\"}\n",
+	  "9:12: warning: sandbox 'box' uses model 'ai/smollm2' from the runner, but its env sets no ANTHROPIC_BASE_URL, so claude would talk to Anthropic's cloud instead; add env: {ANTHROPIC_BASE_URL: http://host.docker.internal:8080}\n" },
+	{ RUNNER_MODEL "policy: {allow: [localhost:12434]}\nenv: {ANTHROPIC_BASE_URL: http://host.docker.internal:12434}\n" CLAUDE_BOX, "" },
+	{ RUNNER_MODEL "sandboxes:\n  box:\n    agent: codex\n    model: ai/smollm2\n", "" }, /* no grounded variable */
+	/* 2. a base URL no allow rule covers; the proxy matches host.docker.internal as localhost */
+	{ RUNNER_MODEL CLAUDE_BOX ENDPOINT,
+	  "8:11: warning: no allow rule covers localhost:12434, which sandbox 'box' reaches for ANTHROPIC_BASE_URL (the proxy matches host.docker.internal as localhost); add 'localhost:12434' to policy.allow\n" },
+	{ RUNNER_MODEL "env:\n  ANTHROPIC_BASE_URL: https://llm.example.com/v1\npolicy: {allow: [\"**.other.com\", example.com]}\n" CLAUDE_BOX,
+	  "5:3: warning: no allow rule covers llm.example.com:443, which sandbox 'box' reaches for ANTHROPIC_BASE_URL; add 'llm.example.com:443' to policy.allow\n" },
+	{ RUNNER_MODEL "env:\n  ANTHROPIC_BASE_URL: https://llm.example.com/v1\npolicy: {allow: [\"*.example.com:443\"]}\n" CLAUDE_BOX, "" },
+	{ RUNNER_MODEL "policy: {allow: [localhost]}\n" CLAUDE_BOX ENDPOINT, "" }, /* no port: every port */
+	{ RUNNER_MODEL "policy: {allow: [\"**\"]}\n" CLAUDE_BOX ENDPOINT, "" },
+	{ RUNNER_MODEL CLAUDE_BOX ENDPOINT "    policy: {allow: [LocalHost:12434]}\n", "" }, /* sandbox-scoped */
+	{ RUNNER_MODEL CLAUDE_BOX ENDPOINT "    policy: {allow: [localhost:12434]}\n  other:\n    agent: claude\n    model: ai/smollm2\n" ENDPOINT,
+	  "13:11: warning: no allow rule covers localhost:12434, which sandbox 'other' reaches for ANTHROPIC_BASE_URL (the proxy matches host.docker.internal as localhost); add 'localhost:12434' to policy.allow\n" },
+	/* 3. the runner's port on the wrong host (and so 2. as well) */
+	{ RUNNER_MODEL "policy:\n  allow:\n    - host.docker.internal:12434\n    - 127.0.0.1:12434\n" CLAUDE_BOX ENDPOINT,
+	  "6:7: warning: rule 'host.docker.internal:12434' does not let sandboxes reach the runner: the proxy rewrites host.docker.internal to localhost before matching; allow 'localhost:12434' instead\n"
+	  "7:7: warning: rule '127.0.0.1:12434' does not let sandboxes reach the runner: they reach it as host.docker.internal, which the proxy matches as localhost, not 127.0.0.1; allow 'localhost:12434' instead\n"
+	  "12:11: warning: no allow rule covers localhost:12434, which sandbox 'box' reaches for ANTHROPIC_BASE_URL (the proxy matches host.docker.internal as localhost); add 'localhost:12434' to policy.allow\n" },
+	{ "version: 1\nrunner: {endpoint: \"http://localhost:8080\"}\nsandboxes:\n  box:\n    agent: shell\n    policy: {allow: [host.docker.internal:8080, host.docker.internal:12434]}\n",
+	  "6:22: warning: rule 'host.docker.internal:8080' does not let sandboxes reach the runner: the proxy rewrites host.docker.internal to localhost before matching; allow 'localhost:8080' instead\n" },
+	{ "version: 1\npolicy: {allow: [localhost:12434, host.docker.internal:12434]}\n", "" },
+	/* 4. declared models no sandbox uses (named by a model:, or the base of a package, is used) */
+	{ RUNNER_MODEL "  ai/gpt-oss:\nsandboxes:\n  box:\n    agent: shell\n",
+	  "3:3: warning: model 'ai/smollm2' is declared but no sandbox uses it: set model: ai/smollm2 on a sandbox (sbxapply run starts its agent with it), make a package from it, or remove the model\n"
+	  "4:3: warning: model 'ai/gpt-oss' is declared but no sandbox uses it: set model: ai/gpt-oss on a sandbox (sbxapply run starts its agent with it), make a package from it, or remove the model\n" },
+	{ RUNNER_MODEL "  ai/gpt-oss:\npackages:\n  gpt-oss:32k: {from: ai/gpt-oss, context_size: 32000}\n"
+		       "sandboxes:\n  box:\n    agent: shell\n    model: gpt-oss:32k\n",
+	  "3:3: warning: model 'ai/smollm2' is declared but no sandbox uses it: set model: ai/smollm2 on a sandbox (sbxapply run starts its agent with it), make a package from it, or remove the model\n" },
+	{ RUNNER_MODEL "  ai/gpt-oss:\n", "" }, /* a models-only file */
+	/* 5. a runtime context_size that differs from a package made from the model */
+	{ "version: 1\nmodels:\n  ai/gpt-oss:\n    context_size: 8192\npackages:\n  gpt-oss:32k: {from: gpt-oss, context_size: 32000}\n"
+	  "  gpt-oss:8k: {from: ai/gpt-oss, context_size: 8192}\n",
+	  "4:19: warning: context_size 8192 is set at run time for 'ai/gpt-oss' only: package 'gpt-oss:32k' made from it has its own context_size 32000, which is what a sandbox using 'gpt-oss:32k' gets; set the same size in both if you meant one\n" },
+	/* judged only on a file without errors */
+	{ RUNNER_MODEL CLAUDE_BOX "    cpus: two\n", "8:11: 'cpus' must be a number of CPUs, not 'two'\n" },
+};
+
+START_TEST(guide_mistakes_warn)
+{
+	const char *text = guide_cases[_i].text, *want = guide_cases[_i].diags;
+	struct config cfg;
+	struct strbuf out = STRBUF_INIT;
+	int rc = parse(text, &cfg, &out);
+	ck_assert_msg(!strcmp(out.buf, want), "case %d:\n%s\ngot:\n%swant:\n%s", _i, text, out.buf, want);
+	ck_assert_int_eq(rc, strstr(want, "warning: ") || !*want ? 0 : -1);
+	strbuf_release(&out);
+	config_release(&cfg);
+}
+END_TEST
+
 static Suite *validate_suite(void)
 {
 	Suite *s = suite_create("validate");
@@ -453,6 +520,7 @@ static Suite *validate_suite(void)
 	tcase_add_test(tc, read_only_mount_resolved);
 	tcase_add_test(tc, dot_workspace_is_a_warning);
 	tcase_add_test(tc, unset_variable_warns_but_validates);
+	tcase_add_loop_test(tc, guide_mistakes_warn, 0, (int)(sizeof(guide_cases) / sizeof(guide_cases[0])));
 	suite_add_tcase(s, tc);
 	tc = tcase_create("invalid");
 	tcase_add_checked_fixture(tc, setup, teardown);
