@@ -2,8 +2,8 @@
 # One entry point for a fresh Debian machine (see README.md):
 #   contrib/setup.sh run    install packages, build, run sbxapply on the guide's example
 #   contrib/setup.sh test   install packages, check the sources against .clang-format,
-#                           build with ASan/UBSan, run every test, then the unit tests
-#                           again under valgrind
+#                           build with ASan/UBSan, run every test, then every test again
+#                           hermetic (tests/hermetic.sh), then the unit tests under valgrind
 #   contrib/setup.sh fuzz [SECONDS] [config|sbx]   install clang, then fuzz (see contrib/fuzz.sh)
 #   contrib/setup.sh deps   only install packages
 # Packages are installed with apt-get when missing (as root, or through sudo).
@@ -92,9 +92,11 @@ run_tests() {
 	say "every test, under the sanitizers"
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		ctest --test-dir build-asan --output-on-failure -j"$jobs"
-	say "plain build; unit tests under valgrind"
+	say "plain build; every test again, hermetic: a decoy runner on localhost:12434, read-only HOME (tests/hermetic.sh)"
 	build build
 	local failed=0
+	tests/hermetic.sh build --output-on-failure -j"$jobs" || failed=1
+	say "unit tests under valgrind"
 	for t in build/tests/unit/check_*; do
 		[ -x "$t" ] || continue
 		if CK_FORK=no valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \

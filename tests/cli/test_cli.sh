@@ -6,6 +6,9 @@ bin=$1
 src=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# hermetic: any state goes under $tmp, and nothing inherited names a runner or an sbx
+export XDG_STATE_HOME="$tmp/xdg" DOCKER_CONFIG="$tmp/docker"
+unset MODEL_RUNNER_HOST DOCKER_HOST DOCKER_CONTEXT SBXAPPLY_SBX SBXAPPLY_SBX_TIMEOUT_MS
 pass=0 fail=0
 
 # run EXPECTED_RC ARGS...: runs sbxapply, keeps stdout in $tmp/out and stderr in $tmp/err
@@ -37,10 +40,10 @@ t_help() {
 }
 t_help_lists_only_what_works() {
 	run 0 --help || return 1
-	for verb in doctor verify completion; do
+	for verb in doctor completion; do
 		if grep -qE "^  $verb " "$tmp/out"; then echo "FAIL: --help lists '$verb', which does not exist yet"; return 1; fi
 	done
-	for verb in apply diff plan run down watch validate schema version; do
+	for verb in apply diff plan run verify down watch validate schema version; do
 		grep -qE "^  $verb " "$tmp/out" || { echo "FAIL: --help does not list '$verb'"; return 1; }
 	done
 	run 2 doctor && has err "unknown command 'doctor'"
@@ -63,7 +66,7 @@ t_file_forms() {
 }
 t_default_file() {
 	(cd "$src/examples/claude-dmr" && env NO_COLOR=1 "$bin" validate >"$tmp/out" 2>"$tmp/err") &&
-	has out "sandbox.yaml is valid: project claude-dmr, 3 models, 1 package, 1 sandbox"
+	has out "sandbox.yaml is valid: project claude-dmr, 2 models, 1 package, 1 sandbox"
 }
 t_missing_file() { run 3 validate -f "$tmp/nope.yaml" && has err "cannot read '$tmp/nope.yaml': No such file or directory"; }
 t_stdin() {

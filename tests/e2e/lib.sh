@@ -4,8 +4,13 @@ set -u
 bin=$1
 sim=$2
 work=$(mktemp -d)
-export SBXSIM_STATE_DIR="$work/sim" XDG_STATE_HOME="$work/xdg" NO_COLOR=1
-unset MODEL_RUNNER_HOST http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy
+# Hermetic: state, the docker client's config and the simulator's files stay under $work;
+# nothing inherited names a runner, a docker daemon, an sbx or a simulator behaviour.
+export SBXSIM_STATE_DIR="$work/sim" XDG_STATE_HOME="$work/xdg" DOCKER_CONFIG="$work/docker" NO_COLOR=1
+unset MODEL_RUNNER_HOST DOCKER_HOST DOCKER_CONTEXT SBXAPPLY_SBX SBXAPPLY_SBX_TIMEOUT_MS \
+	http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy \
+	SBXSIM_FAULTS SBXSIM_LATENCY_MS SBXSIM_SBX_VERSION SBXSIM_TAG_FORM SBXSIM_POLICY_INIT SBXSIM_POLICY_DUP \
+	SBXSIM_BANDWIDTH SBXSIM_PULL_MS SBXSIM_POLICY_UNINITIALISED SBXSIM_EXEC_DETACH SBXSIM_AUTOSTOP_S
 mkdir -p "$SBXSIM_STATE_DIR"
 runner_pid=
 pass=0 fail=0
@@ -40,6 +45,21 @@ stop_runner() {
 sbxapply() {
 	"$bin" "$@" >"$work/out" 2>"$work/err"
 	rc=$?
+}
+
+# isolated ARGS...: sbxapply as above, but with a loopback and a /var/run of its own (Linux
+# namespaces), so the machine's localhost:12434 and /var/run/docker.sock (the discovery
+# defaults, where a real runner may answer) are neither reached nor touched. Returns 1
+# without running it when namespaces are not available here.
+isolated() {
+	for how in "unshare -rmn" "unshare -mn"; do
+		$how sh -c 'mount -t tmpfs tmpfs /var/run' 2>/dev/null || continue
+		$how sh -c 'ip link set lo up 2>/dev/null; mount -t tmpfs tmpfs /var/run && exec "$@"' sh "$bin" "$@" \
+			>"$work/out" 2>"$work/err"
+		rc=$?
+		return 0
+	done
+	return 1
 }
 
 calls_reset() { : >"$SBXSIM_STATE_DIR/calls.log"; }

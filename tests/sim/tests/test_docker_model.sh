@@ -5,10 +5,15 @@ unset MODEL_RUNNER_HOST
 
 check_eq "plugin metadata" '{"SchemaVersion":"0.1.0","Vendor":"Docker Inc.","Version":"v1.2.6","ShortDescription":"Docker Model Runner"}' \
 	"$("$DM" docker-cli-plugin-metadata)"
-OUT=$("$DM" model status --json)
+# Not running: asked at the port this test's runner just gave up, never at the default
+# localhost:12434, where a real runner may be listening.
+start_runner
+DEAD=$URL
+stop_runner
+OUT=$(MODEL_RUNNER_HOST=$DEAD "$DM" model status --json)
 check_eq "not running" 0 "$?"
 check_has "not running, json" "$OUT" '{"running":false,"backends":{}'
-"$DM" model status >/dev/null
+MODEL_RUNNER_HOST=$DEAD "$DM" model status >/dev/null
 check_eq "not running, text exits 1" 1 "$?"
 
 start_runner
