@@ -65,3 +65,19 @@ void calllog_http(const char *method, const char *path, const char *query, const
 	append_line(o);
 	cJSON_Delete(o);
 }
+
+void calllog_proxy(const char *sandbox, const char *request, const char *target, const char *decision,
+		   const char *rule)
+{
+	cJSON *o = header("proxy");
+	cJSON_AddStringToObject(o, "sandbox", sandbox);
+	cJSON_AddStringToObject(o, "request", request);
+	cJSON_AddStringToObject(o, "target", target);
+	cJSON_AddStringToObject(o, "decision", decision);
+	if (rule)
+		cJSON_AddStringToObject(o, "rule", rule);
+	else
+		cJSON_AddNullToObject(o, "rule");
+	append_line(o);
+	cJSON_Delete(o);
+}

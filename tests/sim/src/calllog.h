@@ -6,6 +6,8 @@
  *
  *   {"ts":1764213000.123,"pid":42,"kind":"sbx","argv":["sbx","ls","--json"]}
  *   {"ts":1764213000.456,"pid":41,"kind":"http","method":"GET","path":"/models","transport":"tcp"}
+ *   {"ts":1764213000.789,"pid":43,"kind":"proxy","sandbox":"box","request":"GET http://host.docker.internal:12434/models",
+ *    "target":"localhost:12434","decision":"allowed","rule":"..."}
  */
 #ifndef SBXSIM_CALLLOG_H
 #define SBXSIM_CALLLOG_H
@@ -14,5 +16,10 @@ void calllog_sbx(int argc, char **argv);
 /* query may be NULL; transport is "tcp" or "unix". */
 void calllog_http(const char *method, const char *path, const char *query, const char *transport);
 void calllog_other(const char *kind, int argc, char **argv);
+/* A sandbox proxy's decision (sbx_proxy.c): request is "GET http://host:port/path"
+ * or "CONNECT host:port", target the host:port the rules were matched against,
+ * decision "allowed" or "denied", rule the deciding rule's id or NULL. */
+void calllog_proxy(const char *sandbox, const char *request, const char *target, const char *decision,
+		   const char *rule);
 
 #endif

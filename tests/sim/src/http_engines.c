@@ -309,7 +309,9 @@ bool http_engines_route(struct http_req *req, struct http_reply *reply)
 		unload(req, reply);
 	} else if (is(req, "GET", "/engines/status")) {
 		status(reply);
-	} else if (is(req, "POST", "/v1/messages") || is(req, "POST", "/anthropic/v1/messages")) {
+	} else if (is(req, "POST", "/v1/messages") || is(req, "POST", "/anthropic/v1/messages") ||
+		   (strcmp(req->method, "POST") == 0 &&
+		    (strcmp(p, "/engines/v1/messages") == 0 || strcmp(p, "/engines/llama.cpp/v1/messages") == 0))) {
 		chat(req, reply, true);
 	} else if (strcmp(req->method, "GET") == 0 &&
 		   (strcmp(p, "/engines/v1/models") == 0 || strcmp(p, "/v1/models") == 0 ||

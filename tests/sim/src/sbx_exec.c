@@ -11,10 +11,17 @@
  * Needs root, or unprivileged user namespaces (then the child maps the
  * caller to root in a new user namespace first); otherwise exec fails with
  * a message that says so.
+ *
+ * The network is the sandbox's policy proxy (sbx_proxy.h): each exec starts
+ * one and gives the command HTTP_PROXY/HTTPS_PROXY (and the lowercase ones)
+ * pointing at it, as a real sandbox's processes find theirs.  It ends with
+ * the exec, so a command left running by `exec -d` with
+ * SBXSIM_EXEC_DETACH=async has no network.
  */
 /* unshare(2) and the CLONE_* flags are Linux-only. */
 #define _GNU_SOURCE
 #include "sbx_internal.h"
+#include "sbx_proxy.h"
 #include "state.h"
 
 #include <errno.h>
@@ -241,6 +248,15 @@ int sbx_cmd_exec(struct sbx_ctx *ctx, const struct args *a)
 	cJSON_Delete(doc);
 	state_unlock(lock);
 
+	/* The proxy comes first so that -e can still override its variables. */
+	struct sbx_proxy proxy;
+	if (sbx_proxy_start(&proxy, name) == 0) {
+		char *url = xasprintf("http://127.0.0.1:%d", proxy.port);
+		static const char *const vars[] = { "HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", NULL };
+		for (size_t i = 0; vars[i]; i++)
+			json_set(env, vars[i], cJSON_CreateString(url));
+		free(url);
+	}
 	int st = exec_env(ctx, a, env) ? -1 : 0;
 	char **cmd = xcalloc((size_t)a->npos, sizeof(char *));
 	for (int i = 1; i < a->npos; i++)
@@ -250,6 +266,7 @@ int sbx_cmd_exec(struct sbx_ctx *ctx, const struct args *a)
 	fflush(ctx->out);
 	if (st == 0)
 		st = sandbox_spawn(name, env, workdir, cmd, !arg_set(a, "interactive"), !async);
+	sbx_proxy_stop(&proxy);
 	session_end(name);
 	free(cmd);
 	free(workdir);

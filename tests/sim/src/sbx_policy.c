@@ -377,6 +377,28 @@ int sbx_cmd_policy_rm(struct sbx_ctx *ctx, const struct args *a)
 	return rc;
 }
 
+enum policy_verdict policy_decide(const cJSON *doc, const char *sandbox, const char *target, const cJSON **by)
+{
+	const cJSON *r, *x, *deny = NULL, *allow = NULL;
+	cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(doc, "rules")) {
+		if (strcmp(json_str(r, "type", ""), "network") != 0 ||
+		    !(same_scope(r, NULL) || (sandbox && same_scope(r, sandbox))))
+			continue;
+		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(r, "resources")) {
+			if (!policy_resource_matches(x->valuestring, target))
+				continue;
+			if (strcmp(json_str(r, "decision", ""), "deny") == 0 && !deny)
+				deny = r;
+			else if (!allow)
+				allow = r;
+		}
+	}
+	/* Deny beats allow; nothing matching is a deny. */
+	*by = deny ? deny : allow;
+	return deny ? POLICY_DENIED_RULE : allow ? POLICY_ALLOWED
+						 : POLICY_DENIED_DEFAULT;
+}
+
 /* "host[:port]" with the port the reference says check assumes: 443 for a
  * bare host, the scheme's default for a URL. */
 static char *check_target(const char *in)
@@ -399,25 +421,13 @@ int sbx_cmd_policy_check(struct sbx_ctx *ctx, const struct args *a)
 	int lock = state_lock();
 	cJSON *doc = policies_load();
 	state_unlock(lock);
-	const cJSON *r, *x, *deny = NULL, *allow = NULL;
-	cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(doc, "rules")) {
-		if (strcmp(json_str(r, "type", ""), "network") != 0 || !(same_scope(r, NULL) || (scope && same_scope(r, scope))))
-			continue;
-		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(r, "resources")) {
-			if (!policy_resource_matches(x->valuestring, target))
-				continue;
-			if (strcmp(json_str(r, "decision", ""), "deny") == 0 && !deny)
-				deny = r;
-			else if (!allow)
-				allow = r;
-		}
-	}
-	/* Deny beats allow; nothing matching is a deny. */
+	const cJSON *by;
+	enum policy_verdict v = policy_decide(doc, scope, target, &by);
+	const cJSON *deny = v == POLICY_DENIED_RULE ? by : NULL, *allow = v == POLICY_ALLOWED ? by : NULL;
 	if (arg_set(a, "json")) {
 		cJSON *out = cJSON_CreateObject();
 		cJSON_AddStringToObject(out, "target", a->pos[0]);
-		cJSON_AddBoolToObject(out, "allowed", !deny && allow);
-		const cJSON *by = deny ? deny : allow;
+		cJSON_AddBoolToObject(out, "allowed", v == POLICY_ALLOWED);
 		if (by)
 			cJSON_AddStringToObject(out, "rule_id", json_str(by, "id", ""));
 		json_print_go(ctx->out, out);
