@@ -59,6 +59,7 @@ static void report_outcome(const struct engine *e, int rc, const struct strbuf *
 	const char *what = rc == EXIT_OK	    ? "Apply complete"
 			   : rc == EXIT_INTERRUPTED ? "Interrupted; what finished is recorded, run again to resume"
 			   : rc == EXIT_BLOCKED	    ? "Applied, except what is blocked (nothing was tried there)"
+			   : rc == EXIT_STATE	    ? "Stopped: the inventory cannot be written"
 						    : "Apply failed partway; these did not complete";
 	const char *event = rc == EXIT_OK ? "apply_complete" : rc == EXIT_INTERRUPTED ? "interrupted"
 						       : rc == EXIT_BLOCKED	      ? "apply_blocked"
@@ -148,7 +149,7 @@ static int run(const struct cli_options *cli, enum mode mode)
 		return EXIT_USAGE;
 	}
 	if (from_saved) {
-		/* apply PLANFILE: the file, --prune and --allow-replace are the plan's */
+		/* apply PLANFILE: the file, --prune, --allow-replace, --adopt and --force-shared are the plan's */
 		if (saved_plan_read(&saved, cli->args[0], &err) < 0) {
 			cli_error("%s", err.buf);
 			strbuf_release(&err);
@@ -157,6 +158,8 @@ static int run(const struct cli_options *cli, enum mode mode)
 		local.file = saved.config_path;
 		local.prune = saved.prune;
 		local.allow_replace = saved.allow_replace;
+		local.adopt = saved.adopt;
+		local.force_shared = saved.force_shared;
 	}
 	int rc = cmd_load_config(opts, &cfg);
 	if (rc) {
@@ -237,7 +240,7 @@ const struct cmd_entry cmd_diff_entry = {
 	.help = "Observes and plans like apply, changes nothing and exits 0 when in sync, 1 when\n"
 		"changes are pending, 2 or more on errors: for CI and GitOps. Drift made outside\n"
 		"sbxapply is marked as such.\n",
-	.options = OPT_FILE | OPT_OUTPUT | OPT_QUIET | OPT_ENGINE | OPT_CHANGE | OPT_STRICT | OPT_ADOPT,
+	.options = OPT_FILE | OPT_OUTPUT | OPT_QUIET | OPT_ENGINE | OPT_CHANGE | OPT_OBSERVE | OPT_STRICT | OPT_ADOPT,
 	.exec = diff_exec,
 };
 
@@ -247,6 +250,7 @@ const struct cmd_entry cmd_plan_entry = {
 	.usage = "sbxapply plan [-f FILE] [-o text|json] [-out PLANFILE] [--prune] [OPTIONS]",
 	.help = "The same as diff; -o json prints the plan with its format_version, each action's\n"
 		"kind, name, action, changed fields (sensitive ones as (sensitive)) and reason.\n",
-	.options = OPT_FILE | OPT_OUTPUT | OPT_QUIET | OPT_ENGINE | OPT_CHANGE | OPT_OUT | OPT_STRICT | OPT_ADOPT,
+	.options = OPT_FILE | OPT_OUTPUT | OPT_QUIET | OPT_ENGINE | OPT_CHANGE | OPT_OBSERVE | OPT_OUT | OPT_STRICT |
+		   OPT_ADOPT,
 	.exec = plan_exec,
 };

@@ -4,6 +4,7 @@
  * explicit request that --allow-replace stands for elsewhere.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -12,7 +13,50 @@
 #include "lang/config.h"
 #include "engine/engine.h"
 #include "plan/plan_render.h"
+#include "lang/dotenv.h"
 #include "util/strbuf.h"
+#include "util/xalloc.h"
+
+/*
+ * down needs the project's name, never a secret's value: a variable set
+ * nowhere (the environment, then the .env beside the file) reads as a
+ * placeholder, so a secret whose variable is unset does not stop it.
+ */
+#define DOWN_UNSET "sbxapply-down-unset-variable"
+
+static const char *down_getenv(void *ctx, const char *name)
+{
+	const char *v = getenv(name);
+	if (!v)
+		v = dotenv_get(ctx, name);
+	return v ? v : DOWN_UNSET;
+}
+
+static int load_for_down(const struct cli_options *opts, struct config *cfg)
+{
+	struct diag_list diags = DIAG_LIST_INIT, ignored = DIAG_LIST_INIT;
+	struct dotenv dotenv;
+	bool from_stdin = !strcmp(opts->file, "-");
+	const char *slash = from_stdin ? NULL : strrchr(opts->file, '/');
+	char *env_path = slash ? xasprintf("%.*s/.env", (int)(slash - opts->file), opts->file) : xstrdup(".env");
+	memset(&dotenv, 0, sizeof(dotenv));
+	dotenv_load(&dotenv, env_path, env_path, &ignored); /* its own problems are reported by config_load */
+	struct config_options co = { .getenv = down_getenv, .getenv_ctx = &dotenv };
+	int rc = config_load(cfg, opts->file, &co, &diags);
+	diag_list_print(&diags, stderr, opts->color);
+	const char *name = from_stdin ? "<stdin>" : opts->file;
+	if (rc < 0)
+		fprintf(stderr, "%s: %zu %s; nothing was done\n", name, diags.errors, diags.errors == 1 ? "error" : "errors");
+	else if (cfg->project && strstr(cfg->project, DOWN_UNSET)) {
+		fprintf(stderr, "%s: the project name comes from a variable that is not set; nothing was done\n", name);
+		rc = -1;
+	}
+	diag_list_release(&diags);
+	diag_list_release(&ignored);
+	dotenv_release(&dotenv);
+	free(env_path);
+	return rc < 0 ? EXIT_INVALID : EXIT_OK;
+}
 
 /* "Delete this resource?" or "Delete these N resources?" */
 static enum cmd_answer confirm(size_t n)
@@ -31,8 +75,8 @@ static int down_exec(const struct cli_options *opts)
 		cli_error("down takes no arguments");
 		return EXIT_USAGE;
 	}
-	/* the project name comes from the file: it must be valid */
-	int rc = cmd_load_config(opts, &cfg);
+	/* the project name comes from the file: it must be valid (secrets need not be set) */
+	int rc = load_for_down(opts, &cfg);
 	if (rc) {
 		config_release(&cfg);
 		return rc;

@@ -81,9 +81,13 @@ enum engine_status engine_open(struct engine *e, const struct config *cfg, const
 	memset(e, 0, sizeof(*e));
 	e->cfg = cfg;
 	e->opts = *opts;
+	/* reads are cheap and read-only: they fan out wider than changes unless told otherwise */
+	e->read_parallelism = e->opts.parallelism > 0 ? e->opts.parallelism : 32;
 	if (e->opts.parallelism <= 0)
 		e->opts.parallelism = 4;
 	pthread_mutex_init(&e->inventory_lock, NULL);
+	strbuf_init(&e->state_err);
+	strbuf_init(&e->unrecorded);
 	e->lock.fd = -1;
 	if (opts->log)
 		progress_init(&e->progress, opts->progress_mode, opts->log);
@@ -130,6 +134,7 @@ enum engine_status engine_open(struct engine *e, const struct config *cfg, const
 		rc = ENGINE_STATE;
 		goto done;
 	}
+	e->loaded_serial = e->inventory.serial;
 	load_other_inventories(e, dir);
 done:
 	free(path);
@@ -180,6 +185,41 @@ static const char *backend_where(const struct kind *k, void *ctx)
 	return where;
 }
 
+/*
+ * Write-ahead intents a killed run left (INV_CREATING), resolved from what is
+ * observed now: present, the interrupted create made it, so it is this
+ * project's (never "adopted"); absent, it never happened and is forgotten.
+ * Returns how many were resolved.
+ */
+static size_t resolve_intents(struct engine *e)
+{
+	size_t n = 0;
+	for (size_t i = e->inventory.nr; i-- > 0;) {
+		struct inv_entry *en = &e->inventory.entries[i];
+		const struct kind *k = kind_find(e->opts.registry->kinds, en->kind);
+		if (en->origin != INV_CREATING || !k)
+			continue;
+		n++;
+		const char *was = inv_entry_attr(en, "backend"), *now = backend_where(k, e);
+		if (was && now && strcmp(was, now))
+			continue; /* recorded on another backend instance: not observed here */
+		const struct resource *o = resource_set_find(&e->observed, k, en->name);
+		if (o) {
+			en->origin = INV_CREATED;
+			if (o->identity)
+				inv_entry_set_attr(en, "identity", o->identity);
+			engine_log(e, "%s %s: made by an interrupted run of this project: recorded as created", k->noun,
+				   o->display);
+		} else {
+			char *kind = xstrdup(en->kind), *name = xstrdup(en->name);
+			inventory_forget(&e->inventory, kind, name);
+			free(kind);
+			free(name);
+		}
+	}
+	return n;
+}
+
 enum engine_status engine_plan(struct engine *e, struct strbuf *err)
 {
 	const struct kind *const *kinds = e->opts.registry->kinds;
@@ -220,6 +260,16 @@ enum engine_status engine_plan(struct engine *e, struct strbuf *err)
 		rc = ENGINE_INTERRUPTED;
 	if (rc != ENGINE_OK)
 		return rc;
+	/* saved at once by a run holding the lock, even when the plan then has nothing to do */
+	if (resolve_intents(e) && !e->opts.read_only) {
+		struct strbuf save_err = STRBUF_INIT;
+		int sr = inventory_save(&e->inventory, &save_err);
+		if (sr < 0)
+			strbuf_addf(err, "cannot record what an interrupted run created: %s", save_err.buf);
+		strbuf_release(&save_err);
+		if (sr < 0)
+			return ENGINE_STATE;
+	}
 	struct plan_options popts = {
 		.kinds = kinds,
 		.adopt = e->opts.adopt,
@@ -261,10 +311,81 @@ static void free_attrs(struct engine *e)
 	e->nr_attrs = e->alloc_attrs = 0;
 }
 
+/*
+ * Saves the inventory, holding inventory_lock. A failure stops the run: no
+ * new action starts (what runs finishes), since what it would create could
+ * not be recorded as this project's. A later good save has written
+ * everything recorded so far.
+ */
+static int save_locked(struct engine *e)
+{
+	struct strbuf err = STRBUF_INIT;
+	int rc = inventory_save(&e->inventory, &err);
+	if (rc < 0) {
+		if (!atomic_load(&e->state_failed))
+			strbuf_addstr(&e->state_err, err.buf);
+		atomic_store(&e->state_failed, true);
+		atomic_store(&e->stop, true);
+		engine_log(e, "error: %s: stopping before the next change", err.buf);
+	} else {
+		strbuf_reset(&e->unrecorded);
+	}
+	strbuf_release(&err);
+	return rc;
+}
+
+/* The backend instance a's kind lives on, in en's attributes. */
+static void set_backend_attrs(struct engine *e, const struct action *a, struct inv_entry *en)
+{
+	const char *where = NULL, *info = NULL;
+	if (a->kind->backend_of)
+		a->kind->backend_of(e, &where, &info);
+	if (where)
+		inv_entry_set_attr(en, "backend", where);
+	if (info)
+		inv_entry_set_attr(en, "backend_info", info);
+}
+
+/*
+ * Write-ahead ownership: before a create starts, the inventory says this
+ * project is making it (INV_CREATING, with the digests of what it asks for),
+ * so a run killed during `sbx create` leaves the next one knowing the
+ * sandbox is its own (resolve_intents()). No intent can be saved: the
+ * action does not start.
+ */
+static int write_intent(struct engine *e, const struct action *a, struct strbuf *err)
+{
+	if (a->type != ACTION_CREATE || !a->desired)
+		return 0;
+	int rc = 0;
+	pthread_mutex_lock(&e->inventory_lock);
+	if (!inventory_find(&e->inventory, a->kind->name, a->name)) {
+		struct inv_entry *en = inventory_record(&e->inventory, a->desired, INV_CREATING);
+		set_backend_attrs(e, a, en);
+		if (save_locked(e) < 0) {
+			inventory_forget(&e->inventory, a->kind->name, a->name);
+			strbuf_addf(err, "not started: the inventory cannot be written: %s", e->state_err.buf);
+			rc = -1;
+		}
+	}
+	pthread_mutex_unlock(&e->inventory_lock);
+	return rc;
+}
+
+static const char *verb_past(const struct action *a)
+{
+	switch (a->type) {
+	case ACTION_CREATE: return "created";
+	case ACTION_UPDATE: return "updated";
+	case ACTION_REPLACE: return "replaced";
+	case ACTION_DELETE: return "deleted";
+	default: return "adopted";
+	}
+}
+
 /* Records what an action did; saves at once, so a killed run loses nothing it finished. */
 static void record(struct engine *e, const struct action *a)
 {
-	struct strbuf err = STRBUF_INIT;
 	pthread_mutex_lock(&e->inventory_lock);
 	if (a->type == ACTION_DELETE) {
 		inventory_forget(&e->inventory, a->kind->name, a->name);
@@ -285,18 +406,17 @@ static void record(struct engine *e, const struct action *a)
 			inv_entry_set_attr(en, "settings", settings); /* for the other projects' plans */
 			free(settings);
 		}
-		const char *where = NULL, *info = NULL;
-		if (a->kind->backend_of)
-			a->kind->backend_of(e, &where, &info);
-		if (where)
-			inv_entry_set_attr(en, "backend", where);
-		if (info)
-			inv_entry_set_attr(en, "backend_info", info);
+		set_backend_attrs(e, a, en);
 	}
-	if (inventory_save(&e->inventory, &err) < 0)
-		engine_log(e, "warning: %s", err.buf);
+	if (save_locked(e) < 0) {
+		if (a->type == ACTION_CREATE)
+			strbuf_addf(&e->unrecorded, "  %s %s: created; the inventory holds only the intent to create it, "
+						    "which the next run resolves\n",
+				    a->kind->noun, a->display);
+		else
+			strbuf_addf(&e->unrecorded, "  %s %s: %s, not recorded\n", a->kind->noun, a->display, verb_past(a));
+	}
 	pthread_mutex_unlock(&e->inventory_lock);
-	strbuf_release(&err);
 }
 
 static const char *verb_ing(enum action_type t)
@@ -315,9 +435,12 @@ static int run_action(void *ctx, size_t i, struct strbuf *err)
 	struct engine *e = ctx;
 	const struct action *a = &e->plan.actions[i];
 	if (engine_cancelled(e)) {
-		strbuf_addstr(err, "interrupted before it started");
+		strbuf_addstr(err, atomic_load(&e->state_failed) ? "not started: the inventory cannot be written"
+								 : "interrupted before it started");
 		return -1;
 	}
+	if (write_intent(e, a, err) < 0)
+		return -1;
 	if (a->type != ACTION_NOOP) {
 		engine_log(e, "%s %s %s ...", verb_ing(a->type), a->kind->noun, a->display);
 		if (a->kind->apply(e, a, err) < 0)
@@ -392,10 +515,14 @@ enum engine_status engine_apply(struct engine *e, struct strbuf *err)
 	}
 	pthread_mutex_lock(&e->inventory_lock);
 	forget_vanished(e);
-	struct strbuf save_err = STRBUF_INIT;
-	if (inventory_save(&e->inventory, &save_err) < 0)
-		strbuf_addf(err, "%s\n", save_err.buf);
-	strbuf_release(&save_err);
+	save_locked(e);
+	bool state_failed = atomic_load(&e->state_failed);
+	if (state_failed) {
+		strbuf_addf(err, "the inventory '%s' cannot be written (%s): stopped before the next change\n",
+			    e->inventory.path, e->state_err.buf);
+		if (e->unrecorded.len)
+			strbuf_addf(err, "done but not recorded in the inventory:\n%s", e->unrecorded.buf);
+	}
 	pthread_mutex_unlock(&e->inventory_lock);
 
 	for (size_t i = 0; i < plan->nr; i++) {
@@ -426,6 +553,8 @@ enum engine_status engine_apply(struct engine *e, struct strbuf *err)
 	}
 	if (err->len && err->buf[err->len - 1] == '\n')
 		strbuf_setlen(err, err->len - 1);
+	if (state_failed)
+		return ENGINE_STATE;
 	if (atomic_load(&e->stop) || engine_cancelled(e))
 		return ENGINE_INTERRUPTED;
 	if (!failed)
@@ -441,8 +570,12 @@ static int compare_ids(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Order-independent digest of a set: each resource's id, fields, backend id and readability. */
-static void set_digest(const struct resource_set *set, char out[65])
+/*
+ * Order-independent digest of a set: each resource's id, fields, backend id
+ * and readability, keyed with the inventory's salt: the fields include
+ * secret values, and a plan file must not let anyone test guesses offline.
+ */
+static void set_digest(const struct resource_set *set, const char *salt, char out[65])
 {
 	char **lines = xcalloc(set->nr + 1, sizeof(*lines));
 	for (size_t i = 0; i < set->nr; i++) {
@@ -455,6 +588,7 @@ static void set_digest(const struct resource_set *set, char out[65])
 	qsort(lines, set->nr, sizeof(*lines), compare_ids);
 	struct sha256 h;
 	sha256_init(&h);
+	sha256_update(&h, salt, strlen(salt) + 1);
 	for (size_t i = 0; i < set->nr; i++) {
 		sha256_update(&h, lines[i], strlen(lines[i]) + 1);
 		free(lines[i]);
@@ -465,8 +599,8 @@ static void set_digest(const struct resource_set *set, char out[65])
 
 void engine_state_digests(const struct engine *e, char desired[65], char observed[65])
 {
-	set_digest(&e->desired, desired);
-	set_digest(&e->observed, observed);
+	set_digest(&e->desired, e->inventory.salt, desired);
+	set_digest(&e->observed, e->inventory.salt, observed);
 }
 
 void engine_close(struct engine *e)
@@ -485,6 +619,8 @@ void engine_close(struct engine *e)
 	if (e->opts.log)
 		progress_release(&e->progress);
 	free_attrs(e);
+	strbuf_release(&e->state_err);
+	strbuf_release(&e->unrecorded);
 	if (e->backends)
 		e->opts.registry->backends_close(e->backends);
 	lockfile_release(&e->lock);

@@ -34,7 +34,7 @@ struct engine_options {
 	const struct kind_registry *registry; /* the kinds and their backends (kinds/kinds.h) */
 	const void *backend_options;	      /* handed to registry->backends_open as backend_env.options */
 	const char *state_dir;		      /* NULL: $XDG_STATE_HOME/sbxapply */
-	int parallelism;		      /* actions at once; <= 0: 4 */
+	int parallelism;		      /* actions at once (and reads, when given); <= 0: 4 actions, 32 reads */
 	long lock_timeout_ms;		      /* wait for another run; default 0 */
 	bool prune, allow_replace, show_secrets;
 	bool adopt;	   /* take over resources of the same name made elsewhere */
@@ -54,7 +54,8 @@ enum engine_status {
 	ENGINE_BACKEND,	       /* a backend could not be reached or read: nothing was planned */
 	ENGINE_ACTIONS_FAILED, /* apply: some actions failed (and what needs them was skipped); the rest applied */
 	ENGINE_BLOCKED,	       /* apply: nothing failed, but blocked actions were not tried; the rest applied */
-	ENGINE_STATE,	       /* the state directory or the inventory cannot be used: nothing was tried */
+	ENGINE_STATE,	       /* the state directory or the inventory cannot be used: nothing was tried, or (apply)
+				  the inventory could not be written and the run stopped before the next change */
 	ENGINE_LOCKED,	       /* another run holds the project's lock */
 	ENGINE_INTERRUPTED,    /* the cancel fd fired: no new action started, the next run resumes */
 };
@@ -65,9 +66,11 @@ struct engine_attr {
 };
 
 struct engine {
+	int read_parallelism;	  /* observation reads at once (env): --parallelism, or 32 when not given */
 	const struct config *cfg; /* borrowed */
 	struct engine_options opts;
 	struct inventory inventory;
+	long long loaded_serial;	/* the inventory's serial as loaded, before this run saved anything */
 	pthread_mutex_t inventory_lock; /* guards inventory and attrs */
 	struct lockfile lock;
 	struct resource_set desired, observed;
@@ -79,6 +82,14 @@ struct engine {
 	size_t nr_attrs, alloc_attrs;
 	atomic_ulong http_calls, process_calls;
 	atomic_bool stop;
+	/*
+	 * The inventory could not be written during apply: no new action
+	 * starts (stop is set too) and the run ends ENGINE_STATE. Under
+	 * inventory_lock: why (state_err), and what completed but is not in
+	 * the file (unrecorded, one line each; emptied by a later good save).
+	 */
+	atomic_bool state_failed;
+	struct strbuf state_err, unrecorded;
 	struct task *tasks;	  /* after apply: one per plan action */
 	struct progress progress; /* log lines and pull progress, when opts.log */
 };
@@ -96,8 +107,9 @@ enum engine_status engine_apply(struct engine *e, struct strbuf *err);
 void engine_close(struct engine *e);
 /*
  * Digests of the desired set (the file after interpolation) and of the
- * observed set, after engine_plan(): a saved plan is applied only while
- * both, and the inventory's serial, are what they were when it was made.
+ * observed set, after engine_plan(), keyed with the inventory's salt: a
+ * saved plan is applied only while both, and the inventory's serial, are
+ * what they were when it was made.
  */
 void engine_state_digests(const struct engine *e, char desired[65], char observed[65]);
 

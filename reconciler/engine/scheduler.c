@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "os/monotime.h"
+#include "util/xalloc.h"
 
 struct pool {
 	struct task *tasks;
@@ -16,6 +17,7 @@ struct pool {
 	pthread_cond_t changed;
 	size_t running;
 	double t0;
+	size_t *chain; /* per task: the longest chain of tasks waiting on it, itself included */
 };
 
 const char *task_state_name(enum task_state state)
@@ -83,9 +85,10 @@ static void *worker(void *arg)
 	pthread_mutex_lock(&p->lock);
 	for (;;) {
 		settle(p);
+		/* what gates the longest chain first (a base model its package and settings wait on), then plan order */
 		size_t pick = p->nr;
-		for (size_t i = 0; i < p->nr && pick == p->nr; i++)
-			if (ready(p, &p->tasks[i]))
+		for (size_t i = 0; i < p->nr; i++)
+			if (ready(p, &p->tasks[i]) && (pick == p->nr || p->chain[i] > p->chain[pick]))
 				pick = i;
 		if (pick == p->nr) {
 			if (!any_pending(p) || (p->running == 0))
@@ -113,6 +116,28 @@ static void *worker(void *arg)
 	return NULL;
 }
 
+/*
+ * chain[i] = 1 + the longest chain[] of the tasks depending on i: relaxed
+ * until stable, at most nr rounds (a cycle only stops growing there).
+ */
+static void chains(const struct task *tasks, size_t nr, size_t *chain)
+{
+	for (size_t i = 0; i < nr; i++)
+		chain[i] = 1;
+	bool changed = true;
+	for (size_t round = 0; changed && round < nr; round++) {
+		changed = false;
+		for (size_t i = 0; i < nr; i++)
+			for (size_t d = 0; d < tasks[i].nr_deps; d++) {
+				size_t dep = tasks[i].deps[d];
+				if (dep < nr && chain[dep] < chain[i] + 1) {
+					chain[dep] = chain[i] + 1;
+					changed = true;
+				}
+			}
+	}
+}
+
 size_t scheduler_run(struct task *tasks, size_t nr, int parallelism,
 		     int (*run)(void *ctx, size_t index, struct strbuf *err), void *ctx, const atomic_bool *stop)
 {
@@ -125,6 +150,8 @@ size_t scheduler_run(struct task *tasks, size_t nr, int parallelism,
 	pthread_mutex_init(&p.lock, NULL);
 	pthread_cond_init(&p.changed, NULL);
 	p.t0 = monotime_s();
+	p.chain = xcalloc(nr + 1, sizeof(*p.chain));
+	chains(tasks, nr, p.chain);
 	for (size_t i = 0; i < nr; i++) {
 		tasks[i].state = TASK_PENDING;
 		strbuf_init(&tasks[i].error);
@@ -147,6 +174,7 @@ size_t scheduler_run(struct task *tasks, size_t nr, int parallelism,
 		}
 		failed += tasks[i].state != TASK_DONE;
 	}
+	free(p.chain);
 	pthread_mutex_destroy(&p.lock);
 	pthread_cond_destroy(&p.changed);
 	return failed;

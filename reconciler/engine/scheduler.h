@@ -8,6 +8,10 @@
  * *stop becomes true no new task starts; running ones finish (their own
  * cancellation is the runner's business, e.g. through a cancel fd).
  *
+ * Of the tasks ready at once, the one that gates the longest chain of
+ * dependent tasks starts first (a base model before a model nothing waits
+ * on), then plan order.
+ *
  * The caller owns the tasks; the scheduler writes only their state, error
  * and timing fields. run() is called from worker threads, at most
  * `parallelism` at once, and must be thread-safe.

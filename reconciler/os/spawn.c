@@ -1,9 +1,6 @@
 /*
- * _GNU_SOURCE for posix_spawn_file_actions_addchdir_np() and pipe2(): the
- * first is the only thread-safe way to give a posix_spawn() child its own
- * working directory (chdir() in the parent would move every thread), the
- * second creates pipes close-on-exec with no window for another thread's
- * spawn to inherit them.
+ * _GNU_SOURCE for pipe2(): it creates pipes close-on-exec with no window for
+ * another thread's spawn to inherit them.
  */
 #define _GNU_SOURCE
 #include "os/spawn.h"
@@ -11,11 +8,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <spawn.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -27,12 +26,6 @@
 #include "util/xalloc.h"
 
 extern char **environ;
-
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 29))
-#define HAVE_ADDCHDIR 1
-#else
-#define HAVE_ADDCHDIR 0
-#endif
 
 /* ---- requests and results ---- */
 
@@ -283,11 +276,9 @@ static int exec_error(const char *path)
 }
 
 /*
- * Finds the program before spawning, as git's run-command does. glibc's
- * posix_spawnp() reports a failed exec as its return value only because its
- * child shares our memory (CLONE_VM|CLONE_VFORK); where that is emulated by a
- * plain fork (valgrind, qemu-user, other libcs) the failure becomes an exit
- * status 127 that nobody can tell from the program's own. Relative and empty
+ * Finds the program before spawning, as git's run-command does, so "not
+ * found" is known before any fork (the child's report is the fallback for a
+ * race with a change of the file). Relative and empty
  * PATH entries are skipped, as Go's exec.LookPath does: they would run
  * whatever lies in the directory we happen to be in.
  */
@@ -324,70 +315,152 @@ static int resolve_program(const char *name, const char *dir, char **out)
 	return best;
 }
 
-static int setup_attr(posix_spawnattr_t *attr)
-{
-	sigset_t none, all;
-	int e;
+/* What the child reports through the status pipe when it cannot exec. */
+struct child_failure {
+	int err;
+	int in_dir; /* the chdir failed, not the exec */
+};
 
-	sigemptyset(&none);
-	/*
-	 * Dispositions set to SIG_IGN survive exec: an engine that ignores
-	 * SIGPIPE or SIGINT must not hand that to sbx. The calling thread's
-	 * mask (SIGPIPE blocked while we write stdin, SIGINT blocked in worker
-	 * threads) must not reach it either.
-	 */
-	sigfillset(&all);
-	sigdelset(&all, SIGKILL);
-	sigdelset(&all, SIGSTOP);
-	if ((e = posix_spawnattr_setsigmask(attr, &none)) ||
-	    (e = posix_spawnattr_setsigdefault(attr, &all)) ||
-	    (e = posix_spawnattr_setpgroup(attr, 0)) ||
-	    (e = posix_spawnattr_setflags(attr, POSIX_SPAWN_SETPGROUP |
-							POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)))
-		return e;
-	return 0;
+/* Everything the child needs, prepared before fork(): it may then only make system calls. */
+struct child_plan {
+	int in_fd; /* -1: /dev/null */
+	int out_fd, err_fd, report_fd;
+	const char *dir, *program;
+	char *const *argv, *const *envp;
+	pid_t parent;
+};
+
+static void child_report(const struct child_plan *c, int err, int in_dir)
+{
+	struct child_failure f = { err, in_dir };
+	ssize_t n;
+	do
+		n = write(c->report_fd, &f, sizeof(f));
+	while (n < 0 && errno == EINTR);
+	_exit(127);
 }
 
-static int setup_files(posix_spawn_file_actions_t *fa, const struct spawn_request *req,
-		       int in[2], int out[2], int err[2])
+/*
+ * Between fork() and exec: async-signal-safe calls only (another thread may
+ * have held malloc's lock when we forked). All signals are blocked on entry.
+ */
+static void __attribute__((noreturn)) child_exec(const struct child_plan *c)
 {
+	sigset_t none;
+	int fd;
+
+	/* its own group: the terminal's Ctrl-C stays ours, a timeout kills its children too */
+	setpgid(0, 0);
+	/*
+	 * Dies with us: a kill -9 of sbxapply must not leave an `sbx create`
+	 * running that nobody waits for. The parent (the thread that forked)
+	 * may already be gone: then nobody is left to run for.
+	 */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != c->parent)
+		_exit(127);
+	/*
+	 * Handlers do not survive exec, but SIG_IGN would: an engine that
+	 * ignores SIGPIPE or SIGINT must not hand that to sbx.
+	 */
+	for (int s = 1; s < NSIG; s++) {
+		struct sigaction sa;
+		if (s == SIGKILL || s == SIGSTOP)
+			continue;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = SIG_DFL;
+		sigaction(s, &sa, NULL); /* glibc's internal signals refuse: harmless */
+	}
+	if (dup2(c->out_fd, 1) < 0 || dup2(c->err_fd, 2) < 0)
+		child_report(c, errno, 0);
+	if (c->in_fd >= 0) {
+		if (dup2(c->in_fd, 0) < 0)
+			child_report(c, errno, 0);
+	} else if ((fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0) {
+		child_report(c, errno, 0);
+	} else if (fd == 0) {
+		fcntl(0, F_SETFD, 0);
+	} else if (dup2(fd, 0) < 0) {
+		child_report(c, errno, 0);
+	}
+	if (c->dir && chdir(c->dir) < 0)
+		child_report(c, errno, 1);
+	/* the forking thread's mask (SIGPIPE blocked while writing stdin, ...) must not reach it */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	execve(c->program, c->argv, c->envp);
+	child_report(c, errno, 0);
+	_exit(127);
+}
+
+/*
+ * fork() and execve(), not posix_spawn(): only the child itself can ask to
+ * die with its parent (PR_SET_PDEATHSIG). A failed chdir or exec comes back
+ * through a close-on-exec pipe, so it is an error here, never a status 127
+ * nobody can tell from the program's own.
+ */
+static int fork_exec(struct spawn_process *proc, const struct spawn_request *req, const char *program,
+		     char *const *envp, int in[2], int out[2], int err[2])
+{
+	int report[2] = { -1, -1 };
+	struct child_failure f = { 0, 0 };
+	sigset_t all, old;
+	ssize_t n;
+	pid_t pid;
 	int e;
 
-	if (req->in && req->in_len) {
-		if (make_pipe(in, 1) < 0)
-			return errno;
-		e = posix_spawn_file_actions_adddup2(fa, in[0], 0);
-	} else {
-		/* opened in the child: the parent never holds it */
-		e = posix_spawn_file_actions_addopen(fa, 0, "/dev/null", O_RDONLY, 0);
-	}
-	if (e)
-		return e;
-	if (make_pipe(out, 0) < 0 || make_pipe(err, 0) < 0)
+	if (req->in && req->in_len && make_pipe(in, 1) < 0)
 		return errno;
-	if ((e = posix_spawn_file_actions_adddup2(fa, out[1], 1)) ||
-	    (e = posix_spawn_file_actions_adddup2(fa, err[1], 2)))
+	if (make_pipe(out, 0) < 0 || make_pipe(err, 0) < 0 || pipe2(report, O_CLOEXEC) < 0)
+		return errno;
+	if ((report[0] = fd_above_stdio(report[0])) < 0 || (report[1] = fd_above_stdio(report[1])) < 0) {
+		e = errno;
+		close_fd(&report[0]);
+		close_fd(&report[1]);
 		return e;
-	if (req->dir) {
-#if HAVE_ADDCHDIR
-		return posix_spawn_file_actions_addchdir_np(fa, req->dir);
-#else
-		/*
-		 * No thread-safe way without a fork() of our own: refuse
-		 * rather than chdir() under the other threads' feet.
-		 */
-		return ENOTSUP;
-#endif
 	}
-	return 0;
+	struct child_plan c = {
+		.in_fd = in[0],
+		.out_fd = out[1],
+		.err_fd = err[1],
+		.report_fd = report[1],
+		.dir = req->dir,
+		.program = program,
+		.argv = req->args.v,
+		.envp = envp,
+		.parent = getpid(),
+	};
+	/* no handler of ours may run in the child before it resets them */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	pid = fork();
+	if (pid == 0)
+		child_exec(&c);
+	e = errno;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	close_fd(&report[1]);
+	if (pid < 0) {
+		close_fd(&report[0]);
+		return e;
+	}
+	do
+		n = read(report[0], &f, sizeof(f));
+	while (n < 0 && errno == EINTR);
+	close_fd(&report[0]);
+	if (n <= 0) {
+		proc->pid = pid; /* the pipe closed on exec: the program runs */
+		return 0;
+	}
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	if (n != (ssize_t)sizeof(f) || !f.err)
+		return EIO;
+	proc->dir_failed = f.in_dir != 0;
+	return f.err;
 }
 
 int spawn_start(struct spawn_process *proc, const struct spawn_request *req)
 {
 	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, err[2] = { -1, -1 };
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t attr;
-	bool have_fa = false, have_attr = false;
 	char **envp = NULL, *program = NULL;
 	int e;
 
@@ -413,27 +486,10 @@ int spawn_start(struct spawn_process *proc, const struct spawn_request *req)
 	}
 	if ((e = resolve_program(req->args.v[0], req->dir, &program)))
 		goto done;
-	if ((e = posix_spawn_file_actions_init(&fa)))
-		goto done;
-	have_fa = true;
-	if ((e = posix_spawnattr_init(&attr)))
-		goto done;
-	have_attr = true;
-	if ((e = setup_attr(&attr)) || (e = setup_files(&fa, req, in, out, err)))
-		goto done;
 
 	envp = req->env.nr ? env_build(&req->env) : environ;
-	e = posix_spawn(&proc->pid, program, &fa, &attr, req->args.v, envp);
-	if (e) {
-		/* the checks above raced with a change, or exec failed otherwise */
-		int de;
-		proc->pid = 0;
-		if (req->dir && (de = dir_error(req->dir))) {
-			proc->dir_failed = true;
-			e = de;
-		}
+	if ((e = fork_exec(proc, req, program, envp, in, out, err)))
 		goto done;
-	}
 
 	proc->in_fd = in[1];
 	proc->out_fd = out[0];
@@ -456,16 +512,13 @@ done:
 	if (envp != environ)
 		free(envp);
 	free(program);
-	if (have_fa)
-		posix_spawn_file_actions_destroy(&fa);
-	if (have_attr)
-		posix_spawnattr_destroy(&attr);
 	for (int i = 0; i < 2; i++) {
 		close_fd(&in[i]);
 		close_fd(&out[i]);
 		close_fd(&err[i]);
 	}
 	if (e) {
+		proc->pid = 0;
 		proc->start_errno = e;
 		errno = e;
 		return -1;

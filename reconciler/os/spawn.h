@@ -4,7 +4,8 @@
  * Running `sbx` and `docker` as child processes (modelled on git's run-command).
  *
  * Contract:
- * - No shell, ever: argv goes to posix_spawn() as is. A program name without a
+ * - No shell, ever: argv goes to execve() as is (fork() then execve(), so the
+ *   child can ask to die with us, below). A program name without a
  *   '/' is looked up on the PATH of this process (not on a PATH set in
  *   req->env; relative PATH entries are skipped) before spawning, so "not
  *   found" is reported reliably; a name with a '/' is taken relative to the
@@ -13,6 +14,11 @@
  *   whole group (SIGTERM, then SIGKILL after grace_ms), so grandchildren die too.
  *   Being a background group, it also does not see the terminal's Ctrl-C: the
  *   engine cancels it through cancel_fd instead.
+ * - A child dies with us (Linux PR_SET_PDEATHSIG, SIGKILL): a kill -9 of
+ *   sbxapply does not leave an `sbx create` running that nobody waits for.
+ *   "Us" is the thread that started it, so call spawn_finish() on the thread
+ *   that called spawn_start() (spawn_run() does). Its own children are not
+ *   covered: they are reparented, as after any kill -9.
  * - stdin is /dev/null unless req->in is set; stdout and stderr are captured
  *   separately, each up to its cap: the rest is read and thrown away so the
  *   child never blocks on a full pipe, and the result says it was truncated.

@@ -144,7 +144,9 @@ int inventory_parse(struct inventory *inv, const char *text, size_t len, struct 
 		memset(e, 0, sizeof(*e));
 		e->kind = xstrdup(kind);
 		e->name = xstrdup(name);
-		e->origin = !strcmp(origin, "created") ? INV_CREATED : INV_ADOPTED;
+		e->origin = !strcmp(origin, "created")	  ? INV_CREATED
+			    : !strcmp(origin, "creating") ? INV_CREATING
+							  : INV_ADOPTED;
 		e->applied_at = json_int(item, "applied_at", 0);
 		const cJSON *attr;
 		cJSON_ArrayForEach(attr, json_object(item, "attrs"))
@@ -204,7 +206,8 @@ static void render(const struct inventory *inv, struct strbuf *out)
 		jsonw_begin_object(&w);
 		jsonw_kv_string(&w, "kind", e->kind);
 		jsonw_kv_string(&w, "name", e->name);
-		jsonw_kv_string(&w, "origin", e->origin == INV_CREATED ? "created" : "adopted");
+		jsonw_kv_string(&w, "origin", e->origin == INV_CREATED ? "created" : e->origin == INV_CREATING ? "creating"
+													       : "adopted");
 		jsonw_kv_int(&w, "applied_at", e->applied_at);
 		if (e->nr_attrs) {
 			jsonw_key(&w, "attrs");
@@ -273,6 +276,36 @@ int inventory_save(struct inventory *inv, struct strbuf *err)
 	return rc;
 }
 
+int inventory_create(struct inventory *inv, struct strbuf *err)
+{
+	struct strbuf text = STRBUF_INIT;
+	inv->serial++;
+	render(inv, &text);
+	char *dir = xstrdup(inv->path), *slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	/* a name remove_stale_temporaries() knows, should we be killed before the unlink */
+	char *fresh = xasprintf("%s.tmp.new.%ld", inv->path, (long)getpid());
+	int rc = -1, e = 0;
+	if (slash && mkdir_p(dir) < 0) {
+		e = errno;
+		strbuf_addf(err, "cannot create '%s': %s", dir, strerror(e));
+	} else if (write_file_atomic(fresh, text.buf, text.len, err) == 0) {
+		if (link(fresh, inv->path) == 0)
+			rc = 0;
+		else
+			strbuf_addf(err, "cannot create '%s': %s", inv->path, strerror(e = errno));
+		unlink(fresh);
+	}
+	if (rc < 0)
+		inv->serial--;
+	free(fresh);
+	free(dir);
+	strbuf_release(&text);
+	errno = e;
+	return rc;
+}
+
 const struct inv_entry *inventory_find(const struct inventory *inv, const char *kind, const char *name)
 {
 	if (!inv)
@@ -308,6 +341,8 @@ struct inv_entry *inventory_record(struct inventory *inv, const struct resource 
 	struct inv_entry *e;
 	if (found) {
 		e = &inv->entries[found - inv->entries];
+		if (e->origin == INV_CREATING)
+			e->origin = origin; /* the intent is done with */
 		for (size_t i = 0; i < e->nr_fields; i++)
 			free(e->fields[i].name);
 		free(e->fields);

@@ -21,6 +21,13 @@
 enum inv_origin {
 	INV_CREATED,
 	INV_ADOPTED,
+	/*
+	 * Write-ahead: a create was about to start ("creating" in the file).
+	 * The next run resolves it from what it observes: present, it was
+	 * created by this project; absent, the intent is forgotten. Older
+	 * sbxapply releases read it as "adopted", the safe side.
+	 */
+	INV_CREATING,
 };
 
 struct inv_field {
@@ -65,10 +72,16 @@ void inventory_init(struct inventory *inv, const char *project);
  * the project's lock: it also removes temporary files killed runs left.
  */
 int inventory_save(struct inventory *inv, struct strbuf *err);
+/*
+ * Writes inv (serial + 1) to inv->path only when no file is there yet, so that
+ * its salt lasts (plan -out keys the plan file with it); never replaces a file
+ * another run wrote. -1 with err (errno EEXIST when one appeared).
+ */
+int inventory_create(struct inventory *inv, struct strbuf *err);
 void inventory_release(struct inventory *inv);
 
 const struct inv_entry *inventory_find(const struct inventory *inv, const char *kind, const char *name);
-/* Records (or refreshes) an entry from the desired resource; keeps an existing origin. */
+/* Records (or refreshes) an entry from the desired resource; keeps an existing origin, except an intent's. */
 struct inv_entry *inventory_record(struct inventory *inv, const struct resource *r, enum inv_origin origin);
 void inventory_forget(struct inventory *inv, const char *kind, const char *name);
 /* The digest a field value gets in this inventory. */

@@ -6,8 +6,8 @@
  * is refused. Hand-written files in the writer's format check the reader:
  * anything malformed (not JSON, another format, a missing field, a field of
  * the wrong type, truncated) is refused with a message naming the file. The
- * format has no checksum of its own: the digests and the serial, checked
- * against a fresh plan, are what keep it honest.
+ * digests and the serial, checked against a fresh plan, keep it current; a
+ * checksum keyed with the inventory's salt keeps it as written (issue 12).
  */
 #include <check.h>
 #include <signal.h>
@@ -61,7 +61,7 @@ static void write_text(const char *path, const void *text, size_t len)
 
 /* What saved_plan_write writes, key by key. */
 static const char *const plan_keys[][2] = {
-	{ "format_version", "1" },
+	{ "format_version", "2" },
 	{ "kind", "\"sbxapply-plan\"" },
 	{ "config", "\"/work/demo/sbx.yaml\"" },
 	{ "project", "\"demo\"" },
@@ -70,8 +70,11 @@ static const char *const plan_keys[][2] = {
 	{ "observed_digest", "\"" HEX_B "\"" },
 	{ "prune", "true" },
 	{ "allow_replace", "false" },
+	{ "adopt", "false" },
+	{ "force_shared", "false" },
 	{ "actions", "[\"create model/ai/smollm2:latest\", \"adopt model/ai/gpt-oss:latest\", "
 		     "\"delete package/ai/old:16k\"]" },
+	{ "checksum", "\"" HEX_B "\"" },
 };
 
 /* The plan file with key's value replaced by value, or key left out when value is NULL. */
@@ -141,7 +144,7 @@ static const struct bad_field {
 	const char *key, *value; /* value NULL: the key is missing */
 } bad_fields[] = {
 	{ "format_version", NULL },
-	{ "format_version", "2" },
+	{ "format_version", "3" },
 	{ "format_version", "0" },
 	{ "format_version", "\"1\"" },
 	{ "kind", NULL },
@@ -171,6 +174,13 @@ static const struct bad_field {
 	{ "allow_replace", NULL },
 	{ "allow_replace", "\"false\"" },
 	{ "allow_replace", "0" },
+	{ "adopt", NULL },
+	{ "adopt", "\"true\"" },
+	{ "force_shared", NULL },
+	{ "force_shared", "1" },
+	{ "checksum", NULL },
+	{ "checksum", "\"" HEX_A "0\"" },
+	{ "checksum", "42" },
 	{ "actions", NULL },
 	{ "actions", "\"create model/ai/smollm2:latest\"" },
 	{ "actions", "{}" },
@@ -502,6 +512,118 @@ START_TEST(written_plan_round_trips)
 }
 END_TEST
 
+/* Replaces the first `from` in the file at path with `to`. */
+static void edit_file(const char *path, const char *from, const char *to)
+{
+	struct strbuf text = STRBUF_INIT, out = STRBUF_INIT;
+	ck_assert_int_eq(read_file(path, &text, 1 << 20), 0);
+	const char *at = strstr(text.buf, from);
+	ck_assert_msg(at != NULL, "'%s' is not in the plan", from);
+	strbuf_add(&out, text.buf, (size_t)(at - text.buf));
+	strbuf_addstr(&out, to);
+	strbuf_addstr(&out, at + strlen(from));
+	write_text(path, out.buf, out.len);
+	strbuf_release(&text);
+	strbuf_release(&out);
+}
+
+/* A reviewed plan edited by hand, then applied with the flags it now says, as cmd_apply does. */
+static void assert_edit_refused(const char *path, const char *from, const char *to, const char *want)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct saved_plan sp;
+	struct run r;
+	edit_file(path, from, to);
+	ck_assert_msg(saved_plan_read(&sp, path, &err) == 0, "%s", err.buf);
+	run_open(&r, doc_two, sp.prune, sp.allow_replace, true);
+	ck_assert_msg(saved_plan_check(&sp, &r.e, &err) == -1, "an edited plan (%s) passed the check", to);
+	ck_assert_msg(strstr(err.buf, want) != NULL, "%s: '%s' lacks '%s'", to, err.buf, want);
+	run_close(&r);
+	saved_plan_release(&sp);
+	strbuf_release(&err);
+	edit_file(path, to, from);
+}
+
+/*
+ * Issue 12, each failing on the tree before the fix: the flags of a reviewed
+ * plan could be edited (prune false -> true passed the check); the desired
+ * digest was an unsalted SHA-256 over values that include secrets (the same
+ * in every inventory, so a guess could be tested offline); an existing -out
+ * file kept its mode 0644.
+ */
+START_TEST(plan_is_keyed_and_private)
+{
+	char *path = xasprintf("%s/keyed.plan", dir);
+	const char *config_path = "/somewhere/saved.yaml";
+	struct strbuf err = STRBUF_INIT;
+	struct run r;
+
+	/* an existing world-readable file ends private */
+	write_text(path, "{}\n", 3);
+	ck_assert_int_eq(chmod(path, 0644), 0);
+	run_open(&r, doc_two, false, false, true);
+	ck_assert_msg(saved_plan_write(path, &r.e, config_path, &err) == 0, "%s", err.buf);
+	run_close(&r);
+	struct stat st;
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_mode & 07777, 0600);
+
+	/* untouched, it checks; with a flag or an action edited, it is refused */
+	struct saved_plan sp;
+	ck_assert_msg(saved_plan_read(&sp, path, &err) == 0, "%s", err.buf);
+	run_open(&r, doc_two, false, false, true);
+	ck_assert_msg(saved_plan_check(&sp, &r.e, &err) == 0, "%s", err.buf);
+	run_close(&r);
+	saved_plan_release(&sp);
+	assert_edit_refused(path, "\"prune\": false", "\"prune\": true", "changed after it was written");
+	assert_edit_refused(path, "\"allow_replace\": false", "\"allow_replace\": true", "changed after it was written");
+	assert_edit_refused(path, "\"adopt\": false", "\"adopt\": true", "changed after it was written");
+	assert_edit_refused(path, "\"force_shared\": false", "\"force_shared\": true", "changed after it was written");
+	assert_edit_refused(path, "\"actions\": [", "\"actions\": [\"delete model/ai/other:latest\", ",
+			    "plans differently");
+
+	/* the same secret gives another desired digest in another inventory, the same in the same one */
+	static const char doc_secret[] = "version: 1\nproject: keyed\nsecrets:\n  github: ghp-0123456789\n";
+	static const char *const salts[] = { "00112233445566778899aabbccddeeff", "ffeeddccbbaa99887766554433221100",
+					     "00112233445566778899aabbccddeeff" };
+	char digests[3][65];
+	for (int i = 0; i < 3; i++) {
+		char *state = xasprintf("%s/keyed-%d", dir, i % 2);
+		char *inv = xasprintf("%s/keyed.json", state);
+		char *text = xasprintf("{\"format_version\":1,\"project\":\"keyed\",\"serial\":1,\"salt\":\"%s\","
+				       "\"resources\":[]}\n",
+				       salts[i]);
+		ck_assert_int_eq(mkdir_p(state), 0);
+		write_text(inv, text, strlen(text));
+		struct config cfg;
+		struct diag_list diags = DIAG_LIST_INIT;
+		struct engine e;
+		ck_assert_int_eq(config_parse(&cfg, "keyed.yaml", dir, doc_secret, strlen(doc_secret), NULL, &diags), 0);
+		struct kinds_options ko = { .runner_url = runner_url };
+		struct engine_options eo = {
+			.registry = &kinds_registry,
+			.backend_options = &ko,
+			.state_dir = state,
+			.cancel_fd = -1,
+			.read_only = true,
+		};
+		ck_assert_msg(engine_open(&e, &cfg, &eo, &err) == ENGINE_OK, "%s", err.buf);
+		char observed[65];
+		engine_state_digests(&e, digests[i], observed);
+		engine_close(&e);
+		config_release(&cfg);
+		diag_list_release(&diags);
+		free(text);
+		free(inv);
+		free(state);
+	}
+	ck_assert_str_ne(digests[0], digests[1]);
+	ck_assert_str_eq(digests[0], digests[2]);
+	strbuf_release(&err);
+	free(path);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("saved_plan");
@@ -517,6 +639,7 @@ int main(void)
 	tcase_add_checked_fixture(wr, start_runner, stop_runner);
 	tcase_set_timeout(wr, 60);
 	tcase_add_test(wr, written_plan_round_trips);
+	tcase_add_test(wr, plan_is_keyed_and_private);
 	suite_add_tcase(s, wr);
 	return check_run_suite(s);
 }

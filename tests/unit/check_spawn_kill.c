@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -220,6 +221,48 @@ START_TEST(test_async_own_process_group)
 }
 END_TEST
 
+/*
+ * Issue 12: a kill -9 of sbxapply left a hanging `sbx create` running for
+ * ever (posix_spawn cannot set PR_SET_PDEATHSIG). A helper process stands in
+ * for sbxapply: it starts `sleep 30`, says its pid and is killed with
+ * SIGKILL; the sleep must be gone within two seconds. Failed on the tree
+ * before the fix (the sleep lived its 30 s).
+ */
+START_TEST(test_child_dies_with_parent)
+{
+	int report[2];
+	pid_t helper, child = 0;
+
+	ck_assert_int_eq(pipe(report), 0);
+	helper = fork();
+	ck_assert_int_ge(helper, 0);
+	if (helper == 0) {
+		struct spawn_request req = SPAWN_REQUEST_INIT;
+		struct spawn_process proc;
+		close(report[0]);
+		spawn_request_args(&req, (const char *const[]){ "sleep", "30", NULL });
+		req.timeout_ms = 60000;
+		if (spawn_start(&proc, &req) < 0)
+			_exit(1);
+		if (write(report[1], &proc.pid, sizeof(proc.pid)) != (ssize_t)sizeof(proc.pid))
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(report[1]);
+	ck_assert_int_eq(read(report[0], &child, sizeof(child)), (ssize_t)sizeof(child));
+	close(report[0]);
+	ck_assert_int_gt(child, 0);
+	ck_assert_int_eq(kill(child, 0), 0); /* runs while its parent does */
+	kill(helper, SIGKILL);
+	waitpid(helper, NULL, 0);
+	bool gone = pid_gone(child); /* up to 2 s */
+	if (!gone)
+		kill(child, SIGKILL);
+	ck_assert_msg(gone, "sleep %d outlived the process that started it", (int)child);
+}
+END_TEST
+
 START_TEST(test_leftover_holding_pipe)
 {
 	/* a daemon started by the program keeps stdout open: do not wait for it */
@@ -345,6 +388,7 @@ static Suite *spawn_kill_suite(void)
 	tcase_add_test(tc_kill, test_cancel_fd);
 	tcase_add_test(tc_kill, test_cancel_flag);
 	tcase_add_test(tc_kill, test_async_own_process_group);
+	tcase_add_test(tc_kill, test_child_dies_with_parent);
 	tcase_add_test(misc, test_quote_format);
 	tcase_add_test(misc, test_quote_roundtrip_through_sh);
 	tcase_add_test(misc, test_request_format_redacts);
