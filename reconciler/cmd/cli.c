@@ -19,7 +19,7 @@
 	"  4    Docker Model Runner or sbx unavailable\n" \
 	"  5    apply failed partway (the failures are listed); verify: a check failed\n" \
 	"  6    locked by another run\n" \
-	"  7    the state directory or inventory cannot be used (nothing was tried)\n" \
+	"  7    the state directory or inventory cannot be used or written (no further change is tried)\n" \
 	"  8    apply: some changes are blocked (the plan says which flag they need); the rest applied\n" \
 	"  130  interrupted\n"
 
@@ -54,8 +54,8 @@ static const struct option_spec {
 	  "delete what this project created and the file no longer declares" },
 	{ NULL, "--allow-replace", OPT_CHANGE, V_NONE, offsetof(struct cli_options, allow_replace), NULL,
 	  "allow replacing or deleting resources that hold work (sandboxes)" },
-	{ NULL, "--parallelism", OPT_APPLY, V_COUNT, offsetof(struct cli_options, parallelism), "N",
-	  "actions run at once (default 4)" },
+	{ NULL, "--parallelism", OPT_APPLY | OPT_OBSERVE, V_COUNT, offsetof(struct cli_options, parallelism), "N",
+	  "actions run at once (default 4), and observation reads (default 32)" },
 	{ NULL, "--lock-timeout", OPT_APPLY, V_DURATION, offsetof(struct cli_options, lock_timeout_ms), "DURATION",
 	  "wait this long for another run (500ms, 30s, 2m; default 0)" },
 	{ NULL, "--progress", OPT_APPLY, V_STRING, offsetof(struct cli_options, progress), "MODE",
@@ -72,6 +72,8 @@ static const struct option_spec {
 	  "take over resources of the same name that were made elsewhere" },
 	{ NULL, "--force-shared", OPT_ADOPT, V_NONE, offsetof(struct cli_options, force_shared), NULL,
 	  "apply model settings even where another project declares them differently" },
+	{ NULL, "--debounce", OPT_WATCH, V_DURATION, offsetof(struct cli_options, debounce_ms), "DURATION",
+	  "act on a save after this much quiet (default 150ms; bursts of saves are one run)" },
 	{ NULL, "--start", OPT_VERIFY, V_NONE, offsetof(struct cli_options, start), NULL,
 	  "start a stopped sandbox to check inside it" },
 };
@@ -194,7 +196,7 @@ static const char *suggest_option(const char *arg)
 
 int cli_main(int argc, char **argv)
 {
-	struct cli_options opts = { .file = "sandbox.yaml", .output = "text", .parallelism = 4, .progress = "auto" };
+	struct cli_options opts = { .file = "sandbox.yaml", .output = "text", .debounce_ms = 150, .progress = "auto" };
 	const struct cmd_entry *cmd = NULL;
 	const char *verb = NULL;
 	bool help = false, version = false, no_color = false;

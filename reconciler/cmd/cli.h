@@ -17,23 +17,25 @@ enum sbx_exit {
 	EXIT_BACKEND = 4,	/* Docker Model Runner or sbx unavailable */
 	EXIT_APPLY_FAILED = 5,	/* some actions failed; the rest applied */
 	EXIT_LOCKED = 6,	/* another run holds the project's lock */
-	EXIT_STATE = 7,		/* the state directory or the inventory cannot be used; nothing was tried */
+	EXIT_STATE = 7,		/* the state directory or the inventory cannot be used or written: no further change is tried */
 	EXIT_BLOCKED = 8,	/* apply: blocked changes were not tried (they need a flag); the rest applied */
 	EXIT_INTERRUPTED = 130, /* SIGINT/SIGTERM: stopped cleanly, the next run resumes */
 };
 
 enum cli_option_flag {
-	OPT_FILE = 1 << 0,    /* -f, --file */
-	OPT_OUTPUT = 1 << 1,  /* -o, --output text|json */
-	OPT_QUIET = 1 << 2,   /* -q, --quiet */
-	OPT_ENGINE = 1 << 3,  /* --state-dir, --runner, --show-secrets, --refresh */
-	OPT_CHANGE = 1 << 4,  /* --prune, --allow-replace */
-	OPT_APPLY = 1 << 5,   /* --parallelism, --lock-timeout, --dry-run */
-	OPT_YES = 1 << 6,     /* --yes */
-	OPT_OUT = 1 << 7,     /* --out / -out FILE */
-	OPT_STRICT = 1 << 8,  /* --strict */
-	OPT_ADOPT = 1 << 9,   /* --adopt, --force-shared */
-	OPT_VERIFY = 1 << 10, /* --start */
+	OPT_FILE = 1 << 0,     /* -f, --file */
+	OPT_OUTPUT = 1 << 1,   /* -o, --output text|json */
+	OPT_QUIET = 1 << 2,    /* -q, --quiet */
+	OPT_ENGINE = 1 << 3,   /* --state-dir, --runner, --show-secrets, --refresh */
+	OPT_CHANGE = 1 << 4,   /* --prune, --allow-replace */
+	OPT_APPLY = 1 << 5,    /* --parallelism, --lock-timeout, --dry-run */
+	OPT_YES = 1 << 6,      /* --yes */
+	OPT_OUT = 1 << 7,      /* --out / -out FILE */
+	OPT_STRICT = 1 << 8,   /* --strict */
+	OPT_ADOPT = 1 << 9,    /* --adopt, --force-shared */
+	OPT_VERIFY = 1 << 10,  /* --start */
+	OPT_OBSERVE = 1 << 11, /* --parallelism on commands that observe without applying (diff, plan) */
+	OPT_WATCH = 1 << 12,   /* --debounce */
 };
 
 struct cli_options {
@@ -53,7 +55,8 @@ struct cli_options {
 	bool watching;	   /* not an option: apply runs for watch (never deletes or replaces user data) */
 	long parallelism;
 	long lock_timeout_ms;
-	char **args; /* positional arguments after the command */
+	long debounce_ms; /* watch: quiet time after a save before acting on it */
+	char **args;	  /* positional arguments after the command */
 	int nr_args;
 };
 

@@ -1,7 +1,9 @@
 /*
  * sbxapply watch: apply, then apply again whenever sandbox.yaml or the .env
  * beside it changes, until Ctrl-C. A file that does not validate is reported
- * and not applied; the next save is tried again.
+ * and not applied; the next save is tried again. A save is acted on after
+ * --debounce of quiet; saves made while a run is in progress wait for it to
+ * finish and are then covered by one more run.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,7 +47,7 @@ static int watch_exec(const struct cli_options *opts)
 			break;
 		if (!opts->quiet)
 			fprintf(stderr, "watching %s for changes (Ctrl-C stops)\n", opts->file);
-		int changed = file_watch_wait(&w, cancel_fd);
+		int changed = file_watch_wait(&w, cancel_fd, opts->debounce_ms);
 		if (changed < 0) {
 			cli_error("watching '%s' failed", opts->file);
 			rc = EXIT_USAGE;
@@ -70,7 +72,10 @@ const struct cmd_entry cmd_watch_entry = {
 	.usage = "sbxapply watch [-f FILE] [--prune] [--allow-replace] [OPTIONS]",
 	.help = "Applies the file, then waits for it (or the .env beside it) to change and applies\n"
 		"again, until Ctrl-C. A save that does not validate is reported and not applied.\n"
+		"A save is acted on after --debounce of quiet (default 150ms), so an editor's burst of\n"
+		"writes is one run; saves made during a run are covered by one more run after it.\n"
 		"Ctrl-C while waiting exits 0; during an apply it stops it as apply does (130).\n",
-	.options = OPT_FILE | OPT_QUIET | OPT_ENGINE | OPT_CHANGE | OPT_APPLY | OPT_YES | OPT_STRICT | OPT_ADOPT,
+	.options = OPT_FILE | OPT_QUIET | OPT_ENGINE | OPT_CHANGE | OPT_APPLY | OPT_YES | OPT_STRICT | OPT_ADOPT |
+		   OPT_WATCH,
 	.exec = watch_exec,
 };

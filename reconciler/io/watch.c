@@ -1,11 +1,16 @@
 #include "watch.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inotifytools/inotifytools.h>
+#include <limits.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "util/xalloc.h"
 
@@ -21,9 +26,30 @@ static char *dir_of(const char *path)
 	return xstrndup(path, (size_t)(slash - path));
 }
 
+static bool is_inotify(int fd)
+{
+	char link[64], target[64];
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	ssize_t n = readlink(link, target, sizeof(target) - 1);
+	if (n <= 0)
+		return false;
+	target[n] = '\0';
+	return !strcmp(target, "anon_inode:inotify");
+}
+
 int file_watch_open(struct file_watch *w, const char *const *paths, int nr_paths, struct strbuf *err)
 {
 	memset(w, 0, sizeof(*w));
+	w->fd = -1;
+	/*
+	 * libinotifytools does not hand out its descriptor and waits in whole
+	 * seconds. It is the lowest free descriptor when it initialises (one
+	 * thread, nothing opened between), so take that one when /proc says it is
+	 * an inotify instance; otherwise wait in one-second steps as before.
+	 */
+	int lowest = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (lowest >= 0)
+		close(lowest);
 	w->dir = dir_of(paths[0]);
 	w->names = xcalloc((size_t)nr_paths, sizeof(*w->names));
 	for (int i = 0; i < nr_paths; i++) {
@@ -38,6 +64,10 @@ int file_watch_open(struct file_watch *w, const char *const *paths, int nr_paths
 		strbuf_addf(err, "cannot watch '%s': %s", w->dir, strerror(inotifytools_error()));
 		inotifytools_cleanup();
 		return -1;
+	}
+	if (lowest >= 0 && is_inotify(lowest)) {
+		w->fd = lowest;
+		fcntl(w->fd, F_SETFD, FD_CLOEXEC); /* the sbx children need not hold it */
 	}
 	return 0;
 }
@@ -64,7 +94,8 @@ static int next_relevant(struct file_watch *w, long timeout_s)
 	return 2;
 }
 
-int file_watch_wait(struct file_watch *w, int cancel_fd)
+/* The whole-second wait, for when the descriptor is not known. */
+static int wait_in_seconds(struct file_watch *w, int cancel_fd)
 {
 	int r;
 	do {
@@ -82,6 +113,79 @@ int file_watch_wait(struct file_watch *w, int cancel_fd)
 			return r < 0 ? -1 : 1;
 	}
 	return 1;
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Reads what the descriptor holds: 1 when an event named one of our files, 0 when none did, -1 on an error. */
+static int drain(struct file_watch *w)
+{
+	char buf[16 * (sizeof(struct inotify_event) + NAME_MAX + 1)]
+		__attribute__((aligned(__alignof__(struct inotify_event))));
+	ssize_t n = read(w->fd, buf, sizeof(buf));
+	if (n < 0)
+		return errno == EINTR || errno == EAGAIN ? 0 : -1;
+	int ours = 0;
+	for (char *p = buf; p < buf + n;) {
+		const struct inotify_event *ev = (const struct inotify_event *)p;
+		for (int i = 0; i < w->nr_names && ev->len; i++)
+			if (!strcmp(ev->name, w->names[i]))
+				ours = 1;
+		p += sizeof(*ev) + ev->len;
+	}
+	return ours;
+}
+
+/*
+ * Waits on the descriptor and the cancel fd together, so an idle watch
+ * sleeps in poll() (no wake-ups at all) and a save is seen at once. Events
+ * that came while the caller was busy (a run in progress) are still queued,
+ * so they count as one save here: one more run covers them all.
+ */
+int file_watch_wait(struct file_watch *w, int cancel_fd, long quiet_ms)
+{
+	if (w->fd < 0)
+		return wait_in_seconds(w, cancel_fd);
+	if (quiet_ms < 0)
+		quiet_ms = 0;
+	struct pollfd fds[2] = { { .fd = w->fd, .events = POLLIN }, { .fd = cancel_fd, .events = POLLIN } };
+	nfds_t nfds = cancel_fd >= 0 ? 2 : 1;
+	long last = -1, first = -1; /* when our files last changed, and first */
+	for (;;) {
+		int timeout = -1;
+		if (last >= 0) {
+			long left = last + quiet_ms - now_ms();
+			/* editors that keep writing: act after ten seconds anyway */
+			long cap = first + 10000 - now_ms();
+			if (cap < left)
+				left = cap;
+			if (left <= 0)
+				return 1;
+			timeout = (int)left;
+		}
+		int r = poll(fds, nfds, timeout);
+		if (r < 0 && errno != EINTR)
+			return -1;
+		if (r <= 0)
+			continue;
+		if (nfds > 1 && fds[1].revents)
+			return 0;
+		if (fds[0].revents & (POLLERR | POLLHUP | POLLNVAL))
+			return -1;
+		int ours = drain(w);
+		if (ours < 0)
+			return -1;
+		if (ours) {
+			last = now_ms();
+			if (first < 0)
+				first = last;
+		}
+	}
 }
 
 void file_watch_close(struct file_watch *w)

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "engine/engine.h"
+#include "engine/scheduler.h"
 #include "kinds/kinds.h"
 #include "kinds/kinds_sbx.h"
 #include "backends/sbx/sbx_env.h"
@@ -133,6 +134,24 @@ static struct resource *unread(struct engine *e, const struct sbx_sandbox *s)
 	return r;
 }
 
+/* The env reads of one observation, run in parallel (one `sbx exec` each). */
+struct env_reads {
+	struct engine *e;
+	struct sbx_client *c;
+	const char **names;
+	struct resource **out;
+};
+
+static int read_one(void *ctx, size_t i, struct strbuf *err)
+{
+	struct env_reads *r = ctx;
+	if (engine_cancelled(r->e)) {
+		strbuf_addstr(err, "interrupted");
+		return -1;
+	}
+	return read_block(r->e, r->c, r->names[i], r->out[i], err);
+}
+
 static int env_observe(struct engine *e, struct resource_set *out, struct strbuf *err)
 {
 	struct sbx_sandbox *list;
@@ -140,8 +159,10 @@ static int env_observe(struct engine *e, struct resource_set *out, struct strbuf
 	struct sbx_client *c = kinds_sbx_client(e, err);
 	if (!c || sbx_sandboxes(c, &list, &nr, err) < 0)
 		return -1;
-	int rc = 0;
-	for (size_t i = 0; i < nr && rc == 0 && !engine_cancelled(e); i++) {
+	/* each running sandbox with env is read once, up to --parallelism (32 unless given) at a time, once `sbx ls` answered */
+	struct env_reads reads = { .e = e, .c = c, .names = xcalloc(nr + 1, sizeof(*reads.names)), .out = xcalloc(nr + 1, sizeof(*reads.out)) };
+	size_t nr_reads = 0;
+	for (size_t i = 0; i < nr; i++) {
 		const struct sbx_sandbox *s = &list[i];
 		bool declared = config_find_sandbox(e->cfg, s->name) != NULL;
 		bool recorded = inventory_find(&e->inventory, kind_env.name, s->name) != NULL;
@@ -154,13 +175,33 @@ static int env_observe(struct engine *e, struct resource_set *out, struct strbuf
 				resource_set_add(out, r);
 			continue;
 		}
-		struct resource *r = resource_new(&kind_env, s->name, NULL);
-		rc = read_block(e, c, s->name, r, err);
-		if (rc == 0)
-			resource_set_add(out, r);
-		else
-			resource_free(r);
+		bool seen = false; /* a name listed twice is still read once */
+		for (size_t k = 0; k < nr_reads && !seen; k++)
+			seen = !strcmp(reads.names[k], s->name);
+		if (seen)
+			continue;
+		reads.names[nr_reads] = s->name;
+		reads.out[nr_reads++] = resource_new(&kind_env, s->name, NULL);
 	}
+	int rc = 0;
+	if (nr_reads) {
+		struct task *tasks = xcalloc(nr_reads, sizeof(*tasks));
+		scheduler_run(tasks, nr_reads, e->read_parallelism, read_one, &reads, &e->stop);
+		for (size_t i = 0; i < nr_reads; i++) {
+			if (rc == 0 && tasks[i].state != TASK_DONE) {
+				rc = -1;
+				strbuf_addstr(err, tasks[i].error.len ? tasks[i].error.buf : "interrupted");
+			}
+			strbuf_release(&tasks[i].error);
+			if (rc == 0)
+				resource_set_add(out, reads.out[i]);
+			else
+				resource_free(reads.out[i]);
+		}
+		free(tasks);
+	}
+	free(reads.names);
+	free(reads.out);
 	sbx_sandboxes_free(list, nr);
 	return rc;
 }
@@ -227,6 +268,7 @@ static int env_apply(struct engine *e, const struct action *a, struct strbuf *er
 
 const struct kind kind_env = {
 	.name = "env",
+	.part_of = &kind_sandbox,
 	.backend_of = kinds_sbx_backend_of,
 	.noun = "env of sandbox",
 	.updatable = true,

@@ -57,4 +57,34 @@ check "its removal waits for a manual apply" wait_for "watch never deletes or re
 check "the sandbox is still there" is "$(sbx ls --json | tr -d ' \n' | grep -c '"name":"box1"')" 1
 kill -INT "$watcher"
 wait "$watcher"
+
+# a burst of saves within --debounce is one run
+env3='version: 1\nproject: watched\nmodels:\n  ai/smollm2:\nsandboxes:\n'
+for b in box1 box2 box3; do
+	env3="$env3  $b:\n    agent: shell\n    workspace: ws\n    env:\n      GREETING: hello\n"
+done
+: >"$work/watch.err"
+"$bin" watch -f "$F" --runner "$R" --progress plain --debounce 400ms >"$work/watch.out" 2>"$work/watch.err" &
+watcher=$!
+check "watch takes --debounce" wait_for "watching $F for changes"
+save "$F" "$env3"
+sleep 0.1
+save "$F" "$env3# again\n"
+sleep 0.1
+save "$F" "$env3# and again\n"
+check "the burst is applied" wait_for "create env of sandbox box3: done"
+sleep 0.6
+check "as one run" is "$(grep -c 'changed: applying' "$work/watch.err")" 1
+kill -INT "$watcher"
+wait "$watcher"
+
+# one round of observation: each running sandbox's env is read once, GET /models and sbx ls once
+calls_reset
+sbxapply -f "$F" --runner "$R" diff --parallelism 2
+check "diff takes --parallelism and is in sync" is "$rc" 0
+check "each sandbox's env is read once" is "$(calls_count '"argv":\["sbx","exec"')" 3
+check "GET /models is made once" is "$(calls_count '"method":"GET","path":"/models"')" 1
+check "sbx ls is made once" is "$(calls_count '"argv":\["sbx","ls"')" 1
+sbxapply -f "$F" --runner "$R" plan --parallelism 1
+check "plan takes --parallelism" is "$rc" 0
 finish
