@@ -41,6 +41,12 @@ struct kind {
 	 */
 	bool shared;
 	/*
+	 * Optional: the kind whose resource of the same name this one lives in
+	 * (a sandbox's env). Gone from the file while its parent is still
+	 * declared, it was removed from the parent: deleted without --prune.
+	 */
+	const struct kind *part_of;
+	/*
 	 * Optional: the backend instance this kind lives on now, as two strings
 	 * owned by the backend (NULL while not connected), both recorded with
 	 * every inventory entry. `where` is compared: an entry recorded on

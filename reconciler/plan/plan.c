@@ -277,6 +277,13 @@ static void plan_orphan(struct plan *plan, const struct plan_context *pc, const 
 			      inv_entry_attr(last, "identity"), o->identity);
 		return;
 	}
+	if (o->kind->part_of && resource_set_find(pc->desired, o->kind->part_of, o->name)) {
+		/* the file still declares its parent and dropped it from there: an edit, not an orphan */
+		struct action *a = new_action(plan, ACTION_DELETE, NULL, o);
+		a->origin = ORIGIN_FILE;
+		a->reason = xasprintf("no longer declared in %s %s", o->kind->part_of->noun, o->display);
+		return;
+	}
 	if (last->origin == INV_ADOPTED) {
 		if (pc->options->prune)
 			plan_add_note(plan, "%s %s is not declared, but sbxapply found it rather than created it: kept",
@@ -361,7 +368,8 @@ static void link_dependencies(struct plan *plan, const struct kind *const *table
 
 /*
  * What loses something: a deletion, or the replacement of what holds the
- * user's work (a package rebuilt from its base loses nothing).
+ * user's work (a package rebuilt from its base loses nothing, nor does
+ * removing what sbxapply wrote into a sandbox from the file).
  */
 static bool destructive(const struct action *a, bool user_data_only)
 {
@@ -369,7 +377,8 @@ static bool destructive(const struct action *a, bool user_data_only)
 		return false;
 	if (a->type == ACTION_REPLACE)
 		return a->kind->holds_user_data;
-	return a->type == ACTION_DELETE && (!user_data_only || a->kind->holds_user_data);
+	/* what lives in a parent holds only what the file put there (an env block): removing it loses nothing */
+	return a->type == ACTION_DELETE && !a->kind->part_of && (!user_data_only || a->kind->holds_user_data);
 }
 
 size_t plan_count_destructive(const struct plan *plan, bool user_data_only)

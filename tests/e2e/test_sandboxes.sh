@@ -362,6 +362,22 @@ check "and the plan says so" has out "recorded on $(cd "$(dirname "$sim")" && pw
 stop_runner
 export SBXSIM_STATE_DIR="$work/sim-init" XDG_STATE_HOME="$work/xdg-init"
 
+# Dropping env: from an adopted sandbox removes sbxapply's block (the file edited the sandbox; no --prune needed).
+export SBXSIM_STATE_DIR="$work/sim-envrm" XDG_STATE_HOME="$work/xdg-envrm"
+mkdir -p "$SBXSIM_STATE_DIR" "$work/envrm/ws"
+sbx create shell "$work/envrm/ws" --name mine >/dev/null 2>&1
+printf 'version: 1\nproject: envrm\nsandboxes:\n  mine:\n    agent: shell\n    workspace: ws\n    env:\n      K: v\n' >"$work/envrm/with.yaml"
+printf 'version: 1\nproject: envrm\nsandboxes:\n  mine:\n    agent: shell\n    workspace: ws\n' >"$work/envrm/without.yaml"
+sbxapply -f "$work/envrm/with.yaml"
+check "env written into an adopted sandbox" is "$(in_sandbox mine 'printf %s "$K"')" v
+sbxapply -f "$work/envrm/without.yaml"
+check "dropping env: removes the block" has out "- delete env of sandbox mine"
+check "without --prune" is "$rc" 0
+check "the variable is gone" is "$(in_sandbox mine 'printf %s "${K-unset}"')" unset
+check "and the block with it" is "$(cat "$SBXSIM_STATE_DIR/sandboxes/mine/etc/sandbox-persistent.sh" 2>/dev/null | grep -c '^# BEGIN sbxapply')" 0
+check "the adopted sandbox stays" is "$(agent_of mine)" shell
+export SBXSIM_STATE_DIR="$work/sim-init" XDG_STATE_HOME="$work/xdg-init"
+
 # A global secret reaches only sandboxes created after it: the sandbox waits for it.
 mkdir -p "$work/init/ws2"
 printf 'version: 1\nproject: p4\nsecrets:\n  github: ghp-x-0123456789\nsandboxes:\n  box2:\n    agent: shell\n    workspace: ws2\n' >"$work/init/dep.yaml"

@@ -22,7 +22,8 @@ static const struct kind box = {
 };
 static const struct kind tag = { .name = "tag", .noun = "tag", .name_is_identity = true };
 static const struct kind setting = { .name = "setting", .noun = "setting", .updatable = true, .shared = true };
-static const struct kind *const test_kinds[] = { &thing, &box, &tag, &setting, NULL };
+static const struct kind inside = { .name = "inside", .noun = "inside", .updatable = true, .part_of = &box };
+static const struct kind *const test_kinds[] = { &thing, &box, &tag, &setting, &inside, NULL };
 
 static struct resource_set desired, observed;
 static struct inventory inv;
@@ -509,6 +510,30 @@ START_TEST(shared_settings_are_not_fought_over)
 }
 END_TEST
 
+/* What lives in a declared parent and was dropped from it is removed without --prune (a sandbox's env). */
+START_TEST(dropped_from_its_parent_is_removed)
+{
+	struct resource *b = add(&desired, &box, "b", "agent", "claude");
+	inventory_record(&inv, b, INV_ADOPTED);
+	add(&observed, &box, "b", "agent", "claude");
+	struct resource *env = resource_new(&inside, "b", NULL);
+	resource_set_field(env, "A", "1", false);
+	inventory_record(&inv, env, INV_CREATED);
+	resource_free(env);
+	add(&observed, &inside, "b", "A", "1");
+	build();
+	ck_assert_uint_eq(plan.nr, 1);
+	ck_assert_int_eq(plan.actions[0].type, ACTION_DELETE);
+	ck_assert_ptr_nonnull(strstr(plan.actions[0].reason, "no longer declared in box b"));
+	plan_release(&plan);
+	/* the parent gone too: an orphan like any other, kept without --prune */
+	resource_set_release(&desired);
+	memset(&desired, 0, sizeof(desired));
+	build();
+	ck_assert_uint_eq(plan.nr, 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("plan");
@@ -537,6 +562,7 @@ int main(void)
 	tcase_add_test(tc, another_backend_is_left_alone);
 	tcase_add_test(tc, destructive_actions_are_counted_and_blocked);
 	tcase_add_test(tc, shared_settings_are_not_fought_over);
+	tcase_add_test(tc, dropped_from_its_parent_is_removed);
 	suite_add_tcase(s, tc);
 	return check_run_suite(s);
 }
