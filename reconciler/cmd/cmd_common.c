@@ -3,10 +3,26 @@
 #include <string.h>
 
 #include "cmd/signals.h"
+#include "io/http.h"
+#include "util/strbuf.h"
 
 int cmd_load_config(const struct cli_options *opts, struct config *cfg)
 {
 	struct diag_list diags = DIAG_LIST_INIT;
+	if (opts->runner) {
+		/* a malformed --runner is a usage error (exit 2), not an unreachable runner (4) */
+		struct http_endpoint ep = HTTP_ENDPOINT_INIT;
+		struct strbuf why = STRBUF_INIT;
+		int bad = http_endpoint_parse(&ep, opts->runner, &why);
+		http_endpoint_release(&ep);
+		if (bad < 0) {
+			memset(cfg, 0, sizeof(*cfg));
+			cli_error("--runner: %s", why.buf);
+			strbuf_release(&why);
+			return EXIT_USAGE;
+		}
+		strbuf_release(&why);
+	}
 	int rc = config_load(cfg, opts->file, NULL, &diags);
 	diag_list_print(&diags, stderr, opts->color);
 	const char *name = strcmp(opts->file, "-") ? opts->file : "<stdin>";

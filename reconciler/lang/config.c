@@ -29,6 +29,13 @@ static const char *lookup_var(void *ctx, const char *name)
 	return v ? v : dotenv_get(l->dotenv, name);
 }
 
+/* A variable .env marks `# sensitive`, whichever source its value comes from. */
+static bool var_sensitive(void *ctx, const char *name)
+{
+	const struct lookup_ctx *l = ctx;
+	return dotenv_is_sensitive(l->dotenv, name);
+}
+
 /* "dir/sandbox.yaml" -> "dir/.env"; "sandbox.yaml" -> ".env" */
 static char *sibling_name(const char *display_name, const char *file)
 {
@@ -56,7 +63,7 @@ int config_parse(struct config *cfg, const char *display_name, const char *dir, 
 
 	if (ydoc_load(&cfg->doc, display_name, text, len, diags) == 0) {
 		struct lookup_ctx ctx = { opts, &cfg->dotenv };
-		struct interp_env env = { .lookup = lookup_var, .ctx = &ctx };
+		struct interp_env env = { .lookup = lookup_var, .ctx = &ctx, .is_sensitive = var_sensitive };
 		validate_document(&cfg->doc, &env, diags);
 		config_build(cfg, diags);
 	}

@@ -6,20 +6,27 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <pwd.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "lang/config_guide.h"
 #include "lang/interpolate.h"
+#include "lang/schema.h"
 #include "refs/modelref.h"
 #include "refs/policyrule.h"
 #include "lang/validate.h"
 #include "util/strbuf.h"
+#include "util/strmap.h"
 #include "util/strutil.h"
 #include "util/xalloc.h"
 
 struct builder {
 	struct config *cfg;
 	struct diag_list *diags;
+	char *root;	       /* the project directory (the file's), symlinks resolved */
+	char *home;	       /* the home directory, symlinks resolved; NULL if unknown */
+	struct strmap trusted; /* trusted_paths, symlinks resolved, without trailing '/' */
 };
 
 /* Diagnostics at a mark of the document being read. */
@@ -199,10 +206,19 @@ static void build_packages(struct builder *b, const struct ynode *packages)
 	}
 }
 
+static char *lowercase(const char *text)
+{
+	char *out = xstrdup(text);
+	for (char *p = out; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return out;
+}
+
+/* Rules listed twice, and rules both allowed and denied: hashed, linear in the number of rules. */
 static void check_rules(struct builder *b, const struct ynode *policy)
 {
-	const struct ynode *allow = field(policy, "allow"), *deny = field(policy, "deny");
-	const struct ynode *lists[2] = { allow, deny };
+	const struct ynode *lists[2] = { field(policy, "allow"), field(policy, "deny") };
+	struct strmap seen[2] = { STRMAP_INIT, STRMAP_INIT }; /* lowercased rule -> its first item */
 	for (int l = 0; l < 2; l++) {
 		const struct ynode *seq = lists[l];
 		if (!seq || seq->kind != YNODE_SEQ)
@@ -211,22 +227,21 @@ static void check_rules(struct builder *b, const struct ynode *policy)
 			const char *rule = text_of(seq->items[i]);
 			if (!rule)
 				continue;
-			for (size_t j = 0; j < i; j++) {
-				const char *earlier = text_of(seq->items[j]);
-				if (earlier && !strcasecmp(earlier, rule)) {
-					warning_at(b, seq->items[i]->mark, "rule '%s' is listed twice (line %d)", rule, seq->items[j]->mark.line);
-					break;
-				}
-			}
-			if (l == 1 && allow && allow->kind == YNODE_SEQ)
-				for (size_t j = 0; j < allow->nr_items; j++) {
-					const char *a = text_of(allow->items[j]);
-					if (a && !strcasecmp(a, rule))
-						warning_at(b, seq->items[i]->mark, "'%s' is both allowed (line %d) and denied: deny wins",
-							   rule, allow->items[j]->mark.line);
-				}
+			char *key = lowercase(rule);
+			const struct ynode *earlier = strmap_get(&seen[l], key);
+			if (earlier)
+				warning_at(b, seq->items[i]->mark, "rule '%s' is listed twice (line %d)", rule, earlier->mark.line);
+			else
+				strmap_put(&seen[l], key, seq->items[i]);
+			const struct ynode *allowed = l == 1 ? strmap_get(&seen[0], key) : NULL;
+			if (allowed)
+				warning_at(b, seq->items[i]->mark, "'%s' is both allowed (line %d) and denied: deny wins", rule,
+					   allowed->mark.line);
+			free(key);
 		}
 	}
+	strmap_release(&seen[0]);
+	strmap_release(&seen[1]);
 }
 
 static void build_policy(struct builder *b, const struct ynode *policy, struct cfg_policy *out)
@@ -239,7 +254,8 @@ static void build_policy(struct builder *b, const struct ynode *policy, struct c
 	check_rules(b, policy);
 }
 
-static void add_env(struct cfg_env **list, size_t *nr, size_t *alloc, const struct ypair *p, bool from_global)
+static void add_env(struct builder *b, struct cfg_env **list, size_t *nr, size_t *alloc, const struct ypair *p,
+		    bool from_global)
 {
 	const char *key = text_of(p->key);
 	const struct ynode *v = p->value;
@@ -251,6 +267,14 @@ static void add_env(struct cfg_env **list, size_t *nr, size_t *alloc, const stru
 	const struct ynode *flag = is_map(v) ? field(v, "sensitive") : NULL;
 	if (flag && text_of(flag))
 		sensitive = tolower((unsigned char)text_of(flag)[0]) == 't';
+	if (!sensitive && val->secret_var) {
+		/* a hostile or careless file must not print a secret by saying so */
+		warning_at(b, field_mark(v, "sensitive", p->key->mark),
+			   "'%s' stays sensitive: its value is built from the sensitive variable %s (sensitive: false "
+			   "applies to values written in the file)",
+			   key, val->secret_name ? val->secret_name : "");
+		sensitive = true;
+	}
 	for (size_t i = 0; i < *nr; i++)
 		if (!strcmp((*list)[i].key, key)) {
 			/* the sandbox's own value replaces the global one */
@@ -269,12 +293,13 @@ static void add_env(struct cfg_env **list, size_t *nr, size_t *alloc, const stru
 	};
 }
 
-static void build_env(const struct ynode *env, struct cfg_env **list, size_t *nr, size_t *alloc, bool from_global)
+static void build_env(struct builder *b, const struct ynode *env, struct cfg_env **list, size_t *nr, size_t *alloc,
+		      bool from_global)
 {
 	if (!is_map(env))
 		return;
 	for (size_t i = 0; i < env->nr_pairs; i++)
-		add_env(list, nr, alloc, &env->pairs[i], from_global);
+		add_env(b, list, nr, alloc, &env->pairs[i], from_global);
 }
 
 static int compare_env(const void *a, const void *b)
@@ -303,7 +328,74 @@ static void build_secrets(struct builder *b, const struct ynode *secrets, struct
 	}
 }
 
-static void build_mounts(struct builder *b, const struct ynode *seq, struct cfg_sandbox *sb)
+/* path is dir or inside it (both absolute, symlinks resolved). */
+static bool path_under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	if (n == 1 && dir[0] == '/')
+		return path[0] == '/';
+	return !strncmp(path, dir, n) && (path[n] == '\0' || path[n] == '/');
+}
+
+/*
+ * Where a workspace or mount may be: in the project directory, or outside it
+ * when the sandbox says allow_outside_project or a trusted path holds it; never
+ * the home directory, /, or a directory that holds home, read-write. `abs` is
+ * the resolved directory; `what` names it for messages ("workspace", "mount").
+ */
+static void check_location(struct builder *b, const struct ynode *box, const char *what, const char *text,
+			   const char *abs, bool ro, struct ymark at, const char *sandbox)
+{
+	if (str_ends_with(abs, ":ro")) {
+		error_at(b, at,
+			 "%s '%s' resolves to %s, whose name ends in ':ro': sbx would read it as a read-only mount of "
+			 "%.*s; rename the directory (or mount it through a symlink of another name)",
+			 what, text, abs, (int)(strlen(abs) - 3), abs);
+		return;
+	}
+	if (!ro && b->home && path_under(b->home, abs)) {
+		error_at(b, at,
+			 "%s '%s' resolves to %s, %s: it is never given to a sandbox read-write, even when trusted; "
+			 "%s",
+			 what, text, abs, !strcmp(abs, b->home) ? "the home directory" : "which holds the home directory",
+			 *what == 'w' ? "use a project directory as the workspace" : "mount a subdirectory, or add :ro");
+		return;
+	}
+	if (!ro && !strcmp(abs, "/")) {
+		error_at(b, at, "%s '%s' resolves to /: it is never given to a sandbox read-write, even when trusted; %s",
+			 what, text, *what == 'w' ? "use a project directory as the workspace" : "mount a subdirectory, or add :ro");
+		return;
+	}
+	if (path_under(abs, b->root))
+		return;
+	const struct ynode *flag = field(box, "allow_outside_project");
+	if (flag && text_of(flag) && tolower((unsigned char)text_of(flag)[0]) == 't')
+		return;
+	/* abs or one of its parents is trusted: one lookup per component, however many are listed */
+	if (strmap_get(&b->trusted, "/"))
+		return;
+	char *prefix = xstrdup(abs);
+	bool trusted = false;
+	for (size_t n = strlen(prefix); n > 1 && !trusted;) {
+		prefix[n] = '\0';
+		trusted = strmap_get(&b->trusted, prefix) != NULL;
+		while (n > 0 && prefix[n - 1] != '/')
+			n--;
+		while (n > 1 && prefix[n - 1] == '/')
+			n--;
+	}
+	free(prefix);
+	if (trusted)
+		return;
+	error_at(b, at,
+		 "%s '%s' is outside the project directory: it resolves to %s; if the sandbox should see it, add "
+		 "allow_outside_project: true to sandbox '%s', or list %s (or a parent) under trusted_paths",
+		 what, text, abs, sandbox, abs);
+}
+
+static void build_mounts(struct builder *b, const struct ynode *box, const struct ynode *seq, struct cfg_sandbox *sb)
 {
 	if (!seq || seq->kind != YNODE_SEQ)
 		return;
@@ -316,6 +408,8 @@ static void build_mounts(struct builder *b, const struct ynode *seq, struct cfg_
 		char *abs = resolve_path(b->cfg->dir, rel);
 		if (!is_directory(abs))
 			error_at(b, seq->items[i]->mark, "mount '%s' is not a directory (%s)", rel, abs);
+		else
+			check_location(b, box, "mount", rel, abs, ro, seq->items[i]->mark, sb->name);
 		add_string(&sb->mounts, ro ? xasprintf("%s:ro", abs) : xstrdup(abs));
 		free(abs);
 		free(rel);
@@ -336,11 +430,13 @@ static void build_sandbox(struct builder *b, const struct ypair *p, struct cfg_s
 		const char *base = strrchr(sb->workspace, '/');
 		if (!is_directory(sb->workspace))
 			error_at(b, at, "workspace '%s' is not a directory (%s)", ws, sb->workspace);
-		else if (base && base[1] == '.')
+		else
+			check_location(b, v, "workspace", ws, sb->workspace, false, at, sb->name);
+		if (is_directory(sb->workspace) && base && base[1] == '.')
 			warning_at(b, at, "workspace directory '%s' starts with a dot: sbx fails to create such sandboxes (https://github.com/docker/sbx-releases/issues/602)",
 				   base + 1);
 	}
-	build_mounts(b, field(v, "mounts"), sb);
+	build_mounts(b, v, field(v, "mounts"), sb);
 	sb->model = dup_text(field(v, "model"));
 	if (sb->model) {
 		sb->model_canonical = modelref_normalize(sb->model);
@@ -361,7 +457,7 @@ static void build_sandbox(struct builder *b, const struct ypair *p, struct cfg_s
 		XGROW(sb->env, sb->alloc_env, sb->nr_env + 1);
 		sb->env[sb->nr_env++] = (struct cfg_env){ xstrdup(g->key), { xstrdup(g->value.text), g->value.sensitive }, g->mark, true };
 	}
-	build_env(field(v, "env"), &sb->env, &sb->nr_env, &sb->alloc_env, false);
+	build_env(b, field(v, "env"), &sb->env, &sb->nr_env, &sb->alloc_env, false);
 	if (sb->nr_env > 1)
 		qsort(sb->env, sb->nr_env, sizeof(*sb->env), compare_env);
 	build_policy(b, field(v, "policy"), &sb->policy);
@@ -382,24 +478,73 @@ static char *project_from_dir(const char *dir)
 	return strbuf_detach(&sb, NULL);
 }
 
+/* The home directory, symlinks resolved: $HOME, else the password database's; NULL if neither. */
+static char *home_dir(void)
+{
+	const char *home = getenv("HOME");
+	if (!home || home[0] != '/') {
+		const struct passwd *pw = getpwuid(getuid());
+		home = pw && pw->pw_dir && pw->pw_dir[0] == '/' ? pw->pw_dir : NULL;
+	}
+	if (!home)
+		return NULL;
+	char *real = realpath(home, NULL);
+	return real ? real : xstrdup(home);
+}
+
+static void builder_paths(struct builder *b, const struct ynode *root)
+{
+	char *real = realpath(b->cfg->dir, NULL);
+	b->root = real ? real : xstrdup(b->cfg->dir);
+	b->home = home_dir();
+	const struct ynode *list = field(root, "trusted_paths");
+	if (!list || list->kind != YNODE_SEQ)
+		return;
+	for (size_t i = 0; i < list->nr_items; i++) {
+		const char *t = text_of(list->items[i]);
+		if (!t)
+			continue;
+		real = realpath(t, NULL);
+		char *path = real ? real : xstrdup(t);
+		size_t n = strlen(path);
+		while (n > 1 && path[n - 1] == '/')
+			path[--n] = '\0';
+		strmap_put(&b->trusted, path, list->items[i]);
+		free(path);
+	}
+}
+
+static void builder_release(struct builder *b)
+{
+	free(b->root);
+	free(b->home);
+	strmap_release(&b->trusted);
+}
+
 void config_build(struct config *cfg, struct diag_list *diags)
 {
-	struct builder b = { cfg, diags };
+	struct builder b = { cfg, diags, NULL, NULL, STRMAP_INIT };
 	const struct ymark top_of_file = { 1, 1 };
 	const struct ynode *root = cfg->doc.root;
 	if (!is_map(root))
 		return;
+	builder_paths(&b, root);
 	cfg->project = dup_text(field(root, "project"));
 	if (!cfg->project && !ynode_find(root, "project")) {
 		cfg->project = project_from_dir(cfg->dir);
 		if (!*cfg->project)
 			error_at(&b, top_of_file, "cannot name the project after directory '%s'; set 'project:'", cfg->dir);
+		else if (strlen(cfg->project) > SCHEMA_PROJECT_MAX)
+			error_at(&b, top_of_file,
+				 "cannot name the project after directory '%s': a project name has at most %d characters; "
+				 "set 'project:'",
+				 cfg->dir, SCHEMA_PROJECT_MAX);
 	}
 	cfg->runner_endpoint = dup_text(field(field(root, "runner"), "endpoint"));
 	build_models(&b, field(root, "models"));
 	build_packages(&b, field(root, "packages"));
 	build_policy(&b, field(root, "policy"), &cfg->policy);
-	build_env(field(root, "env"), &cfg->env, &cfg->nr_env, &cfg->alloc_env, true);
+	build_env(&b, field(root, "env"), &cfg->env, &cfg->nr_env, &cfg->alloc_env, true);
 	build_secrets(&b, field(root, "secrets"), &cfg->secrets, &cfg->nr_secrets);
 	const struct ynode *sandboxes = field(root, "sandboxes");
 	if (is_map(sandboxes)) {
@@ -413,4 +558,5 @@ void config_build(struct config *cfg, struct diag_list *diags)
 	/* the guide's usual mistakes, as warnings, on a file otherwise valid */
 	if (!diags->errors)
 		config_guide_checks(cfg, diags);
+	builder_release(&b);
 }

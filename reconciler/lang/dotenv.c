@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "os/fileio.h"
 #include "util/strbuf.h"
@@ -14,16 +15,28 @@
 static bool is_name_start(int c) { return c == '_' || isalpha(c); }
 static bool is_name_char(int c) { return c == '_' || isalnum(c); }
 
-static void add_entry(struct dotenv *env, const char *key, size_t klen, char *value)
+static void add_entry(struct dotenv *env, const char *key, size_t klen, char *value, bool sensitive)
 {
 	XGROW(env->entries, env->alloc, env->nr + 1);
 	env->entries[env->nr].key = xstrndup(key, klen);
 	env->entries[env->nr].value = value;
+	env->entries[env->nr].sensitive = sensitive;
 	env->nr++;
 }
 
+/* True when the comment starting at p (a '#') says exactly "sensitive", in any case. */
+static bool comment_marks_sensitive(const char *p, const char *end)
+{
+	p++;
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	return end - p == 9 && !strncasecmp(p, "sensitive", 9);
+}
+
 /* Parses the value starting at p (line ends at end). Returns NULL with *err set on error. */
-static char *parse_value(const char *p, const char *end, const char **err, const char **err_at)
+static char *parse_value(const char *p, const char *end, const char **err, const char **err_at, bool *sensitive)
 {
 	struct strbuf sb = STRBUF_INIT;
 	while (p < end && (*p == ' ' || *p == '\t'))
@@ -59,12 +72,14 @@ static char *parse_value(const char *p, const char *end, const char **err, const
 			strbuf_release(&sb);
 			return NULL;
 		}
+		*sensitive = p < end && comment_marks_sensitive(p, end);
 		return strbuf_detach(&sb, NULL);
 	}
 	const char *v = p;
 	for (; p < end; p++)
 		if (*p == '#' && (p == v || p[-1] == ' ' || p[-1] == '\t'))
 			break;
+	*sensitive = p < end && comment_marks_sensitive(p, end);
 	while (p > v && (p[-1] == ' ' || p[-1] == '\t'))
 		p--;
 	strbuf_add(&sb, v, (size_t)(p - v));
@@ -96,20 +111,28 @@ int dotenv_parse(struct dotenv *env, const char *name, const char *text, size_t 
 					p++;
 			const char *err = NULL, *err_at = p;
 			char *value = NULL;
+			bool sensitive = false;
 			if (p == k)
 				err = "expected a variable name ([A-Za-z_][A-Za-z0-9_]*)";
 			else if (p >= end || *p != '=')
 				err = "expected '=' after the variable name";
 			else
-				value = parse_value(p + 1, end, &err, &err_at);
+				value = parse_value(p + 1, end, &err, &err_at, &sensitive);
 			if (value) {
-				add_entry(env, k, (size_t)(k == p ? 0 : p - k), value);
+				add_entry(env, k, (size_t)(k == p ? 0 : p - k), value, sensitive);
 			} else {
 				diag_add(diags, DIAG_ERROR, &env->source, line, (int)(err_at - ls) + 1, "%s", err);
 				rc = -1;
 			}
 		}
 		p = nl ? nl + 1 : stop;
+	}
+	/* one lookup per variable read, whatever the number of lines */
+	for (size_t i = 0; i < env->nr; i++) {
+		struct dotenv_entry *prev = strmap_get(&env->index, env->entries[i].key);
+		if (prev && prev->sensitive)
+			env->entries[i].sensitive = true;
+		strmap_put(&env->index, env->entries[i].key, &env->entries[i]);
 	}
 	return rc;
 }
@@ -135,10 +158,14 @@ int dotenv_load(struct dotenv *env, const char *path, const char *display_name, 
 
 const char *dotenv_get(const struct dotenv *env, const char *key)
 {
-	for (size_t i = env->nr; i-- > 0;)
-		if (!strcmp(env->entries[i].key, key))
-			return env->entries[i].value;
-	return NULL;
+	const struct dotenv_entry *e = strmap_get(&env->index, key);
+	return e ? e->value : NULL;
+}
+
+bool dotenv_is_sensitive(const struct dotenv *env, const char *key)
+{
+	const struct dotenv_entry *e = strmap_get(&env->index, key);
+	return e && e->sensitive;
 }
 
 void dotenv_release(struct dotenv *env)
@@ -148,6 +175,7 @@ void dotenv_release(struct dotenv *env)
 		free(env->entries[i].value);
 	}
 	free(env->entries);
+	strmap_release(&env->index);
 	free((char *)env->source.name);
 	free((char *)env->source.text);
 	memset(env, 0, sizeof(*env));

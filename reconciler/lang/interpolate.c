@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,8 +72,11 @@ static size_t find_close(const struct scan *s, size_t i)
 static const char *lookup(struct scan *s, const char *name)
 {
 	s->info->substituted = true;
-	if (name_looks_secret(name))
+	if (name_looks_secret(name) || (s->env->is_sensitive && s->env->is_sensitive(s->env->ctx, name))) {
+		if (!s->info->secret_var)
+			snprintf(s->info->secret_name, sizeof(s->info->secret_name), "%s", name);
 		s->info->secret_var = true;
+	}
 	return s->env->lookup(s->env->ctx, name);
 }
 
@@ -195,8 +199,9 @@ bool name_looks_secret(const char *name)
 	char *up = xmalloc(n + 1);
 	for (size_t i = 0; i <= n; i++)
 		up[i] = (char)toupper((unsigned char)name[i]);
-	bool secret = str_ends_with(up, "_KEY") || str_ends_with(up, "_TOKEN") ||
-		      str_ends_with(up, "_SECRET") || strstr(up, "PASSWORD") != NULL;
+	/* DBPASS and DB_PASS name passwords too; bare PASS, like bare KEY, does not */
+	bool secret = str_ends_with(up, "_KEY") || str_ends_with(up, "_TOKEN") || str_ends_with(up, "_SECRET") ||
+		      (str_ends_with(up, "PASS") && n > 4) || strstr(up, "PASSWORD") != NULL;
 	free(up);
 	return secret;
 }

@@ -22,20 +22,23 @@ struct interp_env {
 	/* Returns the variable's value or NULL when unset. */
 	const char *(*lookup)(void *ctx, const char *name);
 	void *ctx;
+	/* Optional, with ctx: true for a variable marked sensitive (in .env) whatever its name. */
+	bool (*is_sensitive)(void *ctx, const char *name);
 	void (*report)(void *ctx, enum diag_severity sev, size_t offset, const char *message);
 	void *report_ctx;
 };
 
 struct interp_info {
-	bool substituted; /* at least one variable was read */
-	bool secret_var;  /* a variable whose name looks secret was read */
+	bool substituted;     /* at least one variable was read */
+	bool secret_var;      /* a sensitive variable was read: its name looks secret, or is_sensitive says so */
+	char secret_name[64]; /* the first such variable (truncated), for messages */
 };
 
 /* Returns 0, or -1 after reporting an error (out then holds a partial result). */
 int interpolate(const char *in, size_t len, const struct interp_env *env, struct strbuf *out,
 		struct interp_info *info);
 
-/* True for names that hold secrets by convention: *_KEY, *_TOKEN, *_SECRET, *PASSWORD*. */
+/* True for names that hold secrets by convention: *_KEY, *_TOKEN, *_SECRET, *PASS, *PASSWORD*. */
 bool name_looks_secret(const char *name);
 
 #endif

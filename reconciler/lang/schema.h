@@ -11,6 +11,7 @@
  * reference grammar) are `check` hooks, with a loose `pattern` for editors.
  */
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "util/strbuf.h"
 
@@ -42,6 +43,15 @@ struct schema_type {
 	const char *format;		   /* JSON Schema format annotation */
 	bool numbers_as_text;		   /* SK_STRING: plain numbers are taken as text */
 	bool single_line;		   /* SK_STRING: no NUL, CR or LF */
+	size_t max_len;			   /* SK_STRING: longer is an error (0: no limit) */
+	/* SK_STRING with enum_values: the top-level list that declares more accepted values;
+	 * any other value is an error, whatever enum_open says */
+	const char *enum_extension;
+	/* SK_STRING: may be interpolated from a sensitive variable (env values and secrets,
+	 * which are hidden and kept out of argv); elsewhere such a value is an error */
+	bool may_be_sensitive;
+	/* SK_STRING: reaches sbx's argv as a positional argument, so it must not begin with '-' */
+	bool positional;
 	/* Extra check on the (interpolated) text; returns NULL or a static reason. */
 	const char *(*check)(const char *text);
 };
@@ -53,6 +63,9 @@ struct schema_field {
 	const char *default_text; /* documented default, or NULL */
 	const char *description;
 };
+
+/* The longest project name: the inventory is <state dir>/<project>.json. */
+#define SCHEMA_PROJECT_MAX 64
 
 /* The whole document. */
 extern const struct schema_type schema_root;

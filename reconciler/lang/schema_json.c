@@ -42,6 +42,8 @@ static void emit_string_constraints(struct jsonw *w, const struct schema_type *t
 	jsonw_kv_string(w, "type", "string");
 	if (t->pattern)
 		jsonw_kv_string(w, "pattern", t->pattern);
+	if (t->max_len)
+		jsonw_kv_int(w, "maxLength", (long)t->max_len);
 	if (t->format)
 		jsonw_kv_string(w, "format", t->format);
 	if (t->enum_values && !t->enum_open)
@@ -59,6 +61,10 @@ static void emit_string(struct jsonw *w, const struct schema_type *t)
 		jsonw_end_object(w);
 		jsonw_begin_object(w);
 		jsonw_kv_string(w, "type", "string");
+		if (t->pattern)
+			jsonw_kv_string(w, "pattern", t->pattern);
+		if (t->max_len)
+			jsonw_kv_int(w, "maxLength", (long)t->max_len);
 		jsonw_end_object(w);
 		jsonw_end_array(w);
 		return;

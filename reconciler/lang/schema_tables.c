@@ -27,6 +27,11 @@ static const char *check_sandbox_name(const char *text)
 	return strcmp(text, "default") ? NULL : "'default' is reserved by sbx";
 }
 
+static const char *check_absolute(const char *text)
+{
+	return text[0] == '/' ? NULL : "a trusted path is absolute, as in /srv/shared";
+}
+
 static const char *check_mount(const char *text)
 {
 	const char *colon = strrchr(text, ':');
@@ -64,6 +69,8 @@ static const char *const secret_services[] = {
 	"openai",
 	"openrouter",
 	"xai",
+	"copilot", /* newer sbx releases (docs/backends.md §10) */
+	"devin",
 	NULL,
 };
 
@@ -75,6 +82,7 @@ static const struct schema_type model_ref = {
 	.description = "A model reference as Docker Model Runner reads it: ai/gpt-oss, gpt-oss, "
 		       "docker.io/ai/gpt-oss:latest and hf.co/org/model:tag all work.",
 	.check = modelref_check,
+	.positional = true,
 };
 
 static const struct schema_type context_size = {
@@ -150,6 +158,7 @@ static const struct schema_type rule = {
 	.noun = "a network rule",
 	.description = "A host, host:port, *.domain, **.domain, IP address or CIDR range.",
 	.check = policyrule_check,
+	.positional = true,
 };
 
 static const struct schema_type rules = {
@@ -197,6 +206,7 @@ static const struct schema_type env_name = {
 	.noun = "an environment variable name",
 	.pattern = "^[A-Za-z_][A-Za-z0-9_]*$",
 	.pattern_hint = "letters, digits and '_', not starting with a digit",
+	.positional = true,
 };
 
 static const struct schema_type env_text = {
@@ -204,6 +214,7 @@ static const struct schema_type env_text = {
 	.noun = "an environment value",
 	.description = "The value; numbers are taken as written.",
 	.single_line = true,
+	.may_be_sensitive = true,
 };
 
 static const struct schema_type sensitive_flag = {
@@ -231,6 +242,7 @@ static const struct schema_type env_value = {
 		       "_KEY, _TOKEN or _SECRET, or holding PASSWORD, are sensitive by default.",
 	.items = &env_object,
 	.single_line = true,
+	.may_be_sensitive = true,
 };
 
 static const struct schema_type env = {
@@ -241,11 +253,37 @@ static const struct schema_type env = {
 	.items = &env_value,
 };
 
+#define SERVICE_PATTERN "^[A-Za-z0-9][A-Za-z0-9._-]*$"
+#define SERVICE_HINT \
+	"letters, digits, '.', '_' and '-', starting with a letter or digit (no '/': sbx names a sandbox's secret SANDBOX/SERVICE)"
+
 static const struct schema_type secret_service = {
 	.kind = SK_STRING,
 	.noun = "a secret service",
+	.description = "A service sbx knows (anthropic, github, openai, ...) or one listed under custom_secret_services.",
 	.enum_values = secret_services,
-	.enum_open = true,
+	.enum_open = true, /* for editors: custom_secret_services adds to the list */
+	.enum_extension = "custom_secret_services",
+	.pattern = SERVICE_PATTERN,
+	.pattern_hint = SERVICE_HINT,
+	.max_len = 64,
+	.positional = true,
+};
+
+static const struct schema_type custom_secret_service = {
+	.kind = SK_STRING,
+	.noun = "a secret service name",
+	.description = "A secret service this sbxapply does not know but the installed sbx does.",
+	.pattern = SERVICE_PATTERN,
+	.pattern_hint = SERVICE_HINT,
+	.max_len = 64,
+	.positional = true,
+};
+
+static const struct schema_type custom_secret_services = {
+	.kind = SK_LIST,
+	.noun = "a list of secret service names",
+	.items = &custom_secret_service,
 };
 
 static const struct schema_type secret_value = {
@@ -253,6 +291,7 @@ static const struct schema_type secret_value = {
 	.noun = "a secret value",
 	.description = "Always sensitive; use ${VAR} to keep it out of the file.",
 	.single_line = true,
+	.may_be_sensitive = true,
 };
 
 static const struct schema_type secrets = {
@@ -269,6 +308,10 @@ static const struct schema_type agent = {
 	.description = "The agent the sandbox runs.",
 	.enum_values = agents,
 	.enum_open = true,
+	.pattern = "^[A-Za-z0-9][A-Za-z0-9._-]*$",
+	.pattern_hint = "letters, digits, '.', '_' and '-', starting with a letter or digit",
+	.max_len = 64,
+	.positional = true,
 };
 
 static const struct schema_type path = {
@@ -292,6 +335,25 @@ static const struct schema_type mounts = {
 	.items = &mount,
 };
 
+static const struct schema_type trusted_path = {
+	.kind = SK_STRING,
+	.noun = "an absolute path",
+	.description = "A directory (symlinks resolved) that workspaces and mounts may be in or under, outside the project.",
+	.single_line = true,
+	.check = check_absolute,
+};
+
+static const struct schema_type trusted_paths = {
+	.kind = SK_LIST,
+	.noun = "a list of absolute paths",
+	.items = &trusted_path,
+};
+
+static const struct schema_type outside_flag = {
+	.kind = SK_BOOL,
+	.noun = "true or false",
+};
+
 static const struct schema_type cpus = {
 	.kind = SK_INT,
 	.noun = "a number of CPUs",
@@ -311,6 +373,8 @@ static const struct schema_field sandbox_fields[] = {
 	{ "agent", &agent, true, NULL, NULL },
 	{ "workspace", &path, false, "the file's directory (.)", "The workspace directory, relative to this file." },
 	{ "mounts", &mounts, false, NULL, NULL },
+	{ "allow_outside_project", &outside_flag, false, "false",
+	  "Let this sandbox's workspace and mounts be outside the file's directory (never the home directory or / read-write)." },
 	{ "model", &model_ref, false, NULL, "A declared model or package; `sbxapply run` passes it to the agent." },
 	{ "cpus", &cpus, false, NULL, NULL },
 	{ "memory", &memory, false, NULL, NULL },
@@ -326,6 +390,8 @@ static const struct schema_type sandbox_name = {
 	.pattern = "^[A-Za-z0-9][A-Za-z0-9.-]+$",
 	.pattern_hint = "at least two characters: a letter or digit, then letters, digits, '-' and '.'",
 	.check = check_sandbox_name,
+	.max_len = 63, /* sbx v0.43+ (docs/backends.md §6) */
+	.positional = true,
 };
 
 static const struct schema_type sandbox = {
@@ -356,6 +422,7 @@ static const struct schema_type project = {
 	.description = "Names this configuration in the inventory; defaults to the file's directory name.",
 	.pattern = "^[a-z0-9][a-z0-9_-]*$",
 	.pattern_hint = "lowercase letters, digits, '-' and '_', starting with a letter or digit",
+	.max_len = SCHEMA_PROJECT_MAX, /* the inventory is <state>/<project>.json */
 };
 
 static const struct schema_type endpoint = {
@@ -388,6 +455,11 @@ static const struct schema_field root_fields[] = {
 	{ "policy", &policy, false, NULL, NULL },
 	{ "env", &env, false, NULL, "Variables for every sandbox." },
 	{ "secrets", &secrets, false, NULL, "Global secrets; they reach only sandboxes created after them." },
+	{ "custom_secret_services", &custom_secret_services, false, NULL,
+	  "Secret services the installed sbx knows beyond anthropic, cursor, droid, github, google, groq, "
+	  "mistral, nebius, openai, openrouter, xai, copilot and devin." },
+	{ "trusted_paths", &trusted_paths, false, NULL,
+	  "Absolute directories outside the file's directory that workspaces and mounts may use." },
 	{ "sandboxes", &sandboxes, false, NULL, NULL },
 	{ 0 },
 };

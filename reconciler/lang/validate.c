@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "util/strbuf.h"
+#include "util/strmap.h"
 #include "util/strutil.h"
 #include "util/xalloc.h"
 
@@ -22,6 +23,9 @@ struct validator {
 	struct diag_list *diags;
 	struct compiled_pattern *patterns;
 	size_t nr_patterns, patterns_alloc;
+	/* values the top-level list schema_type.enum_extension adds (one such list in the language) */
+	const char *extension_name;
+	struct strmap extension;
 };
 
 /* Where an interpolation problem inside a scalar is reported. */
@@ -117,6 +121,12 @@ static struct yvalue *resolve(struct validator *v, struct ynode *n)
 	if (interpolate(n->value, n->len, &env, &out, &info) < 0)
 		r->ok = false;
 	r->secret_var = info.secret_var;
+	if (info.secret_var) {
+		size_t name_len = strlen(info.secret_name);
+		char *name = ydoc_alloc(v->doc, name_len + 1);
+		memcpy(name, info.secret_name, name_len + 1);
+		r->secret_name = name;
+	}
 	char *text = ydoc_alloc(v->doc, out.len + 1);
 	memcpy(text, out.buf, out.len);
 	r->text = text;
@@ -157,6 +167,39 @@ static void describe(const struct ynode *n, struct strbuf *sb)
 	}
 }
 
+/*
+ * A value interpolated from a sensitive variable where the file cannot hide it
+ * (a rule, a path, a model, a number: shown in plans, passed in argv): an
+ * error that names the variable, never the value.
+ */
+static bool reject_sensitive(struct validator *v, const char *what, const struct schema_type *t,
+			     struct yvalue *r, struct ymark m)
+{
+	if (!r->secret_var || t->may_be_sensitive)
+		return false;
+	error_at(v, m,
+		 "'%s' is built from the sensitive variable %s: only env values and secrets can hold a "
+		 "sensitive value (they are hidden in plans and kept out of argv); move it to one of those",
+		 what, r->secret_name ? r->secret_name : "");
+	r->ok = false;
+	return true;
+}
+
+/* A value as messages quote it: at most 60 characters, then "...". */
+static void quote_value(struct strbuf *sb, const char *text, size_t len)
+{
+	size_t n = 0, chars = 0;
+	while (n < len && chars < 60) {
+		n++;
+		while (n < len && ((unsigned char)text[n] & 0xC0) == 0x80)
+			n++;
+		chars++;
+	}
+	strbuf_addch(sb, '\'');
+	strbuf_add(sb, text, n);
+	strbuf_addstr(sb, n < len ? "...'" : "'");
+}
+
 static void wrong_type(struct validator *v, const char *what, const struct schema_type *t, const struct ynode *n,
 		       struct ymark m)
 {
@@ -191,7 +234,7 @@ static void check_int(struct validator *v, const char *what, const struct schema
 	long value;
 	bool typed = is_tag(n, "int") || (n->style == YSTYLE_PLAIN && !n->tag);
 	bool interpolated = r->text != n->value;
-	if (!r->ok)
+	if (!r->ok || reject_sensitive(v, what, t, r, m))
 		return;
 	if (interpolated) {
 		/* Compose casts interpolated text: accept a plain decimal there */
@@ -237,7 +280,7 @@ static void check_bool(struct validator *v, const char *what, const struct schem
 		       struct ymark m)
 {
 	struct yvalue *r = resolve(v, n);
-	if (!r->ok)
+	if (!r->ok || reject_sensitive(v, what, t, r, m))
 		return;
 	const char *text = r->text;
 	bool typed = is_tag(n, "bool") || (n->style == YSTYLE_PLAIN && !n->tag);
@@ -272,6 +315,61 @@ static void set_raw_value(struct validator *v, struct ynode *key)
 	key->user = r;
 }
 
+/* str_suggest(), skipped for a word too long to be a typo of any name (its cost grows with the length). */
+static const char *suggest(const char *word, size_t len, const char *const *names, size_t nr)
+{
+	return len <= 64 ? str_suggest(word, names, nr) : NULL;
+}
+
+/* The values t->enum_extension adds: the scalars of that top-level list, read once. */
+static bool in_extension(struct validator *v, const struct schema_type *t, const char *text)
+{
+	if (!v->extension_name) {
+		v->extension_name = t->enum_extension;
+		const struct ypair *p = ynode_find(v->doc->root, t->enum_extension);
+		const struct ynode *list = p ? p->value : NULL;
+		for (size_t i = 0; list && list->kind == YNODE_SEQ && i < list->nr_items; i++) {
+			struct ynode *item = list->items[i];
+			if (item->kind == YNODE_SCALAR && !ynode_is_null(item)) {
+				const struct yvalue *r = resolve(v, item);
+				if (r->ok)
+					strmap_put(&v->extension, r->text, item);
+			}
+		}
+	}
+	/* one list in the language: a second would need a map of sets */
+	return !strcmp(v->extension_name, t->enum_extension) && strmap_get(&v->extension, text);
+}
+
+static void check_enum(struct validator *v, const char *what, const struct schema_type *t, struct yvalue *r,
+		       struct ymark m)
+{
+	size_t nr = 0;
+	bool found = false;
+	while (t->enum_values[nr])
+		found |= !strcmp(t->enum_values[nr++], r->text);
+	if (found || (t->enum_extension && in_extension(v, t, r->text)))
+		return;
+	const char *hint = suggest(r->text, r->len, t->enum_values, nr);
+	struct strbuf all = STRBUF_INIT, shown = STRBUF_INIT;
+	for (size_t i = 0; i < nr; i++)
+		strbuf_addf(&all, "%s%s", i ? ", " : "", t->enum_values[i]);
+	quote_value(&shown, r->text, r->len);
+	if (hint)
+		error_at(v, m, "unknown %s %s; did you mean '%s'?", without_article(t->noun), shown.buf, hint);
+	else if (t->enum_extension)
+		error_at(v, m, "unknown %s %s: this sbxapply knows %s; if the installed sbx knows it, list it under %s",
+			 without_article(t->noun), shown.buf, all.buf, t->enum_extension);
+	else if (t->enum_open)
+		warning_at(v, m, "%s is not %s this sbxapply knows (%s); sbx may reject it", shown.buf, t->noun, all.buf);
+	else
+		error_at(v, m, "'%s' must be one of %s, not %s", what, all.buf, shown.buf);
+	if (hint || t->enum_extension || !t->enum_open)
+		r->ok = false;
+	strbuf_release(&all);
+	strbuf_release(&shown);
+}
+
 static void check_string(struct validator *v, const char *what, const struct schema_type *t, struct ynode *n,
 			 struct ymark m)
 {
@@ -297,54 +395,40 @@ static void check_string(struct validator *v, const char *what, const struct sch
 			return;
 		}
 	}
-	if (memchr(r->text, '\0', r->len)) {
+	if (reject_sensitive(v, what, t, r, m))
+		return;
+	struct strbuf shown = STRBUF_INIT;
+	quote_value(&shown, r->text, r->len);
+	if (t->max_len && r->len > t->max_len) {
+		error_at(v, m, "%s is too long for %s: %zu bytes, at most %zu", shown.buf, t->noun, r->len, t->max_len);
+		r->ok = false;
+	} else if (memchr(r->text, '\0', r->len)) {
 		error_at(v, m, "'%s' must not contain a NUL byte", what);
 		r->ok = false;
-		return;
-	}
-	if (t->single_line && (memchr(r->text, '\n', r->len) || memchr(r->text, '\r', r->len))) {
+	} else if (t->single_line && (memchr(r->text, '\n', r->len) || memchr(r->text, '\r', r->len))) {
 		error_at(v, m, "'%s' must be a single line: it contains a line break", what);
 		r->ok = false;
-		return;
+	} else if (t->positional && r->text[0] == '-') {
+		error_at(v, m, "%s is not %s: it begins with '-', which sbx would read as an option", shown.buf, t->noun);
+		r->ok = false;
 	}
-	if (t->enum_values) {
-		size_t nr = 0;
-		bool found = false;
-		while (t->enum_values[nr])
-			found |= !strcmp(t->enum_values[nr++], r->text);
-		if (!found) {
-			const char *hint = str_suggest(r->text, t->enum_values, nr);
-			struct strbuf all = STRBUF_INIT;
-			for (size_t i = 0; i < nr; i++)
-				strbuf_addf(&all, "%s%s", i ? ", " : "", t->enum_values[i]);
-			if (hint)
-				error_at(v, m, "unknown %s '%s'; did you mean '%s'?", without_article(t->noun), r->text, hint);
-			else if (t->enum_open)
-				warning_at(v, m, "'%s' is not %s this sbxapply knows (%s); sbx may reject it", r->text, t->noun, all.buf);
-			else
-				error_at(v, m, "'%s' must be one of %s, not '%s'", what, all.buf, r->text);
-			strbuf_release(&all);
-			if (hint || !t->enum_open) {
-				r->ok = false;
-				return;
-			}
-		}
-	}
-	if (t->pattern) {
+	if (r->ok && t->pattern) {
 		const regex_t *re = pattern_of(v, t->pattern);
 		if (re && regexec(re, r->text, 0, NULL, 0)) {
-			error_at(v, m, "'%s' is not %s: use %s", r->text, t->noun, t->pattern_hint);
+			error_at(v, m, "%s is not %s: use %s", shown.buf, t->noun, t->pattern_hint);
 			r->ok = false;
-			return;
 		}
 	}
-	if (t->check) {
+	if (r->ok && t->enum_values)
+		check_enum(v, what, t, r, m);
+	if (r->ok && t->check) {
 		const char *why = t->check(r->text);
 		if (why) {
-			error_at(v, m, "'%s' is not %s: %s", r->text, t->noun, why);
+			error_at(v, m, "%s is not %s: %s", shown.buf, t->noun, why);
 			r->ok = false;
 		}
 	}
+	strbuf_release(&shown);
 }
 
 static void walk(struct validator *v, const char *what, const struct schema_type *t, struct ynode *n, struct ymark m,
@@ -369,12 +453,15 @@ static void walk_object(struct validator *v, const char *what, const struct sche
 				names[nr++] = g->name;
 				strbuf_addf(&all, "%s%s", all.len ? ", " : "", g->name);
 			}
-			const char *hint = str_suggest(key, names, nr);
+			const char *hint = suggest(key, p->key->len, names, nr);
+			struct strbuf shown = STRBUF_INIT;
+			quote_value(&shown, key, p->key->len);
 			if (hint)
-				error_at(v, p->key->mark, "unknown key '%s' in %s; did you mean '%s'?", key, label, hint);
+				error_at(v, p->key->mark, "unknown key %s in %s; did you mean '%s'?", shown.buf, label, hint);
 			else
-				error_at(v, p->key->mark, "unknown key '%s' in %s (expected %s)", key, label, all.buf);
+				error_at(v, p->key->mark, "unknown key %s in %s (expected %s)", shown.buf, label, all.buf);
 			strbuf_release(&all);
+			strbuf_release(&shown);
 			continue;
 		}
 		walk(v, f->name, f->type, p->value, p->value_mark, p->key->mark);
@@ -482,6 +569,7 @@ void validate_document(struct ydoc *doc, const struct interp_env *env, struct di
 		if (v.patterns[i].ok)
 			regfree(&v.patterns[i].re);
 	free(v.patterns);
+	strmap_release(&v.extension);
 }
 
 const struct yvalue *yvalue_of(const struct ynode *node)

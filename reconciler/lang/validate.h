@@ -18,8 +18,9 @@
 struct yvalue {
 	const char *text; /* interpolated; NUL-terminated */
 	size_t len;
-	bool secret_var; /* interpolated from a variable whose name looks secret */
-	bool ok;	 /* interpolation succeeded and the type check passed */
+	bool secret_var;	 /* interpolated from a sensitive variable (by its name, or marked in .env) */
+	const char *secret_name; /* that variable's name, when secret_var */
+	bool ok;		 /* interpolation succeeded and the type check passed */
 };
 
 void validate_document(struct ydoc *doc, const struct interp_env *env, struct diag_list *diags);

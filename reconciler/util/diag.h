@@ -45,6 +45,8 @@ void diag_add(struct diag_list *list, enum diag_severity severity, const struct 
 	      int line, int col, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 /* Sorts by source, line, column (stable) and drops exact repeats. */
 void diag_list_sort(struct diag_list *list);
+/* At most this many diagnostics are printed, then a count of the rest (-o json lists them all). */
+#define DIAG_PRINT_MAX 200
 /* color: wrap severities in ANSI colours (for a terminal). */
 void diag_list_print(const struct diag_list *list, FILE *out, bool color);
 void diag_print_one(const struct diag *d, FILE *out, bool color);

@@ -177,6 +177,25 @@ START_TEST(diag_sorted_deduplicated_with_caret)
 }
 END_TEST
 
+/* A hostile file's thousands of errors print the first DIAG_PRINT_MAX and a count of the rest. */
+START_TEST(diag_printing_is_capped)
+{
+	const char text[] = "x\n";
+	struct diag_source src = { "f.yaml", text, sizeof(text) - 1 };
+	struct diag_list list = DIAG_LIST_INIT;
+	for (int i = 0; i < DIAG_PRINT_MAX + 50; i++)
+		diag_add(&list, i % 10 ? DIAG_ERROR : DIAG_WARNING, &src, 1, 1, "problem %d", i);
+	char *out = print_to_string(&list);
+	size_t shown = 0;
+	for (size_t i = 0; out[i]; i++)
+		shown += !strncmp(out + i, "f.yaml:1:1:", 11);
+	ck_assert_uint_eq(shown, DIAG_PRINT_MAX);
+	ck_assert_ptr_nonnull(strstr(out, "... and 50 more (225 errors and 25 warnings in all)\n"));
+	free(out);
+	diag_list_release(&list);
+}
+END_TEST
+
 START_TEST(lock_held_by_another_process_then_freed_by_its_death)
 {
 	char dir[] = "/tmp/check_util.XXXXXX";
@@ -227,6 +246,7 @@ int main(void)
 	tcase_add_test(tc, jsonw_pretty_and_compact);
 	tcase_add_test(tc, strmap_put_get_replace);
 	tcase_add_test(tc, diag_sorted_deduplicated_with_caret);
+	tcase_add_test(tc, diag_printing_is_capped);
 	tcase_add_test(tc, lock_held_by_another_process_then_freed_by_its_death);
 	suite_add_tcase(s, tc);
 	return check_run_suite(s);

@@ -293,7 +293,7 @@ static const struct {
 	{ "version: 1\nsandboxes:\n  b:\n    agent: claude\n",
 	  "3:3: 'b' is not a sandbox name: use at least two characters: a letter or digit, then letters, digits, '-' and '.'\n" },
 	{ "version: 1\nsandboxes:\n  -box:\n    agent: claude\n",
-	  "3:3: '-box' is not a sandbox name: use at least two characters: a letter or digit, then letters, digits, '-' and '.'\n" },
+	  "3:3: '-box' is not a sandbox name: it begins with '-', which sbx would read as an option\n" },
 	{ "version: 1\nsandboxes:\n  my_box:\n    agent: claude\n",
 	  "3:3: 'my_box' is not a sandbox name: use at least two characters: a letter or digit, then letters, digits, '-' and '.'\n" },
 	{ "version: 1\nsandboxes:\n  default:\n    agent: claude\n",
