@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "check_main.h"
+#include "sim_runner.h"
 #include "lang/config.h"
 #include "engine/engine.h"
 #include "kinds/kinds.h"
@@ -27,36 +28,12 @@ static void start_runner(void)
 {
 	strcpy(dir, "/tmp/check_engine.XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(dir));
-	char *state = xasprintf("%s/sim", dir);
-	ck_assert_int_eq(mkdir(state, 0700), 0);
-	setenv("SBXSIM_STATE_DIR", state, 1);
-	setenv("SBXSIM_PULL_MS", "50", 1);
-	runner = fork();
-	if (runner == 0) {
-		execl(SBXSIM_PATH, "sbxsim", "runner", "--listen", "127.0.0.1:0", (char *)NULL);
-		_exit(127);
-	}
-	char *addr_file = xasprintf("%s/runner.addr", state);
-	struct strbuf addr = STRBUF_INIT;
-	for (int i = 0; i < 200 && (read_file(addr_file, &addr, 256) < 0 || !addr.len); i++) {
-		strbuf_reset(&addr);
-		usleep(20000);
-	}
-	ck_assert_uint_gt(addr.len, 0);
-	while (addr.len && addr.buf[addr.len - 1] == '\n')
-		strbuf_setlen(&addr, addr.len - 1);
-	runner_url = xasprintf("http://%s", addr.buf);
-	strbuf_release(&addr);
-	free(addr_file);
-	free(state);
+	runner_url = sim_runner_start(dir, "50", &runner);
 }
 
 static void stop_runner(void)
 {
-	if (runner > 0) {
-		kill(runner, SIGTERM);
-		waitpid(runner, NULL, 0);
-	}
+	sim_runner_stop(runner);
 	free(runner_url);
 	char *cmd[] = { "rm", "-rf", dir, NULL };
 	pid_t pid = fork();
