@@ -32,7 +32,10 @@ const char *json_string(const cJSON *obj, const char *key)
 long long json_int(const cJSON *obj, const char *key, long long fallback)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-	return cJSON_IsNumber(v) ? (long long)v->valuedouble : fallback;
+	/* a number no long long holds (1e300, 1e999: inf) is the fallback: converting it is undefined */
+	if (!cJSON_IsNumber(v) || !(v->valuedouble >= -9223372036854775808.0 && v->valuedouble < 9223372036854775808.0))
+		return fallback;
+	return (long long)v->valuedouble;
 }
 
 const cJSON *json_array(const cJSON *obj, const char *key)

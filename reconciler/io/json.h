@@ -5,7 +5,8 @@
  * `sbx` can print "Starting sandboxd daemon..." lines before its JSON
  * (docs/backends.md §7), so parsing starts at the first '{' or '['.
  * Returned cJSON trees belong to the caller (cJSON_Delete). Accessors return
- * NULL or the fallback when the key is missing or of another type.
+ * NULL or the fallback when the key is missing or of another type (json_int:
+ * also when the number is out of long long's range).
  */
 #include <cjson/cJSON.h>
 #include <stdbool.h>

@@ -431,6 +431,9 @@ static const struct corrupt_case {
 	{ "format 0", "{\"format_version\":0,\"resources\":[]}", 0, "format_version 0" },
 	{ "no format", "{\"serial\":1,\"resources\":[]}", 0, "format_version" },
 	{ "format as text", "{\"format_version\":\"1\",\"resources\":[]}", 0, "format_version" },
+	/* fuzzing finding: numbers out of long long's range were converted anyway (undefined) */
+	{ "format out of range", "{\"format_version\":1e300,\"resources\":[]}", 0, "format_version 0" },
+	{ "format infinite", "{\"format_version\":1e999,\"resources\":[]}", 0, "format_version 0" },
 };
 
 START_TEST(corrupt_file_is_refused)

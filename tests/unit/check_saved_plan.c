@@ -148,6 +148,9 @@ static const struct bad_field {
 	{ "format_version", "3" },
 	{ "format_version", "0" },
 	{ "format_version", "\"1\"" },
+	/* fuzzing finding: numbers out of long long's range were converted anyway (undefined) */
+	{ "format_version", "1e300" },
+	{ "format_version", "-1e999" },
 	{ "kind", NULL },
 	{ "kind", "\"sbxapply-inventory\"" },
 	{ "kind", "1" },

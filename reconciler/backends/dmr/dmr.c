@@ -1,5 +1,6 @@
 #include "dmr.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -188,6 +189,19 @@ void dmr_models_free(struct dmr_model *models, size_t nr)
 	free(models);
 }
 
+/* The JSON list an answer to 'GET path' holds; NULL with err when it is something else. */
+static cJSON *parse_list(const char *path, const char *text, size_t len, struct strbuf *err)
+{
+	cJSON *list = json_parse(text, len);
+	if (!cJSON_IsArray(list)) {
+		strbuf_addf(err, "'GET %s' answered something that is not a JSON list: %.*s", path,
+			    (int)(len < 80 ? len : 80), text);
+		cJSON_Delete(list);
+		list = NULL;
+	}
+	return list;
+}
+
 /*
  * GET path and parse a JSON list; NULL with err on any failure. The models
  * list may come from the liveness check made while connecting.
@@ -208,14 +222,30 @@ static cJSON *get_list(struct dmr *d, const char *path, struct strbuf *err)
 		if (!rc)
 			rc = expect_status(&res, 200, err);
 	}
-	cJSON *list = rc ? NULL : json_parse(res.body.buf, res.body.len);
-	if (!rc && !cJSON_IsArray(list)) {
-		strbuf_addf(err, "'GET %s' answered something that is not a JSON list: %.80s", path, res.body.buf);
-		cJSON_Delete(list);
-		list = NULL;
-	}
+	cJSON *list = rc ? NULL : parse_list(path, res.body.buf, res.body.len, err);
 	http_response_release(&res);
 	return list;
+}
+
+static void models_from_list(const cJSON *list, struct dmr_model **out, size_t *nr)
+{
+	size_t n = (size_t)cJSON_GetArraySize(list), i = 0;
+	*out = xcalloc(n + 1, sizeof(**out));
+	const cJSON *m;
+	cJSON_ArrayForEach(m, list) {
+		const char *id = json_string(m, "id");
+		if (!id)
+			continue;
+		struct dmr_model *dm = &(*out)[i++];
+		dm->id = xstrdup(id);
+		const cJSON *tags = json_array(m, "tags"), *t;
+		dm->tags = xcalloc((size_t)cJSON_GetArraySize(tags) + 1, sizeof(*dm->tags));
+		cJSON_ArrayForEach(t, tags)
+			if (cJSON_IsString(t))
+				dm->tags[dm->nr_tags++] = xstrdup(t->valuestring);
+		dm->context_size = (long)json_int(json_object(m, "config"), "context_size", 0);
+	}
+	*nr = i;
 }
 
 int dmr_list(struct dmr *d, struct dmr_model **out, size_t *nr, struct strbuf *err)
@@ -224,80 +254,94 @@ int dmr_list(struct dmr *d, struct dmr_model **out, size_t *nr, struct strbuf *e
 	*nr = 0;
 	cJSON *list = get_list(d, "/models", err);
 	int rc = list ? 0 : -1;
-	if (!rc) {
-		size_t n = (size_t)cJSON_GetArraySize(list), i = 0;
-		*out = xcalloc(n + 1, sizeof(**out));
-		const cJSON *m;
-		cJSON_ArrayForEach(m, list) {
-			const char *id = json_string(m, "id");
-			if (!id)
-				continue;
-			struct dmr_model *dm = &(*out)[i++];
-			dm->id = xstrdup(id);
-			const cJSON *tags = json_array(m, "tags"), *t;
-			dm->tags = xcalloc((size_t)cJSON_GetArraySize(tags) + 1, sizeof(*dm->tags));
-			cJSON_ArrayForEach(t, tags)
-				if (cJSON_IsString(t))
-					dm->tags[dm->nr_tags++] = xstrdup(t->valuestring);
-			dm->context_size = (long)json_int(json_object(m, "config"), "context_size", 0);
-		}
-		*nr = i;
-	}
+	if (!rc)
+		models_from_list(list, out, nr);
 	cJSON_Delete(list);
 	return rc;
 }
 
-struct pull_state {
-	struct dmr *d;
-	const char *ref;
-	bool success;
-	struct strbuf error;
-	long long total;
-	/* latest `current` per layer id: overall progress is their sum */
-	char **layer_ids;
-	long long *layer_done;
-	size_t nr_layers, alloc_ids, alloc_done;
-};
-
-static int on_pull_line(const char *line, size_t len, void *data)
+int dmr_parse_models(const char *text, size_t len, struct dmr_model **out, size_t *nr, struct strbuf *err)
 {
-	struct pull_state *ps = data;
+	*out = NULL;
+	*nr = 0;
+	cJSON *list = parse_list("/models", text, len, err);
+	if (!list)
+		return -1;
+	models_from_list(list, out, nr);
+	cJSON_Delete(list);
+	return 0;
+}
+
+void dmr_pull_progress_init(struct dmr_pull_progress *p)
+{
+	memset(p, 0, sizeof(*p));
+	strbuf_init(&p->error);
+}
+
+void dmr_pull_progress_release(struct dmr_pull_progress *p)
+{
+	for (size_t i = 0; i < p->nr_layers; i++)
+		free(p->layer_ids[i]);
+	free(p->layer_ids);
+	free(p->layer_done);
+	strbuf_release(&p->error);
+}
+
+int dmr_pull_progress_line(struct dmr_pull_progress *p, const char *line, size_t len)
+{
 	cJSON *ev = json_parse(line, len);
 	const char *type = json_string(ev, "type");
+	int progress = 0;
 	if (!type) {
 		cJSON_Delete(ev);
 		return 0; /* tolerate lines we do not understand */
 	}
 	if (!strcmp(type, "error")) {
 		const char *msg = json_string(ev, "message");
-		strbuf_addstr(&ps->error, msg ? msg : "the runner reported an error");
+		strbuf_addstr(&p->error, msg ? msg : "the runner reported an error");
 	} else if (!strcmp(type, "success")) {
-		ps->success = true;
+		p->success = true;
 	} else if (!strcmp(type, "progress")) {
 		long long total = json_int(ev, "total", 0);
 		const cJSON *layer = json_object(ev, "layer");
 		const char *lid = json_string(layer, "id");
 		if (total > 0)
-			ps->total = total;
+			p->total = total;
 		if (lid) {
 			size_t i = 0;
-			while (i < ps->nr_layers && strcmp(ps->layer_ids[i], lid))
+			while (i < p->nr_layers && strcmp(p->layer_ids[i], lid))
 				i++;
-			if (i == ps->nr_layers) {
-				XGROW(ps->layer_ids, ps->alloc_ids, i + 1);
-				XGROW(ps->layer_done, ps->alloc_done, i + 1);
-				ps->layer_ids[i] = xstrdup(lid);
-				ps->nr_layers++;
+			if (i == p->nr_layers) {
+				XGROW(p->layer_ids, p->alloc_ids, i + 1);
+				XGROW(p->layer_done, p->alloc_done, i + 1);
+				p->layer_ids[i] = xstrdup(lid);
+				p->nr_layers++;
 			}
-			ps->layer_done[i] = json_int(layer, "current", 0);
+			long long current = json_int(layer, "current", 0);
+			p->layer_done[i] = current > 0 ? current : 0;
 		}
+		/* saturated: the runner's numbers could overflow the sum */
 		long long done = 0;
-		for (size_t i = 0; i < ps->nr_layers; i++)
-			done += ps->layer_done[i];
-		if (ps->d->progress)
-			ps->d->progress(ps->d->progress_ctx, ps->ref, done, ps->total, 0);
+		for (size_t i = 0; i < p->nr_layers; i++)
+			done = p->layer_done[i] > LLONG_MAX - done ? LLONG_MAX : done + p->layer_done[i];
+		p->done = done;
+		progress = 1;
 	}
 	cJSON_Delete(ev);
+	return progress;
+}
+
+struct pull_state {
+	struct dmr *d;
+	const char *ref;
+	struct dmr_pull_progress p;
+};
+
+static int on_pull_line(const char *line, size_t len, void *data)
+{
+	struct pull_state *ps = data;
+	if (dmr_pull_progress_line(&ps->p, line, len) && ps->d->progress)
+		ps->d->progress(ps->d->progress_ctx, ps->ref, ps->p.done, ps->p.total, 0);
 	return 0;
 }
 
@@ -315,7 +359,8 @@ int dmr_pull(struct dmr *d, const char *ref, struct strbuf *err)
 	jsonw_begin_object(&w);
 	jsonw_kv_string(&w, "from", ref);
 	jsonw_end_object(&w);
-	struct pull_state ps = { .d = d, .ref = ref, .error = STRBUF_INIT };
+	struct pull_state ps = { .d = d, .ref = ref };
+	dmr_pull_progress_init(&ps.p);
 	struct http_request req;
 	struct http_response res = HTTP_RESPONSE_INIT;
 	request_init(d, &req, "POST", "/models/create");
@@ -333,20 +378,16 @@ int dmr_pull(struct dmr *d, const char *ref, struct strbuf *err)
 		strbuf_addf(err, "pulling '%s' failed: ", ref);
 		http_describe_error(&res, err);
 		rc = -1;
-	} else if (ps.error.len) {
-		strbuf_addf(err, "pulling '%s' failed: %s", ref, ps.error.buf);
+	} else if (ps.p.error.len) {
+		strbuf_addf(err, "pulling '%s' failed: %s", ref, ps.p.error.buf);
 		rc = -1;
-	} else if (!ps.success) {
+	} else if (!ps.p.success) {
 		strbuf_addf(err, "pulling '%s' failed: the stream ended without success", ref);
 		rc = -1;
 	}
 	if (d->progress)
-		d->progress(d->progress_ctx, ref, rc == 0 ? ps.total : -1, ps.total, rc == 0 ? 1 : -1);
-	for (size_t i = 0; i < ps.nr_layers; i++)
-		free(ps.layer_ids[i]);
-	free(ps.layer_ids);
-	free(ps.layer_done);
-	strbuf_release(&ps.error);
+		d->progress(d->progress_ctx, ref, rc == 0 ? ps.p.total : -1, ps.p.total, rc == 0 ? 1 : -1);
+	dmr_pull_progress_release(&ps.p);
 	http_response_release(&res);
 	strbuf_release(&body);
 
@@ -465,30 +506,46 @@ void dmr_configs_free(struct dmr_runtime_config *configs, size_t nr)
 	free(configs);
 }
 
+static void configs_from_list(const cJSON *list, struct dmr_runtime_config **out, size_t *nr)
+{
+	*out = xcalloc((size_t)cJSON_GetArraySize(list) + 1, sizeof(**out));
+	const cJSON *c;
+	cJSON_ArrayForEach(c, list) {
+		const char *model = json_string(c, "Model");
+		if (!model)
+			continue;
+		struct dmr_runtime_config *rc_out = &(*out)[(*nr)++];
+		const char *id = json_string(c, "ModelID");
+		rc_out->model = xstrdup(model);
+		rc_out->model_id = id ? xstrdup(id) : NULL;
+		const cJSON *cfg = json_object(c, "Config");
+		rc_out->context_size = (long)json_int(cfg, "context-size", 0);
+		const cJSON *flags = cJSON_GetObjectItemCaseSensitive(cfg, "runtime-flags");
+		if (cJSON_IsArray(flags) && cJSON_GetArraySize(flags) > 0)
+			rc_out->runtime_flags = cJSON_PrintUnformatted(flags);
+	}
+}
+
 int dmr_list_configs(struct dmr *d, struct dmr_runtime_config **out, size_t *nr, struct strbuf *err)
 {
 	*out = NULL;
 	*nr = 0;
 	cJSON *list = get_list(d, "/engines/_configure", err);
 	int rc = list ? 0 : -1;
-	if (!rc) {
-		*out = xcalloc((size_t)cJSON_GetArraySize(list) + 1, sizeof(**out));
-		const cJSON *c;
-		cJSON_ArrayForEach(c, list) {
-			const char *model = json_string(c, "Model");
-			if (!model)
-				continue;
-			struct dmr_runtime_config *rc_out = &(*out)[(*nr)++];
-			const char *id = json_string(c, "ModelID");
-			rc_out->model = xstrdup(model);
-			rc_out->model_id = id ? xstrdup(id) : NULL;
-			const cJSON *cfg = json_object(c, "Config");
-			rc_out->context_size = (long)json_int(cfg, "context-size", 0);
-			const cJSON *flags = cJSON_GetObjectItemCaseSensitive(cfg, "runtime-flags");
-			if (cJSON_IsArray(flags) && cJSON_GetArraySize(flags) > 0)
-				rc_out->runtime_flags = cJSON_PrintUnformatted(flags);
-		}
-	}
+	if (!rc)
+		configs_from_list(list, out, nr);
 	cJSON_Delete(list);
 	return rc;
+}
+
+int dmr_parse_configs(const char *text, size_t len, struct dmr_runtime_config **out, size_t *nr, struct strbuf *err)
+{
+	*out = NULL;
+	*nr = 0;
+	cJSON *list = parse_list("/engines/_configure", text, len, err);
+	if (!list)
+		return -1;
+	configs_from_list(list, out, nr);
+	cJSON_Delete(list);
+	return 0;
 }

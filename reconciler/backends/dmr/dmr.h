@@ -77,4 +77,27 @@ int dmr_configure(struct dmr *d, const char *model, long context_size, const cha
 int dmr_list_configs(struct dmr *d, struct dmr_runtime_config **out, size_t *nr, struct strbuf *err);
 void dmr_configs_free(struct dmr_runtime_config *configs, size_t nr);
 
+/*
+ * The pure parsers behind dmr_list, dmr_list_configs and dmr_pull, for tests
+ * and fuzzing: the body of GET /models, of GET /engines/_configure, and the
+ * pull's NDJSON progress stream line by line (docs/backends.md §2, §3).
+ */
+int dmr_parse_models(const char *text, size_t len, struct dmr_model **out, size_t *nr, struct strbuf *err);
+int dmr_parse_configs(const char *text, size_t len, struct dmr_runtime_config **out, size_t *nr, struct strbuf *err);
+
+struct dmr_pull_progress {
+	bool success;
+	struct strbuf error; /* the runner's error lines */
+	long long total, done;
+	/* latest `current` per layer id: done is their sum */
+	char **layer_ids;
+	long long *layer_done;
+	size_t nr_layers, alloc_ids, alloc_done;
+};
+
+void dmr_pull_progress_init(struct dmr_pull_progress *p);
+/* One line of the stream; 1 when it was a progress line (done and total are then up to date), else 0. */
+int dmr_pull_progress_line(struct dmr_pull_progress *p, const char *line, size_t len);
+void dmr_pull_progress_release(struct dmr_pull_progress *p);
+
 #endif
