@@ -4,7 +4,7 @@
 #   contrib/setup.sh test   install packages, check the sources against .clang-format,
 #                           build with ASan/UBSan, run every test, then every test again
 #                           hermetic (tests/hermetic.sh), then the unit tests under valgrind
-#   contrib/setup.sh fuzz [SECONDS] [config|sbx]   install clang, then fuzz (see contrib/fuzz.sh)
+#   contrib/setup.sh fuzz [SECONDS] [config|sbx|state]   install clang, then fuzz (see contrib/fuzz.sh)
 #   contrib/setup.sh deps   only install packages
 # Packages are installed with apt-get when missing (as root, or through sudo).
 set -euo pipefail
@@ -96,6 +96,9 @@ run_tests() {
 	build build
 	local failed=0
 	tests/hermetic.sh build --output-on-failure -j"$jobs" || failed=1
+	say "reliability harness, quick, under the sanitizers: faults on every kind of call, kill -9, state dir full and read-only, secrets (tests/reliability/run.sh)"
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		tests/reliability/run.sh build-asan --quick || failed=1
 	say "unit tests under valgrind"
 	for t in build/tests/unit/check_*; do
 		[ -x "$t" ] || continue
@@ -114,5 +117,5 @@ deps) install_packages ;;
 run) install_packages; run_example ;;
 test) install_packages "${test_packages[@]}"; run_tests ;;
 fuzz) install_packages clang libclang-rt-14-dev; exec contrib/fuzz.sh "${2:-600}" "${3:-config}" ;;
-*) echo "usage: contrib/setup.sh run|test|fuzz [SECONDS] [config|sbx]|deps" >&2; exit 2 ;;
+*) echo "usage: contrib/setup.sh run|test|fuzz [SECONDS] [config|sbx|state]|deps" >&2; exit 2 ;;
 esac

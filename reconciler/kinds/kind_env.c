@@ -65,7 +65,9 @@ static void script_args(const char **args, size_t *n, const char *name, bool inp
 	args[(*n)++] = SBX_ENV_FILE;
 }
 
-static int read_block(struct engine *e, struct sbx_client *c, const char *name, struct resource *r, struct strbuf *err)
+/* Reads sbxapply's block into r; *present is false when the file holds none (nothing was written there yet). */
+static int read_block(struct engine *e, struct sbx_client *c, const char *name, struct resource *r, bool *present,
+		      struct strbuf *err)
 {
 	const char *args[16];
 	size_t n = 0;
@@ -79,7 +81,7 @@ static int read_block(struct engine *e, struct sbx_client *c, const char *name, 
 	} else {
 		struct sbx_env_var *vars;
 		size_t nr, malformed;
-		sbx_env_parse_block(res.out.buf, res.out.len, &vars, &nr, &malformed);
+		*present = sbx_env_parse_block(res.out.buf, res.out.len, &vars, &nr, &malformed) == 1;
 		const struct cfg_sandbox *decl = config_find_sandbox(e->cfg, name);
 		for (size_t i = 0; i < nr; i++)
 			resource_set_field(r, vars[i].key, vars[i].value, key_sensitive(decl, vars[i].key));
@@ -140,6 +142,7 @@ struct env_reads {
 	struct sbx_client *c;
 	const char **names;
 	struct resource **out;
+	bool *present;
 };
 
 static int read_one(void *ctx, size_t i, struct strbuf *err)
@@ -149,7 +152,7 @@ static int read_one(void *ctx, size_t i, struct strbuf *err)
 		strbuf_addstr(err, "interrupted");
 		return -1;
 	}
-	return read_block(r->e, r->c, r->names[i], r->out[i], err);
+	return read_block(r->e, r->c, r->names[i], r->out[i], &r->present[i], err);
 }
 
 static int env_observe(struct engine *e, struct resource_set *out, struct strbuf *err)
@@ -160,7 +163,11 @@ static int env_observe(struct engine *e, struct resource_set *out, struct strbuf
 	if (!c || sbx_sandboxes(c, &list, &nr, err) < 0)
 		return -1;
 	/* each running sandbox with env is read once, up to --parallelism (32 unless given) at a time, once `sbx ls` answered */
-	struct env_reads reads = { .e = e, .c = c, .names = xcalloc(nr + 1, sizeof(*reads.names)), .out = xcalloc(nr + 1, sizeof(*reads.out)) };
+	struct env_reads reads = { .e = e,
+				   .c = c,
+				   .names = xcalloc(nr + 1, sizeof(*reads.names)),
+				   .out = xcalloc(nr + 1, sizeof(*reads.out)),
+				   .present = xcalloc(nr + 1, sizeof(*reads.present)) };
 	size_t nr_reads = 0;
 	for (size_t i = 0; i < nr; i++) {
 		const struct sbx_sandbox *s = &list[i];
@@ -193,7 +200,8 @@ static int env_observe(struct engine *e, struct resource_set *out, struct strbuf
 				strbuf_addstr(err, tasks[i].error.len ? tasks[i].error.buf : "interrupted");
 			}
 			strbuf_release(&tasks[i].error);
-			if (rc == 0)
+			/* no block at all: absent, so writing one is a creation this project owns */
+			if (rc == 0 && reads.present[i])
 				resource_set_add(out, reads.out[i]);
 			else
 				resource_free(reads.out[i]);
@@ -202,6 +210,7 @@ static int env_observe(struct engine *e, struct resource_set *out, struct strbuf
 	}
 	free(reads.names);
 	free(reads.out);
+	free(reads.present);
 	sbx_sandboxes_free(list, nr);
 	return rc;
 }

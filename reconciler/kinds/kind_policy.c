@@ -65,6 +65,11 @@ static int read_rules(struct sbx_client *c, enum sbx_policy_format f, bool fresh
 	struct strbuf why = STRBUF_INIT;
 	if (rc == 0 && sbx_parse_rules(text->buf, text->len, f, rules, nr, &why) < 0) {
 		strbuf_addf(err, "cannot read 'sbx policy ls': %s", why.buf);
+		if (c->from_cache) {
+			/* read in the form the remembered capabilities chose: they may be wrong, so ask again next run */
+			sbx_client_forget_cached(c);
+			strbuf_addstr(err, " (the remembered capabilities of this sbx are dropped: the next run asks it again)");
+		}
 		rc = -1;
 	}
 	strbuf_release(&why);

@@ -78,8 +78,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	default: {
 		struct sbx_env_var *vars;
 		size_t nr, malformed;
-		if (sbx_env_parse_block(text, len, &vars, &nr, &malformed) == 0)
-			sbx_env_vars_free(vars, nr);
+		sbx_env_parse_block(text, len, &vars, &nr, &malformed);
+		sbx_env_vars_free(vars, nr);
 		break;
 	}
 	}

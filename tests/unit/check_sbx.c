@@ -119,6 +119,7 @@ START_TEST(help_pages_read_tolerantly)
 			   "      --sandbox string   Scope the rule (default: all sandboxes)\n"
 			   "  -g, --global   Apply globally\n"
 			   "  -f             only a short form\n"
+			   "  -h, --help     help for network\n"
 			   "      --env=KEY=VALUE   written with =\n"
 			   "\n"
 			   "Examples:\n"
@@ -153,6 +154,9 @@ START_TEST(help_pages_read_tolerantly)
 	ck_assert(c.no_input);
 	ck_assert_uint_eq(c.from_help, (1u << SBX_PROBE_ALLOW) | (1u << SBX_PROBE_ROOT));
 	sbx_help_release(&h);
+	/* cut short (no Global Flags:, no closing Use line, no --help): not believed */
+	const char *cut = "Usage:\n  sbx policy ls [flags]\n\nFlags:\n      --json   Output as JSON\n";
+	ck_assert_int_eq(sbx_help_parse(cut, strlen(cut), &h), -1);
 	/* no Usage: line, no help: an error page or another program entirely */
 	const char *error = "ERROR: unknown flag: --help\nFlags:\n  --json\n";
 	ck_assert_int_eq(sbx_help_parse(error, strlen(error), &h), -1);
@@ -186,7 +190,8 @@ END_TEST
 /* A page that says nothing about a capability leaves the table's answer for it. */
 START_TEST(silent_help_keeps_the_table)
 {
-	const char *page = "Usage:\n  sbx policy [command]\n\nAvailable Commands:\n  ls   List\n";
+	const char *page = "Usage:\n  sbx policy [command]\n\nAvailable Commands:\n  ls   List\n\n"
+			   "Flags:\n  -h, --help   help for policy\n\nGlobal Flags:\n  -D, --debug   Enable debug logging\n";
 	struct sbx_help h;
 	ck_assert_int_eq(sbx_help_parse(page, strlen(page), &h), 0);
 	struct sbx_caps c;
@@ -449,7 +454,7 @@ START_TEST(env_block_round_trip)
 	fclose(f);
 	struct sbx_env_var *v;
 	size_t nr, bad;
-	ck_assert_int_eq(sbx_env_parse_block(text, len, &v, &nr, &bad), 0);
+	ck_assert_int_eq(sbx_env_parse_block(text, len, &v, &nr, &bad), 1);
 	ck_assert_uint_eq(bad, 0);
 	ck_assert_uint_eq(nr, 3);
 	ck_assert_str_eq(v[0].key, "WEIRD");
@@ -475,13 +480,13 @@ START_TEST(env_block_hand_edits_are_malformed)
 			   "export AFTER=x\n";
 	struct sbx_env_var *v;
 	size_t nr, bad;
-	ck_assert_int_eq(sbx_env_parse_block(text, strlen(text), &v, &nr, &bad), 0);
+	ck_assert_int_eq(sbx_env_parse_block(text, strlen(text), &v, &nr, &bad), 1);
 	ck_assert_uint_eq(nr, 1);
 	ck_assert_str_eq(v[0].key, "A");
 	ck_assert_str_eq(v[0].value, "second"); /* the later line wins, as in the shell */
 	ck_assert_uint_eq(bad, 4);		/* B, echo, C, the duplicate A */
 	sbx_env_vars_free(v, nr);
-	ck_assert_int_eq(sbx_env_parse_block("", 0, &v, &nr, &bad), 0);
+	ck_assert_int_eq(sbx_env_parse_block("", 0, &v, &nr, &bad), 0); /* no block: never written */
 	ck_assert_uint_eq(nr, 0);
 	sbx_env_vars_free(v, nr);
 }

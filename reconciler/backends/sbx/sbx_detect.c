@@ -279,9 +279,12 @@ int sbx_client_detect(struct sbx_client *c, struct strbuf *err)
 				c->from_cache = true;
 				c->state = 1;
 			} else if (probe(c) == 0) {
-				cJSON *old = cache_load(c);
-				cache_save(c, old, NULL, &b, c->version_line, &c->caps);
-				cJSON_Delete(old);
+				/* an answer partly from the table (a page cut or failed) is used, never kept: the next run asks again */
+				if (c->caps.from_help == (1u << SBX_NR_PROBES) - 1) {
+					cJSON *old = cache_load(c);
+					cache_save(c, old, NULL, &b, c->version_line, &c->caps);
+					cJSON_Delete(old);
+				}
 				c->state = 1;
 			} else {
 				c->state = -1;

@@ -140,13 +140,14 @@ int sbx_env_parse_block(const char *text, size_t len, struct sbx_env_var **out, 
 	struct sbx_env_var *v = NULL;
 	size_t n = 0, alloc = 0;
 	*malformed = 0;
-	bool in = false;
+	bool in = false, found = false;
 	const char *p = text, *end = text + len;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		if (!in) {
 			in = l >= strlen(SBX_ENV_BEGIN) && !memcmp(p, SBX_ENV_BEGIN, strlen(SBX_ENV_BEGIN));
+			found |= in;
 		} else if (l >= strlen(SBX_ENV_END) && !memcmp(p, SBX_ENV_END, strlen(SBX_ENV_END))) {
 			in = false;
 		} else if (l) {
@@ -173,7 +174,7 @@ int sbx_env_parse_block(const char *text, size_t len, struct sbx_env_var **out, 
 	}
 	*out = v;
 	*nr = n;
-	return 0;
+	return found ? 1 : 0;
 }
 
 void sbx_env_vars_free(struct sbx_env_var *vars, size_t nr)

@@ -50,7 +50,9 @@ struct sbx_env_var {
  * Parses what the read mode printed (anything before the BEGIN marker, such
  * as a daemon banner, is skipped). *malformed counts lines inside the block
  * that are not an export sbxapply would write (edited by hand): the caller
- * treats them as drift. Returns 0; the variables belong to the caller.
+ * treats them as drift. Returns 1 when the file holds sbxapply's block, 0
+ * when it holds none (nothing was ever written there); the variables belong
+ * to the caller either way.
  */
 int sbx_env_parse_block(const char *text, size_t len, struct sbx_env_var **out, size_t *nr, size_t *malformed);
 void sbx_env_vars_free(struct sbx_env_var *vars, size_t nr);

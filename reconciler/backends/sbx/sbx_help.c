@@ -78,7 +78,7 @@ int sbx_help_parse(const char *text, size_t len, struct sbx_help *h)
 {
 	memset(h, 0, sizeof(*h));
 	enum section s = S_NONE;
-	bool usage_seen = false;
+	bool usage_seen = false, global_seen = false, use_line = false;
 	const char *p = text, *end = text + len;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -90,8 +90,10 @@ int sbx_help_parse(const char *text, size_t len, struct sbx_help *h)
 		if (title) {
 			s = t;
 			usage_seen |= t == S_USAGE;
+			global_seen |= n >= 13 && !memcmp(p, "Global Flags:", 13);
 		} else if (n && !isspace((unsigned char)p[0])) {
 			s = S_NONE; /* prose at column 0 ends a section */
+			use_line |= n > 5 && !memcmp(p, "Use \"", 5);
 		} else if (n) {
 			if (s == S_USAGE) {
 				size_t i = 0;
@@ -106,7 +108,13 @@ int sbx_help_parse(const char *text, size_t len, struct sbx_help *h)
 		}
 		p = nl ? nl + 1 : end;
 	}
-	if (!usage_seen) {
+	/*
+	 * cobra ends a page with "Global Flags:" (a subcommand) or the "Use \"sbx
+	 * [command] --help\"" line (the root), and lists -h/--help: a page cut
+	 * short (a truncated answer) lacks them, and must not be believed.
+	 */
+	bool complete = usage_seen && (global_seen || use_line) && sbx_help_has_flag(h, "--help");
+	if (!complete) {
 		sbx_help_release(h);
 		return -1;
 	}

@@ -5,10 +5,11 @@
  * the usage lines, the subcommands under "Available Commands:" and every
  * flag under "Flags:" and "Global Flags:", short and long forms alike.
  *
- * The reader is tolerant: sections may come in any order, lines it does not
- * know are ignored, and a page without a "Usage:" line is not help at all
- * (sbx_help_parse() returns -1), so a caller falls back to what it knew
- * before. A help owns its strings; release it with sbx_help_release().
+ * The reader is tolerant: sections may come in any order and lines it does
+ * not know are ignored. But a page without a "Usage:" line, or cut short
+ * (no -h/--help flag, no "Global Flags:" section nor the root's closing
+ * "Use \"sbx [command] --help\"" line) is not believed (sbx_help_parse()
+ * returns -1), so a caller falls back to what it knew before. A help owns its strings; release it with sbx_help_release().
  */
 #include <stdbool.h>
 #include <stddef.h>
