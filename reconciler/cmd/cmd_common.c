@@ -2,7 +2,7 @@
 
 #include <string.h>
 
-#include "cmd/signals.h"
+#include "os/signals.h"
 #include "io/http.h"
 #include "util/strbuf.h"
 

@@ -29,7 +29,7 @@
 #include "backends/sbx/sbx_probe.h"
 #include "cmd/cli.h"
 #include "cmd/cmd_common.h"
-#include "cmd/signals.h"
+#include "os/signals.h"
 #include "lang/config.h"
 #include "plan/inventory.h"
 #include "refs/modelref.h"
@@ -43,110 +43,7 @@
 #define GUIDE_BASE_URL "http://host.docker.internal:12434"
 #define ENABLE_RUNNER "docker desktop enable model-runner --tcp 12434"
 
-enum vstatus {
-	V_OK,
-	V_FAIL,
-	V_SKIP,
-};
-
-struct check {
-	char *sandbox;	  /* NULL: a check made from the host alone */
-	const char *name; /* runner, sbx, model, sandbox, base_url, proxy, messages */
-	enum vstatus status;
-	char *message;
-	const char *cause; /* a word for tools (JSON); NULL when it passed */
-	char *fix;
-};
-
-struct report {
-	struct check *checks;
-	size_t nr, alloc;
-	bool backend_down; /* the runner or sbx is unavailable: exit 4 */
-};
-
-/* What a cause is called in text. */
-static const char *cause_text(const char *cause)
-{
-	static const char *const names[][2] = {
-		{ "runner_down", "runner down" },
-		{ "sbx_unavailable", "sbx unavailable" },
-		{ "model_missing", "model missing" },
-		{ "sandbox_missing", "sandbox missing" },
-		{ "exec_failed", "the check could not run in the sandbox" },
-		{ "base_url_unset", "base URL unset" },
-		{ "base_url_invalid", "base URL invalid" },
-		{ "rule_missing", "rule missing" },
-		{ "rule_denied", "a deny rule" },
-		{ "org_policy", "organisation policy" },
-		{ "runner_unreachable", "runner unreachable from the sandbox" },
-		{ "no_answer", "no answer through the proxy" },
-		{ "timeout", "timeout" },
-		{ "wrong_endpoint", "wrong base URL" },
-		{ "runner_error", "runner error" },
-		{ "unexpected_answer", "unexpected answer" },
-	};
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (!strcmp(names[i][0], cause))
-			return names[i][1];
-	return cause;
-}
-
-/* Adds a check; fix is taken (may be NULL). */
-static void add(struct report *r, const char *sandbox, const char *name, enum vstatus status, const char *cause,
-		char *fix, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
-static void add(struct report *r, const char *sandbox, const char *name, enum vstatus status, const char *cause,
-		char *fix, const char *fmt, ...)
-{
-	XGROW(r->checks, r->alloc, r->nr + 1);
-	struct check *c = &r->checks[r->nr++];
-	struct strbuf sb = STRBUF_INIT;
-	va_list ap;
-	va_start(ap, fmt);
-	strbuf_vaddf(&sb, fmt, ap);
-	va_end(ap);
-	*c = (struct check){ .sandbox = sandbox ? xstrdup(sandbox) : NULL,
-			     .name = name,
-			     .status = status,
-			     .message = strbuf_detach(&sb, NULL),
-			     .cause = status == V_FAIL ? cause : NULL,
-			     .fix = fix };
-}
-
-static void report_release(struct report *r)
-{
-	for (size_t i = 0; i < r->nr; i++) {
-		free(r->checks[i].sandbox);
-		free(r->checks[i].message);
-		free(r->checks[i].fix);
-	}
-	free(r->checks);
-}
-
-/* One line of text, capped: line breaks and runs of blanks become one space, other controls '?'. */
-static void add_excerpt(struct strbuf *sb, const char *text, size_t max)
-{
-	size_t start = sb->len, n = 0;
-	const char *p = text;
-	for (; *p && n < max; p++, n++) {
-		unsigned char ch = (unsigned char)*p;
-		bool blank = ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t';
-		if (blank && (sb->len == start || sb->buf[sb->len - 1] == ' '))
-			continue;
-		strbuf_addch(sb, blank ? ' ' : ch < 0x20 ? '?'
-							 : ch);
-	}
-	while (sb->len > start && sb->buf[sb->len - 1] == ' ')
-		strbuf_setlen(sb, sb->len - 1);
-	if (*p)
-		strbuf_addstr(sb, "...");
-}
-
-static char *excerpt(const char *text, size_t max)
-{
-	struct strbuf sb = STRBUF_INIT;
-	add_excerpt(&sb, text, max);
-	return strbuf_detach(&sb, NULL);
-}
+#include "cmd/cmd_verify_report.h"
 
 static int undeclared(const struct config *cfg, const char *name)
 {
@@ -185,8 +82,8 @@ static void check_runner(struct verify *v)
 	if (v->runner && dmr_session_models(&v->dmr, &v->models, &v->nr_models, &err) < 0)
 		v->runner = NULL;
 	if (v->runner) {
-		add(&v->report, NULL, "runner", V_OK, NULL, NULL, "Docker Model Runner answers at %s (found via %s; %zu models)",
-		    v->runner->endpoint.url, v->runner->found_via, v->nr_models);
+		verify_add(&v->report, NULL, "runner", V_OK, NULL, NULL, "Docker Model Runner answers at %s (found via %s; %zu models)",
+			   v->runner->endpoint.url, v->runner->found_via, v->nr_models);
 	} else {
 		/* dmr_connect's message lists every place tried, then how to enable the runner: keep the list */
 		char *cut = strstr(err.buf, "\nEnable it with");
@@ -203,13 +100,13 @@ static void check_runner(struct verify *v)
 			}
 		}
 		v->report.backend_down = true;
-		char *why = excerpt(one.buf, 600);
+		char *why = verify_excerpt(one.buf, 600);
 		strbuf_release(&one);
-		add(&v->report, NULL, "runner", V_FAIL, "runner_down",
-		    xstrdup("start Docker Model Runner: '" ENABLE_RUNNER "' (Docker Desktop) or install "
-			    "docker-model-plugin (Docker Engine); name it with --runner URL, runner.endpoint or "
-			    "MODEL_RUNNER_HOST if it runs elsewhere"),
-		    "%s", why);
+		verify_add(&v->report, NULL, "runner", V_FAIL, "runner_down",
+			   xstrdup("start Docker Model Runner: '" ENABLE_RUNNER "' (Docker Desktop) or install "
+				   "docker-model-plugin (Docker Engine); name it with --runner URL, runner.endpoint or "
+				   "MODEL_RUNNER_HOST if it runs elsewhere"),
+			   "%s", why);
 		free(why);
 	}
 	strbuf_release(&err);
@@ -222,18 +119,18 @@ static void check_sbx(struct verify *v)
 		v->sbx_ok = true;
 		int major, minor, patch;
 		if (v->sbx.version_line && sbx_parse_version(v->sbx.version_line, &major, &minor, &patch) == 0)
-			add(&v->report, NULL, "sbx", V_OK, NULL, NULL, "sbx v%d.%d.%d answers (%zu sandbox%s)", major, minor,
-			    patch, v->nr_sandboxes, v->nr_sandboxes == 1 ? "" : "es");
+			verify_add(&v->report, NULL, "sbx", V_OK, NULL, NULL, "sbx v%d.%d.%d answers (%zu sandbox%s)", major, minor,
+				   patch, v->nr_sandboxes, v->nr_sandboxes == 1 ? "" : "es");
 		else
-			add(&v->report, NULL, "sbx", V_OK, NULL, NULL, "sbx answers (%zu sandbox%s)", v->nr_sandboxes,
-			    v->nr_sandboxes == 1 ? "" : "es");
+			verify_add(&v->report, NULL, "sbx", V_OK, NULL, NULL, "sbx answers (%zu sandbox%s)", v->nr_sandboxes,
+				   v->nr_sandboxes == 1 ? "" : "es");
 	} else {
 		v->report.backend_down = true;
-		char *why = excerpt(err.buf, 400);
-		add(&v->report, NULL, "sbx", V_FAIL, "sbx_unavailable",
-		    xstrdup("install Docker Sandboxes (https://docs.docker.com/ai/sandboxes/get-started/), or set "
-			    "SBXAPPLY_SBX to the sbx program; 'sbx diagnose' tells what is wrong with one installed"),
-		    "%s", why);
+		char *why = verify_excerpt(err.buf, 400);
+		verify_add(&v->report, NULL, "sbx", V_FAIL, "sbx_unavailable",
+			   xstrdup("install Docker Sandboxes (https://docs.docker.com/ai/sandboxes/get-started/), or set "
+				   "SBXAPPLY_SBX to the sbx program; 'sbx diagnose' tells what is wrong with one installed"),
+			   "%s", why);
 		free(why);
 	}
 	strbuf_release(&err);
@@ -254,11 +151,11 @@ static char *model_fix(const struct config *cfg, const char *model)
 static void check_model(struct verify *v, const struct cfg_sandbox *s)
 {
 	if (!s->model) {
-		add(&v->report, s->name, "model", V_SKIP, NULL, NULL, "not checked: the sandbox declares no model");
+		verify_add(&v->report, s->name, "model", V_SKIP, NULL, NULL, "not checked: the sandbox declares no model");
 		return;
 	}
 	if (!v->runner) {
-		add(&v->report, s->name, "model", V_SKIP, NULL, NULL, "not checked: the runner does not answer");
+		verify_add(&v->report, s->name, "model", V_SKIP, NULL, NULL, "not checked: the runner does not answer");
 		return;
 	}
 	for (size_t i = 0; i < v->nr_models; i++)
@@ -267,13 +164,13 @@ static void check_model(struct verify *v, const struct cfg_sandbox *s)
 			bool same = !strcmp(canonical, s->model_canonical);
 			free(canonical);
 			if (same) {
-				add(&v->report, s->name, "model", V_OK, NULL, NULL, "%s is in the runner (as %s, %.19s)", s->model,
-				    v->models[i].tags[t], v->models[i].id);
+				verify_add(&v->report, s->name, "model", V_OK, NULL, NULL, "%s is in the runner (as %s, %.19s)", s->model,
+					   v->models[i].tags[t], v->models[i].id);
 				return;
 			}
 		}
-	add(&v->report, s->name, "model", V_FAIL, "model_missing", model_fix(v->cfg, s->model),
-	    "%s is not in the runner", s->model);
+	verify_add(&v->report, s->name, "model", V_FAIL, "model_missing", model_fix(v->cfg, s->model),
+		   "%s is not in the runner", s->model);
 }
 
 /* ---- from inside a sandbox ---- */
@@ -315,9 +212,9 @@ static struct target target_of(const struct cfg_sandbox *s)
 
 static void skip_inside(struct verify *v, const struct cfg_sandbox *s, const char *check, const char *why)
 {
-	add(&v->report, s->name, "base_url", V_SKIP, NULL, NULL, "not checked: %s", why);
-	add(&v->report, s->name, "proxy", V_SKIP, NULL, NULL, "not checked: %s", why);
-	add(&v->report, s->name, check, V_SKIP, NULL, NULL, "not checked: %s", why);
+	verify_add(&v->report, s->name, "base_url", V_SKIP, NULL, NULL, "not checked: %s", why);
+	verify_add(&v->report, s->name, "proxy", V_SKIP, NULL, NULL, "not checked: %s", why);
+	verify_add(&v->report, s->name, check, V_SKIP, NULL, NULL, "not checked: %s", why);
 }
 
 /* Whether the file allows the rule resource for this sandbox (globally or for it). */
@@ -343,7 +240,7 @@ static bool refused(struct verify *v, const struct cfg_sandbox *s, const char *c
 	enum sbx_proxy_refusal why = sbx_proxy_refusal(h);
 	if (why == SBX_PROXY_NOT_REFUSED)
 		return false;
-	char *said = excerpt(h->status ? h->body.buf : h->error.buf, 200);
+	char *said = verify_excerpt(h->status ? h->body.buf : h->error.buf, 200);
 	const char *cause = why == SBX_PROXY_NO_RULE ? "rule_missing" : why == SBX_PROXY_ORG ? "org_policy"
 											     : "rule_denied";
 	char *fix;
@@ -365,10 +262,10 @@ static bool refused(struct verify *v, const struct cfg_sandbox *s, const char *c
 				"it): choose a preset that lets allow rules through, or remove the kit",
 				rule);
 	if (h->status)
-		add(&v->report, s->name, check, V_FAIL, cause, fix, "the sandbox's proxy refused %s (HTTP %ld: %s)", rule,
-		    h->status, said);
+		verify_add(&v->report, s->name, check, V_FAIL, cause, fix, "the sandbox's proxy refused %s (HTTP %ld: %s)", rule,
+			   h->status, said);
 	else
-		add(&v->report, s->name, check, V_FAIL, cause, fix, "the sandbox's proxy refused %s (%s)", rule, said);
+		verify_add(&v->report, s->name, check, V_FAIL, cause, fix, "the sandbox's proxy refused %s (%s)", rule, said);
 	free(said);
 	return true;
 }
@@ -383,38 +280,38 @@ static bool unreachable(struct verify *v, const struct cfg_sandbox *s, const cha
 			const struct sbx_probe_http *h, const char *url, const char *rule, const struct target *t)
 {
 	if (h->status == 502 || h->status == 503 || h->status == 504) {
-		char *said = excerpt(h->body.buf, 200);
+		char *said = verify_excerpt(h->body.buf, 200);
 		const char *port = strrchr(rule, ':') ? strrchr(rule, ':') + 1 : "12434";
 		char *fix = v->runner ? xasprintf("the runner answers the host but not on %s: enable its TCP port "
 						  "('docker desktop enable model-runner --tcp %s'), or point %s at the "
 						  "port it listens on",
 						  rule, port, t->var)
 				      : xstrdup("start Docker Model Runner ('" ENABLE_RUNNER "' on Docker Desktop)");
-		add(&v->report, s->name, check, V_FAIL, "runner_unreachable", fix,
-		    "the sandbox's proxy could not reach the runner at %s (HTTP %ld from %s: %s)", rule, h->status, url,
-		    said);
+		verify_add(&v->report, s->name, check, V_FAIL, "runner_unreachable", fix,
+			   "the sandbox's proxy could not reach the runner at %s (HTTP %ld from %s: %s)", rule, h->status, url,
+			   said);
 		free(said);
 		return true;
 	}
 	if (h->status)
 		return false;
-	char *said = excerpt(h->error.buf, 200);
+	char *said = verify_excerpt(h->error.buf, 200);
 	if (h->curl_exit == 28 && !strcmp(check, "proxy"))
-		add(&v->report, s->name, check, V_FAIL, "timeout",
-		    xstrdup("the runner or the proxy is stuck: see whether the runner answers on the host "
-			    "(GET /models), then 'sbx diagnose'"),
-		    "no answer from %s within %d s (%s)", url, MODELS_TIMEOUT_S, said);
+		verify_add(&v->report, s->name, check, V_FAIL, "timeout",
+			   xstrdup("the runner or the proxy is stuck: see whether the runner answers on the host "
+				   "(GET /models), then 'sbx diagnose'"),
+			   "no answer from %s within %d s (%s)", url, MODELS_TIMEOUT_S, said);
 	else if (h->curl_exit == 28)
-		add(&v->report, s->name, check, V_FAIL, "timeout",
-		    xstrdup("a first request loads the model, which can take minutes for a large one: run sbxapply "
-			    "verify again once it is loaded"),
-		    "no answer from %s within %d s (%s)", url, MESSAGES_TIMEOUT_S, said);
+		verify_add(&v->report, s->name, check, V_FAIL, "timeout",
+			   xstrdup("a first request loads the model, which can take minutes for a large one: run sbxapply "
+				   "verify again once it is loaded"),
+			   "no answer from %s within %d s (%s)", url, MESSAGES_TIMEOUT_S, said);
 	else
-		add(&v->report, s->name, check, V_FAIL, "no_answer",
-		    xasprintf("check the sandbox's network and its proxy ('sbx diagnose'), and that %s names the host "
-			      "as host.docker.internal",
-			      t->var),
-		    "no HTTP answer from %s (curl exit %d: %s)", url, h->curl_exit, said);
+		verify_add(&v->report, s->name, check, V_FAIL, "no_answer",
+			   xasprintf("check the sandbox's network and its proxy ('sbx diagnose'), and that %s names the host "
+				     "as host.docker.internal",
+				     t->var),
+			   "no HTTP answer from %s (curl exit %d: %s)", url, h->curl_exit, said);
 	free(said);
 	return true;
 }
@@ -430,15 +327,15 @@ static void check_base_url(struct verify *v, const struct cfg_sandbox *s, const 
 				    : xasprintf("add %s: %s to the sandbox's env (or the top-level env) in %s, then run "
 						"sbxapply apply",
 						t->var, GUIDE_BASE_URL, file);
-		add(&v->report, s->name, "base_url", V_FAIL, "base_url_unset", fix,
-		    "%s is not set in a login shell of the sandbox, nor in /etc/sandbox-persistent.sh", t->var);
+		verify_add(&v->report, s->name, "base_url", V_FAIL, "base_url_unset", fix,
+			   "%s is not set in a login shell of the sandbox, nor in /etc/sandbox-persistent.sh", t->var);
 		return;
 	}
 	if (r->end == SBX_PROBE_INVALID) {
-		char *value = excerpt(r->base ? r->base : "", 120);
-		add(&v->report, s->name, "base_url", V_FAIL, "base_url_invalid",
-		    xasprintf("set %s to %s in the env of %s, then run sbxapply apply", t->var, GUIDE_BASE_URL, file),
-		    "%s=%s is not an http:// or https:// URL", t->var, hide ? "(sensitive)" : value);
+		char *value = verify_excerpt(r->base ? r->base : "", 120);
+		verify_add(&v->report, s->name, "base_url", V_FAIL, "base_url_invalid",
+			   xasprintf("set %s to %s in the env of %s, then run sbxapply apply", t->var, GUIDE_BASE_URL, file),
+			   "%s=%s is not an http:// or https:// URL", t->var, hide ? "(sensitive)" : value);
 		free(value);
 		return;
 	}
@@ -446,9 +343,9 @@ static void check_base_url(struct verify *v, const struct cfg_sandbox *s, const 
 	if (t->declared && r->base && strcmp(t->declared->value.text, r->base))
 		strbuf_addf(&note, "; %s declares %s: sbxapply apply writes it", file,
 			    hide ? "another value" : t->declared->value.text);
-	add(&v->report, s->name, "base_url", V_OK, NULL, NULL, "%s=%s %s%s", t->var, hide ? "(sensitive)" : r->base,
-	    r->from_file ? "from /etc/sandbox-persistent.sh (a login shell did not set it)" : "in a login shell",
-	    note.buf);
+	verify_add(&v->report, s->name, "base_url", V_OK, NULL, NULL, "%s=%s %s%s", t->var, hide ? "(sensitive)" : r->base,
+		   r->from_file ? "from /etc/sandbox-persistent.sh (a login shell did not set it)" : "in a login shell",
+		   note.buf);
 	strbuf_release(&note);
 }
 
@@ -458,11 +355,11 @@ static void check_inside(struct verify *v, const struct cfg_sandbox *s, const st
 	const char *check = t.check;
 	bool running = live->status && !strcmp(live->status, "running");
 	if (!running && !v->opts->start) {
-		add(&v->report, s->name, "sandbox", V_OK, NULL, NULL, "exists, %s", live->status ? live->status : "stopped");
+		verify_add(&v->report, s->name, "sandbox", V_OK, NULL, NULL, "exists, %s", live->status ? live->status : "stopped");
 		skip_inside(v, s, check, "stopped; --start checks it");
 		return;
 	}
-	add(&v->report, s->name, "sandbox", V_OK, NULL, NULL, "%s", running ? "running" : "stopped: started for the checks (--start)");
+	verify_add(&v->report, s->name, "sandbox", V_OK, NULL, NULL, "%s", running ? "running" : "stopped: started for the checks (--start)");
 	if (!t.var) {
 		char *why = xasprintf("no base-URL variable is known for agent %s: declare ANTHROPIC_BASE_URL or "
 				      "OPENAI_BASE_URL in its env",
@@ -483,26 +380,26 @@ static void check_inside(struct verify *v, const struct cfg_sandbox *s, const st
 	struct sbx_probe_result r;
 	sbx_probe_result_init(&r);
 	if (sbx_probe_run(&v->sbx, s->name, &req, &r, &err) < 0 || r.end == SBX_PROBE_INCOMPLETE) {
-		char *why = excerpt(err.len ? err.buf : "the check script did not finish", 400);
-		add(&v->report, s->name, "base_url", V_FAIL, "exec_failed",
-		    xasprintf("see that 'sbx exec %s true' works ('sbx diagnose' for sbx itself)", s->name),
-		    "cannot run the check inside the sandbox: %s", why);
-		add(&v->report, s->name, "proxy", V_SKIP, NULL, NULL, "not checked: the check could not run");
-		add(&v->report, s->name, check, V_SKIP, NULL, NULL, "not checked: the check could not run");
+		char *why = verify_excerpt(err.len ? err.buf : "the check script did not finish", 400);
+		verify_add(&v->report, s->name, "base_url", V_FAIL, "exec_failed",
+			   xasprintf("see that 'sbx exec %s true' works ('sbx diagnose' for sbx itself)", s->name),
+			   "cannot run the check inside the sandbox: %s", why);
+		verify_add(&v->report, s->name, "proxy", V_SKIP, NULL, NULL, "not checked: the check could not run");
+		verify_add(&v->report, s->name, check, V_SKIP, NULL, NULL, "not checked: the check could not run");
 		free(why);
 		goto out;
 	}
 	check_base_url(v, s, &t, &r);
 	if (r.end == SBX_PROBE_UNSET || r.end == SBX_PROBE_INVALID) {
 		char *why = xasprintf("needs %s", t.var);
-		add(&v->report, s->name, "proxy", V_SKIP, NULL, NULL, "not checked: %s", why);
-		add(&v->report, s->name, check, V_SKIP, NULL, NULL, "not checked: %s", why);
+		verify_add(&v->report, s->name, "proxy", V_SKIP, NULL, NULL, "not checked: %s", why);
+		verify_add(&v->report, s->name, check, V_SKIP, NULL, NULL, "not checked: %s", why);
 		free(why);
 		goto out;
 	}
 	if (r.end == SBX_PROBE_NO_CURL) {
-		add(&v->report, s->name, "proxy", V_SKIP, NULL, NULL, "not checked: curl is not installed in the sandbox");
-		add(&v->report, s->name, check, V_SKIP, NULL, NULL, "not checked: curl is not installed in the sandbox");
+		verify_add(&v->report, s->name, "proxy", V_SKIP, NULL, NULL, "not checked: curl is not installed in the sandbox");
+		verify_add(&v->report, s->name, check, V_SKIP, NULL, NULL, "not checked: curl is not installed in the sandbox");
 		goto out;
 	}
 	char *base = xstrdup(r.base);
@@ -516,14 +413,14 @@ static void check_inside(struct verify *v, const struct cfg_sandbox *s, const st
 	bool proxy_ok = false;
 	if (!refused(v, s, "proxy", &r.models, rule) && !unreachable(v, s, "proxy", &r.models, models_url, rule, &t)) {
 		proxy_ok = true;
-		add(&v->report, s->name, "proxy", V_OK, NULL, NULL, "GET %s through the sandbox's proxy: HTTP %ld%s", models_url,
-		    r.models.status,
-		    r.models.status >= 200 && r.models.status < 300 ? "" : " (an answer: the path is checked next)");
+		verify_add(&v->report, s->name, "proxy", V_OK, NULL, NULL, "GET %s through the sandbox's proxy: HTTP %ld%s", models_url,
+			   r.models.status,
+			   r.models.status >= 200 && r.models.status < 300 ? "" : " (an answer: the path is checked next)");
 	}
 	if (!s->model) {
-		add(&v->report, s->name, check, V_SKIP, NULL, NULL, "not checked: the sandbox declares no model");
+		verify_add(&v->report, s->name, check, V_SKIP, NULL, NULL, "not checked: the sandbox declares no model");
 	} else if (!proxy_ok || !r.chat.ran) {
-		add(&v->report, s->name, check, V_SKIP, NULL, NULL, "not checked: needs the proxy check to pass");
+		verify_add(&v->report, s->name, check, V_SKIP, NULL, NULL, "not checked: needs the proxy check to pass");
 	} else if (!refused(v, s, check, &r.chat, rule) && !unreachable(v, s, check, &r.chat, chat_url, rule, &t)) {
 		struct strbuf detail = STRBUF_INIT;
 		enum dmr_messages_answer a =
@@ -531,29 +428,29 @@ static void check_inside(struct verify *v, const struct cfg_sandbox *s, const st
 		const char *what = t.api == DMR_API_OPENAI ? "a chat completion" : "a message";
 		switch (a) {
 		case DMR_MESSAGES_OK:
-			add(&v->report, s->name, check, V_OK, NULL, NULL, "POST %s with model %s: %s came back%s%s", chat_url,
-			    s->model, what, detail.len ? ", " : "", detail.buf);
+			verify_add(&v->report, s->name, check, V_OK, NULL, NULL, "POST %s with model %s: %s came back%s%s", chat_url,
+				   s->model, what, detail.len ? ", " : "", detail.buf);
 			break;
 		case DMR_MESSAGES_MODEL_MISSING:
-			add(&v->report, s->name, check, V_FAIL, "model_missing", model_fix(v->cfg, s->model),
-			    "the runner does not have %s (HTTP 404 from %s: %s)", s->model, chat_url, detail.buf);
+			verify_add(&v->report, s->name, check, V_FAIL, "model_missing", model_fix(v->cfg, s->model),
+				   "the runner does not have %s (HTTP 404 from %s: %s)", s->model, chat_url, detail.buf);
 			break;
 		case DMR_MESSAGES_NO_ROUTE:
-			add(&v->report, s->name, check, V_FAIL, "wrong_endpoint",
-			    xasprintf("set %s to the runner itself, %s (the agent adds %s), in %s and run sbxapply apply",
-				      t.var, t.api == DMR_API_OPENAI ? GUIDE_BASE_URL "/engines/v1" : GUIDE_BASE_URL,
-				      dmr_messages_path(t.api), v->cfg->display_name),
-			    "%s is not an endpoint of the runner (HTTP 404: %s)", chat_url, detail.buf);
+			verify_add(&v->report, s->name, check, V_FAIL, "wrong_endpoint",
+				   xasprintf("set %s to the runner itself, %s (the agent adds %s), in %s and run sbxapply apply",
+					     t.var, t.api == DMR_API_OPENAI ? GUIDE_BASE_URL "/engines/v1" : GUIDE_BASE_URL,
+					     dmr_messages_path(t.api), v->cfg->display_name),
+				   "%s is not an endpoint of the runner (HTTP 404: %s)", chat_url, detail.buf);
 			break;
 		case DMR_MESSAGES_ERROR:
-			add(&v->report, s->name, check, V_FAIL, "runner_error",
-			    xstrdup("the runner could not answer with this model: look at Docker Model Runner's logs"),
-			    "POST %s with model %s: HTTP %ld: %s", chat_url, s->model, r.chat.status, detail.buf);
+			verify_add(&v->report, s->name, check, V_FAIL, "runner_error",
+				   xstrdup("the runner could not answer with this model: look at Docker Model Runner's logs"),
+				   "POST %s with model %s: HTTP %ld: %s", chat_url, s->model, r.chat.status, detail.buf);
 			break;
 		case DMR_MESSAGES_UNEXPECTED:
-			add(&v->report, s->name, check, V_FAIL, "unexpected_answer",
-			    xasprintf("check that %s points at Docker Model Runner (%s)", t.var, GUIDE_BASE_URL),
-			    "POST %s answered HTTP %ld but not with %s: %s", chat_url, r.chat.status, what, detail.buf);
+			verify_add(&v->report, s->name, check, V_FAIL, "unexpected_answer",
+				   xasprintf("check that %s points at Docker Model Runner (%s)", t.var, GUIDE_BASE_URL),
+				   "POST %s answered HTTP %ld but not with %s: %s", chat_url, r.chat.status, what, detail.buf);
 			break;
 		}
 		strbuf_release(&detail);
@@ -573,7 +470,7 @@ static void check_sandbox(struct verify *v, const struct cfg_sandbox *s)
 	check_model(v, s);
 	struct target t = target_of(s);
 	if (!v->sbx_ok) {
-		add(&v->report, s->name, "sandbox", V_SKIP, NULL, NULL, "not checked: sbx is unavailable");
+		verify_add(&v->report, s->name, "sandbox", V_SKIP, NULL, NULL, "not checked: sbx is unavailable");
 		skip_inside(v, s, t.check, "sbx is unavailable");
 		return;
 	}
@@ -582,92 +479,12 @@ static void check_sandbox(struct verify *v, const struct cfg_sandbox *s)
 		if (!strcmp(v->sandboxes[i].name, s->name))
 			live = &v->sandboxes[i];
 	if (!live) {
-		add(&v->report, s->name, "sandbox", V_FAIL, "sandbox_missing", xstrdup("sbxapply apply creates it"),
-		    "sandbox %s does not exist", s->name);
+		verify_add(&v->report, s->name, "sandbox", V_FAIL, "sandbox_missing", xstrdup("sbxapply apply creates it"),
+			   "sandbox %s does not exist", s->name);
 		skip_inside(v, s, t.check, "the sandbox does not exist");
 		return;
 	}
 	check_inside(v, s, live);
-}
-
-/* ---- output ---- */
-
-static const char *status_word(enum vstatus s, bool json)
-{
-	return s == V_OK ? "ok" : s == V_FAIL ? (json ? "fail" : "FAIL")
-					      : (json ? "not_checked" : "skip");
-}
-
-static void print_text(const struct report *r, bool quiet, size_t counts[3])
-{
-	size_t width = 4;
-	for (size_t i = 0; i < r->nr; i++)
-		if (r->checks[i].sandbox && strlen(r->checks[i].sandbox) > width)
-			width = strlen(r->checks[i].sandbox);
-	for (size_t i = 0; i < r->nr; i++) {
-		const struct check *c = &r->checks[i];
-		if (quiet && c->status != V_FAIL)
-			continue;
-		printf("%-4s  %-*s  %-8s  %s", status_word(c->status, false), (int)width, c->sandbox ? c->sandbox : "host",
-		       c->name, c->message);
-		if (c->status == V_FAIL)
-			printf("; cause: %s; fix: %s", cause_text(c->cause), c->fix ? c->fix : "-");
-		putchar('\n');
-	}
-	if (quiet)
-		return;
-	printf("verify: %zu ok", counts[V_OK]);
-	if (counts[V_FAIL])
-		printf(", %zu failed", counts[V_FAIL]);
-	if (counts[V_SKIP])
-		printf(", %zu not checked", counts[V_SKIP]);
-	putchar('\n');
-}
-
-static void print_json(const struct report *r, int code, size_t counts[3])
-{
-	struct strbuf out = STRBUF_INIT;
-	struct jsonw w;
-	jsonw_init(&w, &out, true);
-	jsonw_begin_object(&w);
-	jsonw_kv_int(&w, "format_version", 1);
-	jsonw_kv_bool(&w, "ok", code == EXIT_OK);
-	jsonw_kv_int(&w, "exit_code", code);
-	jsonw_key(&w, "summary");
-	jsonw_begin_object(&w);
-	jsonw_kv_int(&w, "ok", (long long)counts[V_OK]);
-	jsonw_kv_int(&w, "failed", (long long)counts[V_FAIL]);
-	jsonw_kv_int(&w, "not_checked", (long long)counts[V_SKIP]);
-	jsonw_end_object(&w);
-	jsonw_key(&w, "checks");
-	jsonw_begin_array(&w);
-	for (size_t i = 0; i < r->nr; i++) {
-		const struct check *c = &r->checks[i];
-		jsonw_begin_object(&w);
-		jsonw_key(&w, "sandbox");
-		if (c->sandbox)
-			jsonw_string(&w, c->sandbox);
-		else
-			jsonw_null(&w);
-		jsonw_kv_string(&w, "check", c->name);
-		jsonw_kv_string(&w, "status", status_word(c->status, true));
-		jsonw_kv_string(&w, "message", c->message);
-		jsonw_key(&w, "cause");
-		if (c->cause)
-			jsonw_string(&w, c->cause);
-		else
-			jsonw_null(&w);
-		jsonw_key(&w, "fix");
-		if (c->fix)
-			jsonw_string(&w, c->fix);
-		else
-			jsonw_null(&w);
-		jsonw_end_object(&w);
-	}
-	jsonw_end_array(&w);
-	jsonw_end_object(&w);
-	printf("%s\n", out.buf);
-	strbuf_release(&out);
 }
 
 static int verify_exec(const struct cli_options *opts)
@@ -716,13 +533,13 @@ static int verify_exec(const struct cli_options *opts)
 	     : counts[V_FAIL]	     ? EXIT_APPLY_FAILED
 				     : EXIT_OK;
 	if (!strcmp(opts->output, "json"))
-		print_json(&v.report, rc, counts);
+		verify_print_json(&v.report, rc, counts);
 	else
-		print_text(&v.report, opts->quiet, counts);
+		verify_print_text(&v.report, opts->quiet, counts);
 	if (!cfg.nr_sandboxes && strcmp(opts->output, "json") && !opts->quiet)
 		printf("(%s declares no sandboxes: only the host was checked)\n", cfg.display_name);
 
-	report_release(&v.report);
+	verify_report_release(&v.report);
 	sbx_sandboxes_free(v.sandboxes, v.nr_sandboxes);
 	sbx_client_release(&v.sbx);
 	dmr_session_release(&v.dmr);

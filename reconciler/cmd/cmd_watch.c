@@ -11,7 +11,7 @@
 
 #include "cmd/cli.h"
 #include "cmd/cmd_common.h"
-#include "cmd/signals.h"
+#include "os/signals.h"
 #include "io/watch.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lang/rulematch.h"
+#include "refs/rulematch.h"
 #include "lang/validate.h"
 #include "refs/policyrule.h"
 #include "util/strbuf.h"

@@ -17,7 +17,7 @@
 
 #include "check_main.h"
 #include "lang/config.h"
-#include "lang/rulematch.h"
+#include "refs/rulematch.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 

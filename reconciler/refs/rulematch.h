@@ -1,5 +1,5 @@
-#ifndef SBXAPPLY_LANG_RULEMATCH_H
-#define SBXAPPLY_LANG_RULEMATCH_H
+#ifndef SBXAPPLY_REFS_RULEMATCH_H
+#define SBXAPPLY_REFS_RULEMATCH_H
 /*
  * Whether network allow rules let a sandbox reach host:port, as the sbx proxy
  * matches them (docs/backends.md §9). Pure: no I/O, no backend.

@@ -1,4 +1,4 @@
-#include "cmd/signals.h"
+#include "os/signals.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,5 +1,5 @@
-#ifndef SBXAPPLY_CMD_SIGNALS_H
-#define SBXAPPLY_CMD_SIGNALS_H
+#ifndef SBXAPPLY_OS_SIGNALS_H
+#define SBXAPPLY_OS_SIGNALS_H
 /*
  * Ctrl-C and SIGTERM as a file descriptor: the first signal makes the returned
  * fd readable for good (a self-pipe that is never drained), which the engine
