@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check_main.h"
 #include "lang/config.h"
@@ -43,11 +44,23 @@ static const char plan_yaml[] =
 /* every kind, nothing else asked */
 #define ALL_KINDS (&(const struct plan_options){ .kinds = kinds_registry.kinds })
 
+/*
+ * The project directory: a directory of its own, never /tmp itself (HOME may
+ * live under /tmp, as in the hermetic run, and a workspace holding the home
+ * directory is refused read-write).
+ */
+static char project[] = "/tmp/check_sbx_plan.XXXXXX"; /* made by main(), before the tests fork */
+
+static const char *project_dir(void)
+{
+	return project;
+}
+
 static void fixture_desired(struct fixture *f, const char *yaml)
 {
 	struct diag_list diags = DIAG_LIST_INIT;
 	memset(f, 0, sizeof(*f));
-	int rc = config_parse(&f->cfg, "t.yaml", "/tmp", yaml, strlen(yaml), NULL, &diags);
+	int rc = config_parse(&f->cfg, "t.yaml", project_dir(), yaml, strlen(yaml), NULL, &diags);
 	diag_list_release(&diags);
 	ck_assert_int_eq(rc, 0);
 	for (size_t k = 0; kinds_registry.kinds[k]; k++)
@@ -156,7 +169,7 @@ static void observe_box(struct fixture *f, const char *agent, const char *env_a,
 {
 	struct resource *box = resource_new(&kind_sandbox, "box1", NULL);
 	resource_set_field(box, "agent", agent, false);
-	resource_set_field(box, "workspace", "/tmp", false);
+	resource_set_field(box, "workspace", project_dir(), false);
 	resource_set_add(&f->observed, box);
 	struct resource *env = resource_new(&kind_env, "box1", NULL);
 	resource_set_field(env, "A", env_a, false);
@@ -207,6 +220,8 @@ END_TEST
 
 int main(void)
 {
+	if (!mkdtemp(project))
+		return EXIT_FAILURE;
 	Suite *s = suite_create("sbx_plan");
 	TCase *tc = tcase_create("plan");
 	tcase_add_test(tc, rules_are_told_apart_and_scoped_after_their_sandbox);
@@ -216,5 +231,7 @@ int main(void)
 	tcase_add_test(tc, env_key_missing_from_the_block_is_absent_not_unobservable);
 	suite_add_tcase(s, tc);
 
-	return check_run_suite(s);
+	int rc = check_run_suite(s);
+	rmdir(project);
+	return rc;
 }
