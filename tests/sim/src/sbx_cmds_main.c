@@ -31,10 +31,13 @@ const struct sbx_flagdef sbx_global_flags[] = {
 	{ 0 },
 };
 
-static const struct {
+/* A name some releases know: listed where the release has the feature. */
+struct named_feature {
 	const char *name;
 	enum sbx_feature feat;
-} AGENTS[] = {
+};
+
+static const struct named_feature AGENTS[] = {
 	{ "claude", F_ALWAYS },
 	{ "codex", F_ALWAYS },
 	{ "copilot", F_ALWAYS },
@@ -48,10 +51,7 @@ static const struct {
 	{ "shell", F_ALWAYS },
 };
 
-static const struct {
-	const char *name;
-	enum sbx_feature feat;
-} SERVICES[] = {
+static const struct named_feature SERVICES[] = {
 	{ "anthropic", F_ALWAYS },
 	{ "aws", F_SECRET_AWS },
 	{ "copilot", F_SECRET_COPILOT_DEVIN },
@@ -70,26 +70,27 @@ static const struct {
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
+/* The names of table that this release has, NULL-terminated, in out (room for n + 1). */
+static const char **names_in(const struct sbx_ctx *ctx, const struct named_feature *table, size_t n, const char **out)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (sbx_has(ctx, table[i].feat))
+			out[k++] = table[i].name;
+	out[k] = NULL;
+	return out;
+}
+
 const char **sbx_agents(const struct sbx_ctx *ctx)
 {
 	static const char *out[NELEM(AGENTS) + 1];
-	int n = 0;
-	for (size_t i = 0; i < NELEM(AGENTS); i++)
-		if (sbx_has(ctx, AGENTS[i].feat))
-			out[n++] = AGENTS[i].name;
-	out[n] = NULL;
-	return out;
+	return names_in(ctx, AGENTS, NELEM(AGENTS), out);
 }
 
 const char **sbx_services(const struct sbx_ctx *ctx)
 {
 	static const char *out[NELEM(SERVICES) + 1];
-	int n = 0;
-	for (size_t i = 0; i < NELEM(SERVICES); i++)
-		if (sbx_has(ctx, SERVICES[i].feat))
-			out[n++] = SERVICES[i].name;
-	out[n] = NULL;
-	return out;
+	return names_in(ctx, SERVICES, NELEM(SERVICES), out);
 }
 
 char *sbx_join(const char **list)
