@@ -75,6 +75,11 @@ run_example() {
 	say "sbxapply diff: exit code 0 means in sync"
 	"$bin" diff -f "$example" "${args[@]}" >/dev/null
 	echo "exit code: $?"
+	say "sbxapply verify: the guide's step 5, from the host and from inside the sandbox"
+	set +e
+	"$bin" verify -f "$example" "${args[@]}"
+	echo "exit code: $?"
+	set -e
 	say "what the simulator was asked (calls.log):"
 	cut -c1-150 "$SBXSIM_STATE_DIR/calls.log"
 	say "a file with mistakes: sbxapply validate -f examples/invalid/unknown-keys.yaml (exit 3 expected)"
