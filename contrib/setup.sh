@@ -101,9 +101,6 @@ run_tests() {
 	build build
 	local failed=0
 	tests/hermetic.sh build --output-on-failure -j"$jobs" || failed=1
-	say "reliability harness, quick, under the sanitizers: faults on every kind of call, kill -9, state dir full and read-only, secrets (tests/reliability/run.sh)"
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-		tests/reliability/run.sh build-asan --quick || failed=1
 	say "unit tests under valgrind"
 	for t in build/tests/unit/check_*; do
 		[ -x "$t" ] || continue

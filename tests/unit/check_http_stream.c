@@ -6,7 +6,6 @@
  */
 #include <check.h>
 #include <errno.h>
-#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -16,7 +15,6 @@
 
 #include "check_main.h"
 #include "http_test_server.h"
-#include "backends/dmr/dmr.h"
 #include "io/http.h"
 
 /* ---- stream and cancel helpers ---- */
@@ -515,121 +513,11 @@ START_TEST(test_cancel_during_backoff)
 }
 END_TEST
 
-/* ---- what DMR's answers and pull stream become (backends/dmr/dmr.h), fuzzed by tests/fuzz/fuzz_state.c ---- */
-
-static void feed(struct dmr_pull_progress *p, const char *line)
-{
-	dmr_pull_progress_line(p, line, strlen(line));
-}
-
-START_TEST(test_dmr_pull_progress)
-{
-	struct dmr_pull_progress p;
-	dmr_pull_progress_init(&p);
-	ck_assert_int_eq(dmr_pull_progress_line(&p, "not json", 8), 0);
-	feed(&p, "{\"type\":\"progress\",\"total\":300,\"layer\":{\"id\":\"a\",\"size\":200,\"current\":50}}");
-	feed(&p, "{\"type\":\"progress\",\"total\":300,\"layer\":{\"id\":\"b\",\"size\":100,\"current\":100}}");
-	feed(&p, "{\"type\":\"progress\",\"total\":300,\"layer\":{\"id\":\"a\",\"size\":200,\"current\":150}}");
-	ck_assert_int_eq(p.done, 250);
-	ck_assert_int_eq(p.total, 300);
-	ck_assert(!p.success);
-	ck_assert_int_eq(dmr_pull_progress_line(&p, "{\"type\":\"success\"}", 18), 0);
-	ck_assert(p.success);
-	feed(&p, "{\"type\":\"error\",\"message\":\"no space left\"}");
-	ck_assert_str_eq(p.error.buf, "no space left");
-	dmr_pull_progress_release(&p);
-}
-END_TEST
-
-/*
- * Fuzzing finding (tests/fuzz/seeds-state/finding-progress-total-1e135): a
- * number out of long long's range was converted anyway (undefined behaviour,
- * UBSan "outside the range of representable values"); json_int now gives the
- * fallback for it.
- */
-START_TEST(test_dmr_pull_progress_numbers_out_of_range)
-{
-	struct dmr_pull_progress p;
-	dmr_pull_progress_init(&p);
-	feed(&p, "{\"type\":\"progress\",\"total\":1000,\"layer\":{\"id\":\"a\",\"current\":10}}");
-	/* the finding's line: a total of 136 digits */
-	feed(&p, "{\"type\":\"progress\",\"message\":\"Downloaded: 15306.47 MB\",\"total\":"
-		 "12222222222222222222222222222222222222222222222222222222222222222222"
-		 "222222222222222222222222222222222222222222222222222222222228556011358,"
-		 "\"layer\":{\"id\":\"a\",\"size\":18556000000,\"current\":10},\"mode\":\"pull\"}");
-	feed(&p, "{\"type\":\"progress\",\"total\":1000,\"layer\":{\"id\":\"b\",\"current\":1e300}}");
-	feed(&p, "{\"type\":\"progress\",\"total\":-1e999,\"layer\":{\"id\":\"c\",\"current\":9223372036854775807}}");
-	ck_assert_int_eq(p.total, 1000);
-	ck_assert_int_eq(p.done, 10);
-	dmr_pull_progress_release(&p);
-}
-END_TEST
-
-/* Found while writing fuzz_state: the sum of the layers' `current` overflowed (undefined); it saturates now. */
-START_TEST(test_dmr_pull_progress_sum_saturates)
-{
-	struct dmr_pull_progress p;
-	dmr_pull_progress_init(&p);
-	feed(&p, "{\"type\":\"progress\",\"total\":100,\"layer\":{\"id\":\"a\",\"current\":9000000000000000000}}");
-	feed(&p, "{\"type\":\"progress\",\"total\":100,\"layer\":{\"id\":\"b\",\"current\":9000000000000000000}}");
-	ck_assert(p.done == LLONG_MAX);
-	/* a negative `current` counts as nothing done */
-	feed(&p, "{\"type\":\"progress\",\"total\":100,\"layer\":{\"id\":\"a\",\"current\":-9000000000000000000}}");
-	feed(&p, "{\"type\":\"progress\",\"total\":100,\"layer\":{\"id\":\"b\",\"current\":-9000000000000000000}}");
-	feed(&p, "{\"type\":\"progress\",\"total\":100,\"layer\":{\"id\":\"c\",\"current\":42}}");
-	ck_assert_int_eq(p.done, 42);
-	dmr_pull_progress_release(&p);
-}
-END_TEST
-
-START_TEST(test_dmr_parse_models_and_configs)
-{
-	static const char models[] =
-		"[{\"id\":\"sha256:f07b\",\"tags\":[\"docker.io/ai/smollm2:latest\",7],"
-		"\"config\":{\"context_size\":2096}},"
-		"{\"tags\":[\"no-id\"]},{\"id\":\"sha256:62dd\",\"config\":{\"context_size\":1e300}}]";
-	static const char configs[] =
-		"[{\"Backend\":\"llama.cpp\",\"Model\":\"ai/x:latest\",\"ModelID\":\"sha256:62dd\","
-		"\"Config\":{\"context-size\":8192,\"runtime-flags\":[\"--temp\",\"0.7\"]}},{\"ModelID\":\"no-model\"},"
-		"{\"Model\":\"ai/y\",\"Config\":{\"context-size\":-1e300,\"runtime-flags\":[]}}]";
-	struct dmr_model *m;
-	struct dmr_runtime_config *c;
-	size_t nr;
-	struct strbuf err = STRBUF_INIT;
-	ck_assert_int_eq(dmr_parse_models(models, strlen(models), &m, &nr, &err), 0);
-	ck_assert_uint_eq(nr, 2);
-	ck_assert_str_eq(m[0].id, "sha256:f07b");
-	ck_assert_uint_eq(m[0].nr_tags, 1);
-	ck_assert_int_eq(m[0].context_size, 2096);
-	ck_assert_uint_eq(m[1].nr_tags, 0);
-	ck_assert_int_eq(m[1].context_size, 0);
-	dmr_models_free(m, nr);
-	ck_assert_int_eq(dmr_parse_configs(configs, strlen(configs), &c, &nr, &err), 0);
-	ck_assert_uint_eq(nr, 2);
-	ck_assert_str_eq(c[0].model_id, "sha256:62dd");
-	ck_assert_int_eq(c[0].context_size, 8192);
-	ck_assert_str_eq(c[0].runtime_flags, "[\"--temp\",\"0.7\"]");
-	ck_assert_ptr_null(c[1].model_id);
-	ck_assert_int_eq(c[1].context_size, 0);
-	ck_assert_ptr_null(c[1].runtime_flags);
-	dmr_configs_free(c, nr);
-	ck_assert_str_eq(err.buf, "");
-	/* not a list: the error quotes at most 80 bytes, and never past the text */
-	ck_assert_int_eq(dmr_parse_models("{\"message\":\"x\"}XXXX", 15, &m, &nr, &err), -1);
-	ck_assert_str_eq(err.buf, "'GET /models' answered something that is not a JSON list: {\"message\":\"x\"}");
-	ck_assert_ptr_null(m);
-	strbuf_reset(&err);
-	ck_assert_int_eq(dmr_parse_configs("", 0, &c, &nr, &err), -1);
-	ck_assert_str_eq(err.buf, "'GET /engines/_configure' answered something that is not a JSON list: ");
-	strbuf_release(&err);
-}
-END_TEST
-
 static Suite *http_stream_suite(void)
 {
 	Suite *s = suite_create("http_stream");
 	TCase *fail = tcase_create("failures"), *stream = tcase_create("stream"),
-	      *cancel = tcase_create("cancel"), *dmr = tcase_create("dmr");
+	      *cancel = tcase_create("cancel");
 
 	tcase_add_test(fail, test_connection_refused);
 	tcase_add_test(fail, test_retry_refused);
@@ -650,16 +538,11 @@ static Suite *http_stream_suite(void)
 	tcase_add_test(cancel, test_cancel_while_lines_flow);
 	tcase_add_test(cancel, test_cancel_during_backoff);
 
-	tcase_add_test(dmr, test_dmr_pull_progress);
-	tcase_add_test(dmr, test_dmr_pull_progress_numbers_out_of_range);
-	tcase_add_test(dmr, test_dmr_pull_progress_sum_saturates);
-	tcase_add_test(dmr, test_dmr_parse_models_and_configs);
-
 	tcase_add_checked_fixture(fail, tcp_setup, server_teardown);
 	tcase_add_checked_fixture(stream, tcp_setup, server_teardown);
 	tcase_add_checked_fixture(cancel, tcp_setup, server_teardown);
 
-	TCase *all[] = { fail, stream, cancel, dmr };
+	TCase *all[] = { fail, stream, cancel };
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
 		tcase_set_timeout(all[i], 20);
 		suite_add_tcase(s, all[i]);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "check_main.h"
+#include "validate_test_helpers.h"
 #include "lang/config.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -37,14 +38,7 @@ static const char *test_env(void *ctx, const char *name)
 /* Parses text; returns the diagnostics as "line:col: [warning: ]message" lines. */
 static int parse(const char *text, struct config *cfg, struct strbuf *out)
 {
-	struct diag_list diags = DIAG_LIST_INIT;
-	struct config_options opts = { .getenv = test_env };
-	int rc = config_parse(cfg, "t.yaml", workdir, text, strlen(text), &opts, &diags);
-	for (size_t i = 0; i < diags.nr; i++)
-		strbuf_addf(out, "%d:%d: %s%s\n", diags.items[i].line, diags.items[i].col,
-			    diags.items[i].severity == DIAG_WARNING ? "warning: " : "", diags.items[i].message);
-	diag_list_release(&diags);
-	return rc;
+	return parse_as_lines(workdir, text, strlen(text), test_env, cfg, out);
 }
 
 /* A valid document whose only diagnostics are warnings. */

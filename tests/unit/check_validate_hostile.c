@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "check_main.h"
+#include "validate_test_helpers.h"
 #include "cmd/cli.h"
 #include "cmd/cmd_common.h"
 #include "lang/config.h"
@@ -44,14 +45,7 @@ static const char *test_env(void *ctx, const char *name)
 /* Parses text as dir/t.yaml; the diagnostics as "line:col: [warning: ]message" lines. */
 static int parse_in(const char *dir, const char *text, size_t len, struct config *cfg, struct strbuf *out)
 {
-	struct diag_list diags = DIAG_LIST_INIT;
-	struct config_options opts = { .getenv = test_env };
-	int rc = config_parse(cfg, "t.yaml", dir, text, len, &opts, &diags);
-	for (size_t i = 0; i < diags.nr; i++)
-		strbuf_addf(out, "%d:%d: %s%s\n", diags.items[i].line, diags.items[i].col,
-			    diags.items[i].severity == DIAG_WARNING ? "warning: " : "", diags.items[i].message);
-	diag_list_release(&diags);
-	return rc;
+	return parse_as_lines(dir, text, len, test_env, cfg, out);
 }
 
 static int parse(const char *text, struct config *cfg, struct strbuf *out)

@@ -1,0 +1,206 @@
+/* The engine's side of the inventory: intents, records, attributes (engine_record.h). */
+#include "engine/engine_record.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan/kind.h"
+#include "util/xalloc.h"
+
+/* The backend instance kind k lives on now, or NULL (plan_options.backend_of). */
+const char *engine_backend_where(const struct kind *k, void *ctx)
+{
+	const char *where = NULL, *info = NULL;
+	if (k->backend_of)
+		k->backend_of(ctx, &where, &info);
+	return where;
+}
+
+/*
+ * Write-ahead intents a killed run left (INV_CREATING), resolved from what is
+ * observed now: present, the interrupted create made it, so it is this
+ * project's (never "adopted"); absent, it never happened and is forgotten.
+ * Returns how many were resolved.
+ */
+size_t engine_resolve_intents(struct engine *e)
+{
+	size_t n = 0;
+	for (size_t i = e->inventory.nr; i-- > 0;) {
+		struct inv_entry *en = &e->inventory.entries[i];
+		const struct kind *k = kind_find(e->opts.registry->kinds, en->kind);
+		if (en->origin != INV_CREATING || !k)
+			continue;
+		n++;
+		const char *was = inv_entry_attr(en, "backend"), *now = engine_backend_where(k, e);
+		if (was && now && strcmp(was, now))
+			continue; /* recorded on another backend instance: not observed here */
+		const struct resource *o = resource_set_find(&e->observed, k, en->name);
+		if (o) {
+			en->origin = INV_CREATED;
+			if (o->identity)
+				inv_entry_set_attr(en, "identity", o->identity);
+			engine_log(e, "%s %s: made by an interrupted run of this project: recorded as created", k->noun,
+				   o->display);
+		} else {
+			char *kind = xstrdup(en->kind), *name = xstrdup(en->name);
+			inventory_forget(&e->inventory, kind, name);
+			free(kind);
+			free(name);
+		}
+	}
+	return n;
+}
+
+void engine_set_attr(struct engine *e, const struct action *a, const char *key, const char *value)
+{
+	pthread_mutex_lock(&e->inventory_lock);
+	XGROW(e->attrs, e->alloc_attrs, e->nr_attrs + 1);
+	e->attrs[e->nr_attrs++] = (struct engine_attr){
+		xstrdup(a->kind->name),
+		xstrdup(a->name),
+		xstrdup(key),
+		xstrdup(value),
+	};
+	pthread_mutex_unlock(&e->inventory_lock);
+}
+
+void engine_free_attrs(struct engine *e)
+{
+	for (size_t i = 0; i < e->nr_attrs; i++) {
+		free(e->attrs[i].kind);
+		free(e->attrs[i].name);
+		free(e->attrs[i].key);
+		free(e->attrs[i].value);
+	}
+	free(e->attrs);
+	e->attrs = NULL;
+	e->nr_attrs = e->alloc_attrs = 0;
+}
+
+/*
+ * Saves the inventory, holding inventory_lock. A failure stops the run: no
+ * new action starts (what runs finishes), since what it would create could
+ * not be recorded as this project's. A later good save has written
+ * everything recorded so far.
+ */
+int engine_save_locked(struct engine *e)
+{
+	struct strbuf err = STRBUF_INIT;
+	int rc = inventory_save(&e->inventory, &err);
+	if (rc < 0) {
+		if (!atomic_load(&e->state_failed))
+			strbuf_addstr(&e->state_err, err.buf);
+		atomic_store(&e->state_failed, true);
+		atomic_store(&e->stop, true);
+		engine_log(e, "error: %s: stopping before the next change", err.buf);
+	} else {
+		strbuf_reset(&e->unrecorded);
+	}
+	strbuf_release(&err);
+	return rc;
+}
+
+/* The backend instance a's kind lives on, in en's attributes. */
+static void set_backend_attrs(struct engine *e, const struct action *a, struct inv_entry *en)
+{
+	const char *where = NULL, *info = NULL;
+	if (a->kind->backend_of)
+		a->kind->backend_of(e, &where, &info);
+	if (where)
+		inv_entry_set_attr(en, "backend", where);
+	if (info)
+		inv_entry_set_attr(en, "backend_info", info);
+}
+
+/*
+ * Write-ahead ownership: before a create starts, the inventory says this
+ * project is making it (INV_CREATING, with the digests of what it asks for),
+ * so a run killed during `sbx create` leaves the next one knowing the
+ * sandbox is its own (resolve_intents()). No intent can be saved: the
+ * action does not start.
+ */
+int engine_write_intent(struct engine *e, const struct action *a, struct strbuf *err)
+{
+	if (a->type != ACTION_CREATE || !a->desired)
+		return 0;
+	int rc = 0;
+	pthread_mutex_lock(&e->inventory_lock);
+	if (!inventory_find(&e->inventory, a->kind->name, a->name)) {
+		struct inv_entry *en = inventory_record(&e->inventory, a->desired, INV_CREATING);
+		set_backend_attrs(e, a, en);
+		if (engine_save_locked(e) < 0) {
+			inventory_forget(&e->inventory, a->kind->name, a->name);
+			strbuf_addf(err, "not started: the inventory cannot be written: %s", e->state_err.buf);
+			rc = -1;
+		}
+	}
+	pthread_mutex_unlock(&e->inventory_lock);
+	return rc;
+}
+
+static const char *verb_past(const struct action *a)
+{
+	switch (a->type) {
+	case ACTION_CREATE: return "created";
+	case ACTION_UPDATE: return "updated";
+	case ACTION_REPLACE: return "replaced";
+	case ACTION_DELETE: return "deleted";
+	default: return "adopted";
+	}
+}
+
+/* Records what an action did; saves at once, so a killed run loses nothing it finished. */
+void engine_record(struct engine *e, const struct action *a)
+{
+	pthread_mutex_lock(&e->inventory_lock);
+	if (a->type == ACTION_DELETE) {
+		inventory_forget(&e->inventory, a->kind->name, a->name);
+	} else if (a->desired) {
+		struct inv_entry *en = inventory_record(&e->inventory, a->desired,
+							a->type == ACTION_CREATE || (a->type == ACTION_REPLACE && !a->adopt)
+								? INV_CREATED
+								: INV_ADOPTED);
+		if (a->takeover)
+			en->origin = INV_ADOPTED; /* --adopt: found, so never deleted by this project */
+		if (a->type == ACTION_NOOP && a->observed && a->observed->identity)
+			inv_entry_set_attr(en, "identity", a->observed->identity);
+		for (size_t i = 0; i < e->nr_attrs; i++)
+			if (!strcmp(e->attrs[i].kind, a->kind->name) && !strcmp(e->attrs[i].name, a->name))
+				inv_entry_set_attr(en, e->attrs[i].key, e->attrs[i].value);
+		if (a->kind->shared) {
+			char *settings = resource_settings(a->desired);
+			inv_entry_set_attr(en, "settings", settings); /* for the other projects' plans */
+			free(settings);
+		}
+		set_backend_attrs(e, a, en);
+	}
+	if (engine_save_locked(e) < 0) {
+		if (a->type == ACTION_CREATE)
+			strbuf_addf(&e->unrecorded, "  %s %s: created; the inventory holds only the intent to create it, "
+						    "which the next run resolves\n",
+				    a->kind->noun, a->display);
+		else
+			strbuf_addf(&e->unrecorded, "  %s %s: %s, not recorded\n", a->kind->noun, a->display, verb_past(a));
+	}
+	pthread_mutex_unlock(&e->inventory_lock);
+}
+
+/* Forgets inventory entries of observed kinds whose resource is gone from everywhere. */
+void engine_forget_vanished(struct engine *e)
+{
+	for (size_t i = e->inventory.nr; i-- > 0;) {
+		const struct inv_entry *en = &e->inventory.entries[i];
+		const struct kind *k = kind_find(e->opts.registry->kinds, en->kind);
+		if (!k || !engine_kind_needed(e, k))
+			continue;
+		const char *was = inv_entry_attr(en, "backend"), *now = engine_backend_where(k, e);
+		if (was && now && strcmp(was, now))
+			continue; /* lives on another backend instance: not this run's to forget */
+		if (!resource_set_find(&e->observed, k, en->name) && !resource_set_find(&e->desired, k, en->name)) {
+			char *kind = xstrdup(en->kind), *name = xstrdup(en->name);
+			inventory_forget(&e->inventory, kind, name);
+			free(kind);
+			free(name);
+		}
+	}
+}
