@@ -120,7 +120,6 @@ START_TEST(test_dmr_parse_models_and_configs)
 }
 END_TEST
 
-
 int main(void)
 {
 	Suite *s = suite_create("dmr");
