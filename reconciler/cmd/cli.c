@@ -55,7 +55,7 @@ static const struct option_spec {
 	{ NULL, "--allow-replace", OPT_CHANGE, V_NONE, offsetof(struct cli_options, allow_replace), NULL,
 	  "allow replacing or deleting resources that hold work (sandboxes)" },
 	{ NULL, "--parallelism", OPT_APPLY | OPT_OBSERVE, V_COUNT, offsetof(struct cli_options, parallelism), "N",
-	  "actions run at once (default 4), and observation reads (default 32)" },
+	  "actions run at once (default 4), observation reads (default 32), verify: sandboxes (default 8)" },
 	{ NULL, "--lock-timeout", OPT_APPLY, V_DURATION, offsetof(struct cli_options, lock_timeout_ms), "DURATION",
 	  "wait this long for another run (500ms, 30s, 2m; default 0)" },
 	{ NULL, "--progress", OPT_APPLY, V_STRING, offsetof(struct cli_options, progress), "MODE",
