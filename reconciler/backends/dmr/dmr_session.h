@@ -41,5 +41,10 @@ int dmr_session_each_tag(struct dmr_session *s,
 
 /* The id of the model a tag names now (a fresh GET /models, after a change), malloc'd; NULL with err. */
 char *dmr_find_id(struct dmr *d, const char *ref, struct strbuf *err);
+/*
+ * The same for several tags from one GET /models: ids[i] gets refs[i]'s id
+ * (malloc'd) or NULL. Returns 0 when every tag was found, else -1 with err.
+ */
+int dmr_find_ids(struct dmr *d, const char *const *refs, char **ids, size_t nr_refs, struct strbuf *err);
 
 #endif
