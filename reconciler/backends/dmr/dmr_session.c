@@ -88,13 +88,6 @@ int dmr_find_ids(struct dmr *d, const char *const *refs, char **ids, size_t nr_r
 	return missing;
 }
 
-char *dmr_find_id(struct dmr *d, const char *ref, struct strbuf *err)
-{
-	char *id;
-	dmr_find_ids(d, &ref, &id, 1, err);
-	return id;
-}
-
 int dmr_session_each_tag(struct dmr_session *s,
 			 void (*fn)(const struct dmr_model *m, const char *canonical, void *ctx), void *ctx,
 			 struct strbuf *err)
