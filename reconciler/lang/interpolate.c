@@ -125,10 +125,10 @@ static long expand_braced(struct scan *s, size_t start, struct strbuf *out)
 			expand_part(s, start, op + 1, close, &msg);
 			char *text = msg.len ? xasprintf("%s: %s", name, msg.buf)
 					     : xasprintf("required variable %s is %s", name, val ? "empty" : "not set");
-			report(s, DIAG_ERROR, start, "%s", text);
+			report(s, s->env->offline ? DIAG_WARNING : DIAG_ERROR, start, "%s", text);
 			free(text);
 			strbuf_release(&msg);
-			rc = -1;
+			rc = s->env->offline ? 0 : -1;
 		} else {
 			strbuf_addstr(out, val);
 		}

@@ -26,6 +26,8 @@ struct interp_env {
 	bool (*is_sensitive)(void *ctx, const char *name);
 	void (*report)(void *ctx, enum diag_severity sev, size_t offset, const char *message);
 	void *report_ctx;
+	/* A required variable (${VAR:?}) that is unset is a warning, not an error (validate --offline). */
+	bool offline;
 };
 
 struct interp_info {

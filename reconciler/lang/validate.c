@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lang/compose_hint.h"
 #include "util/strbuf.h"
 #include "util/strmap.h"
 #include "util/strutil.h"
@@ -456,7 +457,17 @@ static void walk_object(struct validator *v, const char *what, const struct sche
 			const char *hint = suggest(key, p->key->len, names, nr);
 			struct strbuf shown = STRBUF_INIT;
 			quote_value(&shown, key, p->key->len);
-			if (hint)
+			if (!strcmp(key, "environment") && schema_find_field(t, "env")) {
+				/* Compose's spelling, usually its KEY=VALUE list: show the map sbxapply reads */
+				struct strbuf map = STRBUF_INIT;
+				compose_env_as_map(p->value, &map);
+				error_at(v, p->key->mark, "unknown key 'environment' in %s; did you mean 'env'? %s%s", label,
+					 p->value->kind == YNODE_SEQ
+						 ? "it is a map of names to values, not Compose's list: "
+						 : "",
+					 map.buf);
+				strbuf_release(&map);
+			} else if (hint)
 				error_at(v, p->key->mark, "unknown key %s in %s; did you mean '%s'?", shown.buf, label, hint);
 			else
 				error_at(v, p->key->mark, "unknown key %s in %s (expected %s)", shown.buf, label, all.buf);
