@@ -98,6 +98,8 @@ static long expand_braced(struct scan *s, size_t start, struct strbuf *out)
 	}
 	char *name = xstrndup(s->in + i, n - i);
 	const char *val = lookup(s, name);
+	if (!val)
+		s->info->unset_var = true;
 	int rc = 0;
 	if (n == close) {
 		if (val)
@@ -169,6 +171,8 @@ static int expand(struct scan *s, struct strbuf *out)
 				n++;
 			char *name = xstrndup(s->in + i + 1, n - i - 1);
 			const char *val = lookup(s, name);
+			if (!val)
+				s->info->unset_var = true;
 			if (val)
 				strbuf_addstr(out, val);
 			else

@@ -33,6 +33,7 @@ struct interp_env {
 struct interp_info {
 	bool substituted;     /* at least one variable was read */
 	bool secret_var;      /* a sensitive variable was read: its name looks secret, or is_sensitive says so */
+	bool unset_var;	      /* a variable read was not set (its default, if any, was used) */
 	char secret_name[64]; /* the first such variable (truncated), for messages */
 };
 
