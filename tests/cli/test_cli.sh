@@ -148,6 +148,22 @@ t_markdown_only_for_plans() {
 	run 2 validate -o markdown -f "$src/examples/minimal/sandbox.yaml" && has err "use text or json" &&
 	run 0 plan --help && has out "markdown (for a pull-request comment)"
 }
+t_pre_commit_hook() {
+	hook="$src/contrib/pre-commit-hook"
+	mkdir -p "$tmp/hook"
+	printf 'version: 1\nmodels: [x]\n' >"$tmp/hook/bad.yaml"
+	SBXAPPLY="$bin" "$hook" "$src/examples/minimal/sandbox.yaml" >"$tmp/out" 2>"$tmp/err" || { echo "FAIL: hook on a valid file"; return 1; }
+	SBXAPPLY="$bin" "$hook" "$src/examples/minimal/sandbox.yaml" "$tmp/hook/bad.yaml" >"$tmp/out" 2>"$tmp/err" &&
+		{ echo "FAIL: hook passed an invalid file"; return 1; }
+	has err "bad.yaml:2:9: 'models' must be" || return 1
+	command -v git >/dev/null || return 0
+	# as a git hook: the staged sandbox.yaml files
+	(cd "$tmp/hook" && git init -q . && mkdir -p sub && cp bad.yaml sub/sandbox.yaml && git add sub/sandbox.yaml &&
+		SBXAPPLY="$bin" "$hook") >"$tmp/out" 2>"$tmp/err" && { echo "FAIL: git hook passed a staged invalid file"; return 1; }
+	has err "sub/sandbox.yaml:2:9:" &&
+	(cd "$tmp/hook" && cp "$src/examples/minimal/sandbox.yaml" sub/sandbox.yaml && git add sub/sandbox.yaml &&
+		SBXAPPLY="$bin" "$hook") >"$tmp/out" 2>"$tmp/err"
+}
 
 # ---- habits ----
 t_file_found_upward() {
@@ -180,7 +196,7 @@ for t in t_version t_help t_help_lists_only_what_works t_no_command_is_apply t_u
 	t_missing_value t_bad_output t_option_not_taken t_extra_argument t_command_help t_file_forms \
 	t_default_file t_missing_file t_stdin t_quiet t_json_invalid t_json_valid t_warnings_exit_zero \
 	t_dotenv_beside_file t_schema_matches_file t_colour_only_on_a_terminal \
-	t_unset_secret_reported_once t_offline_warns_for_machine_facts t_github_annotations t_markdown_only_for_plans \
+	t_unset_secret_reported_once t_offline_warns_for_machine_facts t_github_annotations t_markdown_only_for_plans t_pre_commit_hook \
 	t_file_found_upward t_apply_yaml_suggests_f t_command_help_has_its_exit_codes t_down_project_without_file; do
 	check "$t" "$t"
 done
