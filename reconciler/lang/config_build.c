@@ -319,32 +319,14 @@ static int compare_env(const void *a, const void *b)
 
 /*
  * An empty secret whose variables are unset is one problem, not two: takes
- * the interpolation's "variable X is not set" warnings on the value's line,
- * from its column on, out of the list, and returns their names ("A, B";
- * malloc'd), or NULL when there were none.
+ * the interpolator's "variable X is not set" warnings on the value, and
+ * returns their names ("A, B"; malloc'd), or NULL when there were none.
  */
 static char *take_unset_warnings(struct builder *b, struct ymark at)
 {
-	static const char prefix[] = "variable ", suffix[] = " is not set; using an empty string";
-	struct diag_list *l = b->diags;
 	struct strbuf names = STRBUF_INIT;
-	size_t kept = 0;
-	for (size_t i = 0; i < l->nr; i++) {
-		struct diag *d = &l->items[i];
-		size_t n = strlen(d->message);
-		if (d->severity == DIAG_WARNING && d->source == &b->cfg->doc.source && d->line == at.line &&
-		    d->col >= at.col && str_starts_with(d->message, prefix) && str_ends_with(d->message, suffix) &&
-		    n > sizeof(prefix) - 1 + sizeof(suffix) - 1) {
-			strbuf_addf(&names, "%s%.*s", names.len ? ", " : "",
-				    (int)(n - (sizeof(prefix) - 1) - (sizeof(suffix) - 1)), d->message + sizeof(prefix) - 1);
-			free(d->message);
-			l->warnings--;
-			continue;
-		}
-		l->items[kept++] = *d;
-	}
-	l->nr = kept;
-	if (names.len)
+	if (diag_list_take_warnings(b->diags, &b->cfg->doc.source, at.line, at.col, INTERP_UNSET_PREFIX,
+				    INTERP_UNSET_SUFFIX, &names))
 		return strbuf_detach(&names, NULL);
 	strbuf_release(&names);
 	return NULL;

@@ -105,7 +105,7 @@ static long expand_braced(struct scan *s, size_t start, struct strbuf *out)
 		if (val)
 			strbuf_addstr(out, val);
 		else
-			report(s, DIAG_WARNING, start, "variable %s is not set; using an empty string", name);
+			report(s, DIAG_WARNING, start, INTERP_UNSET_PREFIX "%s" INTERP_UNSET_SUFFIX, name);
 		free(name);
 		return (long)close + 1;
 	}
@@ -176,7 +176,7 @@ static int expand(struct scan *s, struct strbuf *out)
 			if (val)
 				strbuf_addstr(out, val);
 			else
-				report(s, DIAG_WARNING, i, "variable %s is not set; using an empty string", name);
+				report(s, DIAG_WARNING, i, INTERP_UNSET_PREFIX "%s" INTERP_UNSET_SUFFIX, name);
 			free(name);
 			i = n;
 		} else {

@@ -37,6 +37,10 @@ struct interp_info {
 	char secret_name[64]; /* the first such variable (truncated), for messages */
 };
 
+/* The warning for an unset variable without a default: INTERP_UNSET_PREFIX NAME INTERP_UNSET_SUFFIX. */
+#define INTERP_UNSET_PREFIX "variable "
+#define INTERP_UNSET_SUFFIX " is not set; using an empty string"
+
 /* Returns 0, or -1 after reporting an error (out then holds a partial result). */
 int interpolate(const char *in, size_t len, const struct interp_env *env, struct strbuf *out,
 		struct interp_info *info);
