@@ -223,15 +223,14 @@ static const char *suggest_option(const char *arg)
  * parents (as Compose does); one found elsewhere is named on stderr. None
  * found leaves ./sandbox.yaml, whose "cannot read" says what was looked for.
  */
-static int locate_file(struct cli_options *opts, char **found)
+static void locate_file(struct cli_options *opts, char **found)
 {
 	*found = find_upward("sandbox.yaml");
 	if (!*found)
-		return 0;
+		return;
 	opts->file = *found;
 	if (strcmp(*found, "sandbox.yaml") && !opts->quiet)
 		fprintf(stderr, "sbxapply: using %s (found in a parent directory)\n", *found);
-	return 0;
 }
 
 int cli_main(int argc, char **argv)
@@ -361,8 +360,10 @@ int cli_main(int argc, char **argv)
 				  : (cmd->options & OPT_FORMAT) && !strcmp(opts.output, "text") && actions &&
 					    !strcmp(actions, "true");
 	opts.file_given = used[0]; /* option_specs[0] is -f */
-	if (!opts.file_given && (cmd->options & OPT_FILE) && !opts.project && locate_file(&opts, &found) < 0)
-		goto done;
+	/* apply PLANFILE reads the file the plan names; down --project reads none */
+	bool reads_file = (cmd->options & OPT_FILE) && !opts.project && !(!strcmp(cmd->name, "apply") && opts.nr_args);
+	if (!opts.file_given && reads_file)
+		locate_file(&opts, &found);
 	opts.color = !no_color && !getenv("NO_COLOR") && isatty(STDERR_FILENO) &&
 		     !(getenv("TERM") && !strcmp(getenv("TERM"), "dumb"));
 	rc = cmd->exec(&opts);
