@@ -221,7 +221,7 @@ static const char *suggest_option(const char *arg)
 /*
  * Without -f, sandbox.yaml is looked for in the current directory, then its
  * parents (as Compose does); one found elsewhere is named on stderr. None
- * found leaves ./sandbox.yaml, whose "cannot read" says what was looked for.
+ * found leaves ./sandbox.yaml, which then cannot be read (exit 3), as before.
  */
 static void locate_file(struct cli_options *opts, char **found)
 {
