@@ -616,5 +616,6 @@ const struct cmd_entry cmd_verify_entry = {
 		"Exit: 0 every check passed (skipped ones do not fail), 4 the runner or sbx is\n"
 		"unavailable, 5 a check failed, 2 a named sandbox is not declared, 3 invalid file.\n",
 	.options = OPT_FILE | OPT_OUTPUT | OPT_QUIET | OPT_ENGINE | OPT_VERIFY | OPT_OBSERVE,
+	.exit_codes = EXIT_BIT(EXIT_OK) | EXIT_BIT(EXIT_USAGE) | EXIT_BIT(EXIT_INVALID) | EXIT_BIT(EXIT_BACKEND) | EXIT_BIT(EXIT_APPLY_FAILED) | EXIT_BIT(EXIT_INTERRUPTED),
 	.exec = verify_exec,
 };
