@@ -10,6 +10,7 @@
 
 #include "cmd/cli.h"
 #include "cmd/cmd_common.h"
+#include "cmd/cmd_requires.h"
 #include "lang/config.h"
 #include "engine/engine.h"
 #include "plan/plan_render.h"
@@ -77,6 +78,8 @@ static int down_exec(const struct cli_options *opts)
 	}
 	/* the project name comes from the file: it must be valid (secrets need not be set) */
 	int rc = load_for_down(opts, &cfg);
+	if (!rc)
+		rc = cmd_check_requires(opts, &cfg);
 	if (rc) {
 		config_release(&cfg);
 		return rc;

@@ -2,6 +2,7 @@
 
 extern const struct cmd_entry cmd_apply_entry;
 extern const struct cmd_entry cmd_diff_entry;
+extern const struct cmd_entry cmd_doctor_entry;
 extern const struct cmd_entry cmd_down_entry;
 extern const struct cmd_entry cmd_plan_entry;
 extern const struct cmd_entry cmd_run_entry;
@@ -21,6 +22,7 @@ const struct cmd_entry *const commands[] = {
 	&cmd_down_entry,
 	&cmd_watch_entry,
 	&cmd_validate_entry,
+	&cmd_doctor_entry,
 	&cmd_schema_entry,
 	&cmd_version_entry,
 	NULL,
