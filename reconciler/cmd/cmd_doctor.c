@@ -292,24 +292,8 @@ out:
 /*
  * `docker model version` (https://docs.docker.com/reference/cli/docker/model/version/)
  * is one of the plugin's runner-management commands, which never install or
- * start a runner (cmd/cli/commands/root.go). It prints "Docker Model Runner
- * version vX" in older releases, "Client:\n Version:    vX" in newer ones.
+ * start a runner, unlike `docker model status` (docs/backends.md §13).
  */
-static char *plugin_version(const char *out)
-{
-	const char *p = strstr(out, "Docker Model Runner version ");
-	if (p)
-		p += strlen("Docker Model Runner version ");
-	else if ((p = strstr(out, "Version:")))
-		p += strlen("Version:");
-	if (!p)
-		return NULL;
-	while (*p == ' ' || *p == '\t')
-		p++;
-	size_t n = strcspn(p, " \t\r\n");
-	return n ? xstrndup(p, n) : NULL;
-}
-
 static void check_docker(struct doctor *d)
 {
 	static const char *const argv[] = { "docker", "model", "version", NULL };
@@ -325,7 +309,7 @@ static void check_docker(struct doctor *d)
 	req.out_cap = req.err_cap = 64 * 1024;
 	struct strbuf why = STRBUF_INIT;
 	int rc = spawn_run(&req, &res);
-	char *version = rc == 0 && spawn_result_ok(&res) ? plugin_version(res.out.buf) : NULL;
+	char *version = rc == 0 && spawn_result_ok(&res) ? doctor_plugin_version(res.out.buf) : NULL;
 	if (rc < 0 && spawn_result_not_found(&res)) {
 		doctor_add(&d->report, "docker", DOCTOR_WARN,
 			   xasprintf("install Docker Desktop, or Docker Engine with the docker-model-plugin package; %s, "

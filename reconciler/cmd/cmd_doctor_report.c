@@ -149,3 +149,18 @@ void doctor_runner_error_line(const char *err, struct strbuf *out)
 		}
 	}
 }
+
+char *doctor_plugin_version(const char *out)
+{
+	const char *p = strstr(out, "Docker Model Runner version ");
+	if (p)
+		p += strlen("Docker Model Runner version ");
+	else if ((p = strstr(out, "Version:")))
+		p += strlen("Version:");
+	if (!p)
+		return NULL;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	size_t n = strcspn(p, " \t\r\n");
+	return n ? xstrndup(p, n) : NULL;
+}

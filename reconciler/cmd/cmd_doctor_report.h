@@ -48,4 +48,12 @@ void doctor_print_json(const struct doctor_report *r, int code);
  */
 void doctor_runner_error_line(const char *err, struct strbuf *out);
 
+/*
+ * The plugin's version from `docker model version`, whichever form it
+ * printed (docs/backends.md §13): "Docker Model Runner version vX" in older
+ * releases, "Client:\n Version:    vX" in newer ones (the client's, the
+ * first). Malloc'd; NULL when neither is there.
+ */
+char *doctor_plugin_version(const char *out);
+
 #endif
