@@ -151,7 +151,24 @@ check "doctor: requires fails" is "$rc" 4
 check "doctor: the requires line" line_has FAIL requires "requires sbx >=0.33, <1, but the installed sbx is v0.31.2"
 check "doctor: its fix" line_has FAIL requires "fix: install an sbx release"
 check "doctor: the old release lacks" has out "lacks: no 'policy ls --json' or '--wide' (v0.35+)"
-export SBXSIM_SBX_VERSION=0.45.1 XDG_STATE_HOME="$work/xdg"
+# a sandbox-scoped rule on a release that cannot scope one (before v0.29): a warning with the fix
+export SBXSIM_SBX_VERSION=0.28.3 XDG_STATE_HOME="$work/xdg-028" SBXSIM_STATE_DIR="$work/sim-028"
+mkdir -p "$SBXSIM_STATE_DIR"
+printf 'version: 1\nproject: scoped\nsandboxes:\n  box:\n    agent: shell\n    policy:\n      allow: [api.example.com]\n' \
+	>"$work/guide/scoped.yaml"
+sbxapply doctor -f "$work/guide/scoped.yaml" --runner "$R"
+check "v0.28: warns, does not fail" is "$rc" 0
+check "v0.28: cannot scope a rule" line_has warn sbx_forms "sbx v0.28.3 cannot scope a rule to one sandbox"
+check "v0.28: the fix" line_has warn sbx_forms "fix: install sbx v0.29 or later"
+check "v0.28: lacks listed" has out "lacks: no sandbox-scoped rules (v0.29+)"
+# a policy store never initialised lists no preset rules: doctor cannot tell, and says what to do
+export SBXSIM_SBX_VERSION=0.45.1 XDG_STATE_HOME="$work/xdg-uninit" SBXSIM_STATE_DIR="$work/sim-uninit" SBXSIM_POLICY_UNINITIALISED=1
+mkdir -p "$SBXSIM_STATE_DIR"
+sbxapply doctor -f "$work/guide/scoped.yaml" --runner "$R"
+check "uninitialised: a warning" line_has warn policy "cannot tell whether a network policy was chosen"
+check "uninitialised: the fix" line_has warn policy "run 'sbx policy init balanced'"
+unset SBXSIM_POLICY_UNINITIALISED
+export SBXSIM_SBX_VERSION=0.45.1 XDG_STATE_HOME="$work/xdg" SBXSIM_STATE_DIR="$work/sim"
 
 # 5. version: the sbx forms and the runner's version
 sbxapply version --runner "$R"
