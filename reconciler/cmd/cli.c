@@ -76,6 +76,10 @@ static const struct option_spec {
 	  "act on a save after this much quiet (default 150ms; bursts of saves are one run)" },
 	{ NULL, "--start", OPT_VERIFY, V_NONE, offsetof(struct cli_options, start), NULL,
 	  "start a stopped sandbox to check inside it" },
+	{ NULL, "--from-host", OPT_FROM_HOST, V_NONE, offsetof(struct cli_options, from_host), NULL,
+	  "describe the models, rules and sandboxes this machine has" },
+	{ NULL, "--force", OPT_FORCE, V_NONE, offsetof(struct cli_options, force), NULL,
+	  "replace the file written if it exists" },
 };
 
 #define NR_OPTIONS (sizeof(option_specs) / sizeof(option_specs[0]))
@@ -269,6 +273,7 @@ int cli_main(int argc, char **argv)
 			}
 		}
 		used[o - option_specs] = true;
+		opts.file_given |= o->flag == OPT_FILE;
 	}
 
 	if (version)

@@ -23,19 +23,21 @@ enum sbx_exit {
 };
 
 enum cli_option_flag {
-	OPT_FILE = 1 << 0,     /* -f, --file */
-	OPT_OUTPUT = 1 << 1,   /* -o, --output text|json */
-	OPT_QUIET = 1 << 2,    /* -q, --quiet */
-	OPT_ENGINE = 1 << 3,   /* --state-dir, --runner, --show-secrets, --refresh */
-	OPT_CHANGE = 1 << 4,   /* --prune, --allow-replace */
-	OPT_APPLY = 1 << 5,    /* --parallelism, --lock-timeout, --dry-run */
-	OPT_YES = 1 << 6,      /* --yes */
-	OPT_OUT = 1 << 7,      /* --out / -out FILE */
-	OPT_STRICT = 1 << 8,   /* --strict */
-	OPT_ADOPT = 1 << 9,    /* --adopt, --force-shared */
-	OPT_VERIFY = 1 << 10,  /* --start */
-	OPT_OBSERVE = 1 << 11, /* --parallelism on commands that observe without applying (diff, plan) */
-	OPT_WATCH = 1 << 12,   /* --debounce */
+	OPT_FILE = 1 << 0,	 /* -f, --file */
+	OPT_OUTPUT = 1 << 1,	 /* -o, --output text|json */
+	OPT_QUIET = 1 << 2,	 /* -q, --quiet */
+	OPT_ENGINE = 1 << 3,	 /* --state-dir, --runner, --show-secrets, --refresh */
+	OPT_CHANGE = 1 << 4,	 /* --prune, --allow-replace */
+	OPT_APPLY = 1 << 5,	 /* --parallelism, --lock-timeout, --dry-run */
+	OPT_YES = 1 << 6,	 /* --yes */
+	OPT_OUT = 1 << 7,	 /* --out / -out FILE */
+	OPT_STRICT = 1 << 8,	 /* --strict */
+	OPT_ADOPT = 1 << 9,	 /* --adopt, --force-shared */
+	OPT_VERIFY = 1 << 10,	 /* --start */
+	OPT_OBSERVE = 1 << 11,	 /* --parallelism on commands that observe without applying (diff, plan) */
+	OPT_WATCH = 1 << 12,	 /* --debounce */
+	OPT_FROM_HOST = 1 << 13, /* init: --from-host */
+	OPT_FORCE = 1 << 14,	 /* init, import: --force (overwrite the file written) */
 };
 
 struct cli_options {
@@ -53,6 +55,9 @@ struct cli_options {
 	bool force_shared; /* apply settings another project declares differently */
 	bool start;	   /* verify: start a stopped sandbox to check inside it */
 	bool watching;	   /* not an option: apply runs for watch (never deletes or replaces user data) */
+	bool file_given;   /* not an option: -f was on the command line (import writes a file only then) */
+	bool from_host;	   /* init: describe what this machine has */
+	bool force;	   /* init, import: replace an existing file */
 	long parallelism;
 	long lock_timeout_ms;
 	long debounce_ms; /* watch: quiet time after a save before acting on it */
