@@ -36,9 +36,8 @@ static void render(struct strbuf *out, const struct compose_models *m, const cha
 			strbuf_addf(out, " (and %s)", c->also);
 		strbuf_addch(out, '\n');
 		if (c->context_size) {
-			strbuf_addstr(out, "    context_size: ");
-			init_yaml_scalar(out, c->context_size, false);
-			strbuf_addch(out, '\n');
+			/* digits or a ${VAR} (lang/compose_models.c): plain, so it reads as a number */
+			strbuf_addf(out, "    context_size: %s\n", c->context_size);
 		}
 		if (c->has_flags) {
 			strbuf_addstr(out, "    runtime_flags: [");
