@@ -16,6 +16,7 @@
 #include "cmd/cmd_common.h"
 #include "cmd/init_render.h"
 #include "os/fileio.h"
+#include "util/strutil.h"
 #include "util/xalloc.h"
 
 /* The directory the file will live in, resolved: workspaces are written relative to it. */
@@ -44,19 +45,69 @@ static int empty_config(struct config *cfg, const char *dir)
 	return -1;
 }
 
-/* Validates the generated text as `validate` would read it from name; prints errors. Returns 0 when it has none. */
-static int check_generated(const char *name, const char *dir, const struct strbuf *text, size_t *warnings)
+/* Byte offset of line:col (1-based) in text. */
+static size_t offset_of(const struct strbuf *text, int line, int col)
 {
-	struct config cfg;
-	struct diag_list diags = DIAG_LIST_INIT;
-	int rc = config_parse(&cfg, name, dir, text->buf, text->len, NULL, &diags);
-	*warnings = diags.warnings;
-	if (rc < 0) {
-		diag_list_print(&diags, stderr, false);
-		cli_error("the file generated from this machine does not validate (a bug in sbxapply): not written");
+	size_t at = 0;
+	for (int l = 1; l < line && at < text->len; at++)
+		if (text->buf[at] == '\n')
+			l++;
+	at += col > 0 ? (size_t)col - 1 : 0;
+	return at < text->len ? at : text->len;
+}
+
+/*
+ * Renders and validates until the text validates: an entry the validator
+ * refuses (an agent this sbxapply does not know, a name it reserves) is
+ * written as a comment on the next round, with the reason. Returns 0; -1
+ * after printing the errors it cannot trace to an entry (a bug here).
+ */
+static int render_valid(struct strbuf *text, struct init_host *host, const char *name, const char *dir,
+			struct init_summary *sum, size_t *warnings)
+{
+	struct strmap refused = STRMAP_INIT;
+	int rc = -1;
+	host->left_out = &refused;
+	for (int round = 0; round < 16; round++) {
+		struct init_spans spans = { 0 };
+		struct diag_list diags = DIAG_LIST_INIT;
+		struct config cfg;
+		strbuf_reset(text);
+		init_render(text, host, sum, &spans);
+		int vr = config_parse(&cfg, name, dir, text->buf, text->len, NULL, &diags);
+		*warnings = diags.warnings;
+		size_t traced = 0, untraced = 0;
+		for (size_t i = 0; vr < 0 && i < diags.nr; i++) {
+			const struct diag *d = &diags.items[i];
+			if (d->severity != DIAG_ERROR)
+				continue;
+			const struct init_span *span = init_spans_at(&spans, offset_of(text, d->line, d->col));
+			if (!span) {
+				untraced++;
+			} else if (!strmap_get(&refused, span->id)) {
+				/* an env message could quote an interpolated value: only the others are repeated */
+				char *why = xstrdup(str_starts_with(span->id, "env/") ? "see 'sbxapply validate' once added" : d->message);
+				for (char *p = why; *p; p++)
+					if (*p == '\n' || *p == '\r')
+						*p = ' ';
+				strmap_put(&refused, span->id, why);
+				traced++;
+			}
+		}
+		if (vr < 0 && (untraced || !traced)) {
+			diag_list_print(&diags, stderr, false);
+			cli_error("the file generated from this machine does not validate (a bug in sbxapply): not written");
+		}
+		diag_list_release(&diags);
+		config_release(&cfg);
+		init_spans_release(&spans);
+		if (vr == 0)
+			rc = 0;
+		if (vr == 0 || untraced || !traced)
+			break;
 	}
-	diag_list_release(&diags);
-	config_release(&cfg);
+	host->left_out = NULL;
+	strmap_release_free(&refused);
 	return rc;
 }
 
@@ -151,12 +202,12 @@ static int init_exec(const struct cli_options *opts)
 		.refresh = opts->refresh,
 	};
 	struct init_summary sum;
-	init_render(&text, &host, &sum);
-	free(home);
-	sbx_sandboxes_free(list, nr);
 	size_t warnings;
 	const char *shown = to_stdout ? "<stdout>" : opts->file;
-	if (check_generated(shown, dir, &text, &warnings) < 0) {
+	int vr = render_valid(&text, &host, shown, dir, &sum, &warnings);
+	free(home);
+	sbx_sandboxes_free(list, nr);
+	if (vr < 0) {
 		rc = EXIT_INVALID;
 		goto done;
 	}

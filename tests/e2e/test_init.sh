@@ -49,6 +49,10 @@ sbx exec tools bash -c 'printf "%s\n" "# BEGIN sbxapply" "export WEIRD=$1" "expo
 sbx create shell --name parked "$work/parked" >/dev/null
 sbx stop parked >/dev/null
 printf %s "$GLOBAL" | sbx secret set github >/dev/null
+# a name sbx v0.42 accepted and sandbox.yaml refuses (at most 63 characters, as sbx since v0.43)
+LONG=a-sandbox-named-before-sbx-limited-names-to-sixty-three-characters
+mkdir -p "$work/long"
+SBXSIM_SBX_VERSION=0.42.1 sbx create shell --name "$LONG" "$work/long" >/dev/null
 check "setup: the block holds the token" has_file "$SBXSIM_STATE_DIR/sandboxes/tools/etc/sandbox-persistent.sh" "$TOKEN"
 
 # --- init ---
@@ -60,7 +64,7 @@ check "init succeeds" is "$rc" 0
 check "init writes ./sandbox.yaml" test -s "$F"
 check "init changes nothing" is "$(mutations)" 0
 check "init leaves a stopped sandbox stopped" is "$(status_of parked)" stopped
-check "init summary" has err "2 models, 1 package, 2 rules, 3 sandboxes (env of 1)"
+check "init summary" has err "2 models, 1 package, 2 rules, 3 sandboxes (env of 1) found and declared; 1 left out"
 check "model with its runtime settings" has_file "$F" "  ai/devstral-small-2:"
 check "runtime context size" has_file "$F" "context_size: 16384"
 check "runtime flags" has_file "$F" 'runtime_flags: ["--temp", "0.7"]'
@@ -84,6 +88,9 @@ check "the guide's hand-written line is said, not declared" has_file "$F" "holds
 check "a stopped sandbox's env is said unread" has_file "$F" "env: not read: the sandbox is stopped"
 check "the global secret is named, not declared" has_file "$F" "github (global)"
 check "where entries came from" has_file "$F" "# sbx ls: running, id "
+check "a name validation refuses is left out, with the reason" has_file "$F" \
+	"# left out: sandbox $LONG, which validation refuses: "
+check "and not declared" sh -c "! grep -q '^  $LONG:' '$F' && ! grep -qF '$work/long' '$F'"
 
 # a file is never overwritten without --force; -f - prints it
 cp "$F" "$work/first.yaml"
