@@ -360,12 +360,11 @@ static void render_header(struct strbuf *out, const struct render *r)
 	strbuf_addf(out, "# sandbox.yaml written by `sbxapply init --from-host` on %s from what this machine has:\n",
 		    h->generated_at);
 	if (h->runner_url)
-		strbuf_addf(out, "# Docker Model Runner at %s (found via %s)", h->runner_url,
-			    h->runner_found_via ? h->runner_found_via : "discovery");
+		strbuf_addf(out, "# Docker Model Runner at %s (found via %s)%s", h->runner_url,
+			    h->runner_found_via ? h->runner_found_via : "discovery", h->sbx_version ? ", " : ".\n");
 	if (h->sbx_version)
-		strbuf_addf(out, "%ssbx %s (%s)", h->runner_url ? ", " : "# ", h->sbx_version,
-			    h->sbx_path ? h->sbx_path : "sbx");
-	strbuf_addstr(out, ".\n# `sbxapply diff` shows nothing to do; `sbxapply apply` adopts everything below as found:\n"
+		strbuf_addf(out, "%ssbx %s (%s).\n", h->runner_url ? "" : "# ", h->sbx_version, h->sbx_path ? h->sbx_path : "sbx");
+	strbuf_addstr(out, "# `sbxapply diff` shows nothing to do; `sbxapply apply` adopts everything below as found:\n"
 			   "# adopted things are never deleted by sbxapply, not even by `down`.\n"
 			   "version: 1\n"
 			   "project: ");
