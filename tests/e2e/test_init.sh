@@ -144,4 +144,10 @@ check "package still there" sh -c "curl -s '$R/models/gpt-oss:32k' | grep -q 320
 check "the guide's line still there" has_file "$SBXSIM_STATE_DIR/sandboxes/claude-dmr/etc/sandbox-persistent.sh" \
 	"ANTHROPIC_BASE_URL=http://host.docker.internal:12434"
 
+# --- no runner: nothing is written ---
+stop_runner
+sbxapply init --from-host --runner "$R" -f "$work/none.yaml"
+check "init without a runner exits 4" is "$rc" 4
+check "and writes nothing" test ! -e "$work/none.yaml"
+
 finish

@@ -7,6 +7,7 @@
  * their warnings and errors.
  */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -113,7 +114,7 @@ END_TEST
 /* ---- a whole rendering from a hand-built observation ---- */
 
 static const char token[] = "ghp_renderedtoken0123456789";
-static char dir[64];
+static char dir[4096];
 static struct resource_set observed;
 static struct sbx_sandbox boxes[2];
 
@@ -128,7 +129,8 @@ static struct resource *add(const struct kind *k, const char *name, const char *
 
 static void world_setup(void)
 {
-	strcpy(dir, "/tmp/check_init.XXXXXX");
+	const char *tmp = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	snprintf(dir, sizeof(dir), "%s/check_init.XXXXXX", tmp);
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	char *ws = xasprintf("%s/ws", dir);
 	ck_assert_int_eq(mkdir(ws, 0700), 0);
