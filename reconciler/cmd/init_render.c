@@ -370,6 +370,13 @@ static void render_header(struct strbuf *out, const struct render *r)
 			   "project: ");
 	init_yaml_scalar(out, h->project, true);
 	strbuf_addstr(out, "    # names the inventory; the directory's name unless set\n");
+	if (h->runner_url && h->runner_found_via && !strcmp(h->runner_found_via, "--runner") &&
+	    !strstr(h->runner_url, "${")) {
+		/* named on the command line, it is the only endpoint tried: the file keeps it so diff needs no flag */
+		strbuf_addstr(out, "runner:\n  endpoint: ");
+		init_yaml_scalar(out, h->runner_url, true);
+		strbuf_addstr(out, "    # given to init with --runner\n");
+	}
 	if (!r->nr_trusted)
 		return;
 	strbuf_addstr(out, "\n# Workspaces and mounts outside this directory, as `sbx ls` shows them: listed so that\n"

@@ -125,6 +125,10 @@ check "apply changes nothing" is "$(mutations)" 0
 check "no secret value in the inventory" sh -c "! grep -rqF '$TOKEN' '$XDG_STATE_HOME'"
 sbxapply diff --runner "$R"
 check "diff after apply" is "$rc" 0
+# the endpoint given to init with --runner is the file's: diff finds the runner without the flag
+check "runner.endpoint kept" has_file "$F" "  endpoint: $R"
+sbxapply diff
+check "diff without --runner" is "$rc" 0
 # without the token the env differs: the reference is what diff compares
 unset GH_TOKEN
 sbxapply diff --runner "$R"
