@@ -6,7 +6,7 @@
 # holding a token), a stopped sandbox and a global secret. Then: the file
 # validates and holds no secret value; diff exits 0; apply adopts everything and
 # changes nothing; down deletes nothing.
-# Usage: test_init.sh SBXAPPLY SBXSIM
+# Usage: test_init.sh SBXAPPLY SBXSIM [RELEASE]   (the sbx release sbxsim plays; default v0.45.1)
 . "$(dirname "$0")/lib.sh"
 case $bin in /*) ;; *) bin="$PWD/$bin" ;; esac
 simdir=$(cd "$(dirname "$sim")" && pwd)
@@ -15,7 +15,9 @@ if [ "$(id -u)" != 0 ] && ! unshare -Urm true 2>/dev/null; then
 	echo "SKIP: sbx exec needs root or unprivileged user namespaces (tests/sim/README.md)"
 	exit 77
 fi
-export SBXSIM_SBX_VERSION=0.45.1 SBXSIM_POLICY_INIT=balanced
+release=${3:-0.45.1}
+minor=$(echo "$release" | cut -d. -f2)
+export SBXSIM_SBX_VERSION=$release SBXSIM_POLICY_INIT=balanced
 start_runner SBXSIM_PULL_MS=20
 
 TOKEN=ghp_inittoken0123456789abcdef   # in the env block of a sandbox: must never reach the file
@@ -36,19 +38,23 @@ curl -s "$R/models/create" -H 'Accept: application/json' -d '{"from":"ai/devstra
 curl -s "$R/models/create" -H 'Accept: application/json' -d '{"from":"ai/gpt-oss"}' >/dev/null
 curl -s "$R/models/ai/gpt-oss/repackage" -d '{"target":"gpt-oss:32k","context_size":32000}' >/dev/null
 curl -s "$R/engines/_configure" -d '{"model":"ai/devstral-small-2","context-size":16384,"runtime-flags":["--temp","0.7"]}' >/dev/null
-sbx policy allow network localhost:12434 >/dev/null
+if [ "$minor" -ge 32 ]; then sbx policy allow network localhost:12434 >/dev/null
+else sbx policy allow network -g localhost:12434 >/dev/null; fi	# the guide's step 2 before v0.32
 P="$work/my-project"
 mkdir -p "$P/docs" "$work/elsewhere" "$work/parked"
 (cd "$P" && sbx create claude --name claude-dmr . docs:ro >/dev/null)
 sbx exec -d claude-dmr bash -c "echo 'export ANTHROPIC_BASE_URL=http://host.docker.internal:12434' >> /etc/sandbox-persistent.sh"
 # what an earlier sbxapply (whose inventory is gone) left: a block, a scoped rule
 sbx create shell --name tools "$work/elsewhere" >/dev/null
-sbx policy allow network --sandbox tools api.example.com >/dev/null
+# the rule's scope as this release spells it (docs/backends.md §6)
+if [ "$minor" -ge 32 ]; then sbx policy allow network --sandbox tools api.example.com >/dev/null
+else sbx policy allow network tools api.example.com >/dev/null; fi
 sbx exec tools bash -c 'printf "%s\n" "# BEGIN sbxapply" "export WEIRD=$1" "export GH_TOKEN=$2" "export LICENSE=$3" \
 	"# END sbxapply" >>/etc/sandbox-persistent.sh' sh "'it'\\''s \$HOME'" "'$TOKEN'" "'$KEYLIKE'"
 sbx create shell --name parked "$work/parked" >/dev/null
 sbx stop parked >/dev/null
-printf %s "$GLOBAL" | sbx secret set github >/dev/null
+if [ "$minor" -ge 38 ]; then printf %s "$GLOBAL" | sbx secret set github >/dev/null
+else printf %s "$GLOBAL" | sbx secret set -g github >/dev/null; fi
 # a name sbx v0.42 accepted and sandbox.yaml refuses (at most 63 characters, as sbx since v0.43)
 LONG=a-sandbox-named-before-sbx-limited-names-to-sixty-three-characters
 mkdir -p "$work/long"
@@ -87,7 +93,8 @@ check "no token in init's output" sh -c "! grep -qF '$TOKEN' '$work/out' '$work/
 check "the guide's hand-written line is said, not declared" has_file "$F" "holds no sbxapply block"
 check "a stopped sandbox's env is said unread" has_file "$F" "env: not read: the sandbox is stopped"
 check "the global secret is named, not declared" has_file "$F" "github (global)"
-check "where entries came from" has_file "$F" "# sbx ls: running, id "
+check "where entries came from" has_file "$F" "# sbx ls: running"
+[ "$minor" -lt 33 ] || check "the sandbox's id (v0.33+)" has_file "$F" "# sbx ls: running, id "
 check "a name validation refuses is left out, with the reason" has_file "$F" \
 	"# left out: sandbox $LONG, which validation refuses: "
 check "and not declared" sh -c "! grep -q '^  $LONG:' '$F' && ! grep -qF '$work/long' '$F'"
