@@ -76,7 +76,7 @@ static const struct option_spec {
 	  "act on a save after this much quiet (default 150ms; bursts of saves are one run)" },
 	{ NULL, "--start", OPT_VERIFY, V_NONE, offsetof(struct cli_options, start), NULL,
 	  "start a stopped sandbox to check inside it" },
-	{ NULL, "--from-host", OPT_FROM_HOST, V_NONE, offsetof(struct cli_options, from_host), NULL,
+	{ NULL, "--from-host", OPT_INIT, V_NONE, offsetof(struct cli_options, from_host), NULL,
 	  "describe the models, rules and sandboxes this machine has" },
 	{ NULL, "--force", OPT_FORCE, V_NONE, offsetof(struct cli_options, force), NULL,
 	  "replace the file written if it exists" },

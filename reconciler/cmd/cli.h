@@ -23,21 +23,21 @@ enum sbx_exit {
 };
 
 enum cli_option_flag {
-	OPT_FILE = 1 << 0,	 /* -f, --file */
-	OPT_OUTPUT = 1 << 1,	 /* -o, --output text|json */
-	OPT_QUIET = 1 << 2,	 /* -q, --quiet */
-	OPT_ENGINE = 1 << 3,	 /* --state-dir, --runner, --show-secrets, --refresh */
-	OPT_CHANGE = 1 << 4,	 /* --prune, --allow-replace */
-	OPT_APPLY = 1 << 5,	 /* --parallelism, --lock-timeout, --dry-run */
-	OPT_YES = 1 << 6,	 /* --yes */
-	OPT_OUT = 1 << 7,	 /* --out / -out FILE */
-	OPT_STRICT = 1 << 8,	 /* --strict */
-	OPT_ADOPT = 1 << 9,	 /* --adopt, --force-shared */
-	OPT_VERIFY = 1 << 10,	 /* --start */
-	OPT_OBSERVE = 1 << 11,	 /* --parallelism on commands that observe without applying (diff, plan) */
-	OPT_WATCH = 1 << 12,	 /* --debounce */
-	OPT_FROM_HOST = 1 << 13, /* init: --from-host */
-	OPT_FORCE = 1 << 14,	 /* init, import: --force (overwrite the file written) */
+	OPT_FILE = 1 << 0,     /* -f, --file */
+	OPT_OUTPUT = 1 << 1,   /* -o, --output text|json */
+	OPT_QUIET = 1 << 2,    /* -q, --quiet */
+	OPT_ENGINE = 1 << 3,   /* --state-dir, --runner, --show-secrets, --refresh */
+	OPT_CHANGE = 1 << 4,   /* --prune, --allow-replace */
+	OPT_APPLY = 1 << 5,    /* --parallelism, --lock-timeout, --dry-run */
+	OPT_YES = 1 << 6,      /* --yes */
+	OPT_OUT = 1 << 7,      /* --out / -out FILE */
+	OPT_STRICT = 1 << 8,   /* --strict */
+	OPT_ADOPT = 1 << 9,    /* --adopt, --force-shared */
+	OPT_VERIFY = 1 << 10,  /* --start */
+	OPT_OBSERVE = 1 << 11, /* --parallelism on commands that observe without applying (diff, plan) */
+	OPT_WATCH = 1 << 12,   /* --debounce */
+	OPT_INIT = 1 << 13,    /* init: --from-host */
+	OPT_FORCE = 1 << 14,   /* init, import: --force (replace the file they write) */
 };
 
 struct cli_options {

@@ -244,6 +244,6 @@ const struct cmd_entry cmd_init_entry = {
 		"validated before it is written, and an existing one is replaced only with --force.\n"
 		"The next 'sbxapply diff' shows nothing to do, and 'sbxapply apply' adopts everything:\n"
 		"adopted things are never deleted by sbxapply, not even by 'down'.\n",
-	.options = OPT_FILE | OPT_QUIET | OPT_ENGINE | OPT_FROM_HOST | OPT_FORCE,
+	.options = OPT_FILE | OPT_QUIET | OPT_ENGINE | OPT_INIT | OPT_FORCE,
 	.exec = init_exec,
 };
