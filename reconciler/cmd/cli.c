@@ -95,6 +95,10 @@ static const struct option_spec {
 	  "act on a save after this much quiet (default 150ms; bursts of saves are one run)" },
 	{ NULL, "--start", OPT_VERIFY, V_NONE, offsetof(struct cli_options, start), NULL,
 	  "start a stopped sandbox to check inside it" },
+	{ NULL, "--from-host", OPT_INIT, V_NONE, offsetof(struct cli_options, from_host), NULL,
+	  "describe the models, rules and sandboxes this machine has" },
+	{ NULL, "--force", OPT_FORCE, V_NONE, offsetof(struct cli_options, force), NULL,
+	  "replace the file written if it exists" },
 };
 
 #define NR_OPTIONS (sizeof(option_specs) / sizeof(option_specs[0]))
@@ -360,8 +364,9 @@ int cli_main(int argc, char **argv)
 				  : (cmd->options & OPT_FORMAT) && !strcmp(opts.output, "text") && actions &&
 					    !strcmp(actions, "true");
 	opts.file_given = used[0]; /* option_specs[0] is -f */
-	/* apply PLANFILE reads the file the plan names; down --project reads none */
-	bool reads_file = (cmd->options & OPT_FILE) && !opts.project && !(!strcmp(cmd->name, "apply") && opts.nr_args);
+	/* apply PLANFILE reads the file the plan names; down --project reads none; init and import write theirs */
+	bool reads_file = (cmd->options & OPT_FILE) && !(cmd->options & OPT_FORCE) && !opts.project &&
+			  !(!strcmp(cmd->name, "apply") && opts.nr_args);
 	if (!opts.file_given && reads_file)
 		locate_file(&opts, &found);
 	opts.color = !no_color && !getenv("NO_COLOR") && isatty(STDERR_FILENO) &&

@@ -40,6 +40,8 @@ enum cli_option_flag {
 	OPT_OFFLINE = 1 << 14,	/* --offline */
 	OPT_PROJECT = 1 << 15,	/* --project NAME */
 	OPT_MARKDOWN = 1 << 16, /* not an option: the command takes -o markdown */
+	OPT_INIT = 1 << 17,	/* init: --from-host */
+	OPT_FORCE = 1 << 18,	/* init, import: --force (replace the file they write) */
 };
 
 /* The exit codes a command can return, as the bits of cmd_entry.exit_codes. */
@@ -50,7 +52,7 @@ struct cli_options {
 	const char *output;  /* "text", "json", or "markdown" (commands with OPT_MARKDOWN) */
 	const char *format;  /* --format as given, or NULL */
 	bool github;	     /* diagnostics and plan changes as GitHub workflow annotations (--format github, GITHUB_ACTIONS) */
-	bool file_given;     /* -f was on the command line (else the file was looked for upward) */
+	bool file_given;     /* -f was on the command line (else the file was looked for upward; import writes one only then) */
 	bool offline;	     /* validate --offline */
 	const char *project; /* down --project NAME */
 	bool quiet;
@@ -65,6 +67,8 @@ struct cli_options {
 	bool force_shared; /* apply settings another project declares differently */
 	bool start;	   /* verify: start a stopped sandbox to check inside it */
 	bool watching;	   /* not an option: apply runs for watch (never deletes or replaces user data) */
+	bool from_host;	   /* init: describe what this machine has */
+	bool force;	   /* init, import: replace an existing file */
 	long parallelism;
 	long lock_timeout_ms;
 	long debounce_ms; /* watch: quiet time after a save before acting on it */

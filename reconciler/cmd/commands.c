@@ -4,6 +4,8 @@ extern const struct cmd_entry cmd_apply_entry;
 extern const struct cmd_entry cmd_diff_entry;
 extern const struct cmd_entry cmd_doctor_entry;
 extern const struct cmd_entry cmd_down_entry;
+extern const struct cmd_entry cmd_import_entry;
+extern const struct cmd_entry cmd_init_entry;
 extern const struct cmd_entry cmd_plan_entry;
 extern const struct cmd_entry cmd_ps_entry;
 extern const struct cmd_entry cmd_run_entry;
@@ -25,6 +27,8 @@ const struct cmd_entry *const commands[] = {
 	&cmd_verify_entry,
 	&cmd_down_entry,
 	&cmd_watch_entry,
+	&cmd_init_entry,
+	&cmd_import_entry,
 	&cmd_validate_entry,
 	&cmd_doctor_entry,
 	&cmd_schema_entry,

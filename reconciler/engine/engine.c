@@ -168,6 +168,8 @@ static void *observe_thread(void *arg)
 /* A kind is observed when the file declares some of it or the inventory remembers some. */
 bool engine_kind_needed(const struct engine *e, const struct kind *k)
 {
+	if (e->opts.observe_all)
+		return true;
 	for (size_t i = 0; i < e->desired.nr; i++)
 		if (e->desired.items[i]->kind == k)
 			return true;

@@ -42,6 +42,7 @@ struct engine_options {
 	bool refresh;	   /* read state that needs waking a stopped sandbox (env) */
 	bool read_only;	   /* diff/plan: no lock held for writing, nothing recorded */
 	bool destroy;	   /* down: desire nothing, so everything this project created goes */
+	bool observe_all;  /* init --from-host: observe every kind, and every resource the kinds can read */
 	int cancel_fd;	   /* -1: not cancellable */
 	FILE *log;	   /* progress and action lines; NULL: quiet */
 	enum progress_mode progress_mode;

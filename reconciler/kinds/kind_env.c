@@ -173,8 +173,8 @@ static int env_observe(struct engine *e, struct resource_set *out, struct strbuf
 		const struct sbx_sandbox *s = &list[i];
 		bool declared = config_find_sandbox(e->cfg, s->name) != NULL;
 		bool recorded = inventory_find(&e->inventory, kind_env.name, s->name) != NULL;
-		if (!declared && !recorded)
-			continue; /* not ours: never exec'd into */
+		if (!declared && !recorded && !e->opts.observe_all)
+			continue; /* not ours: never exec'd into (init --from-host reads them all) */
 		bool running = s->status && !strcmp(s->status, "running");
 		if (!running && !e->opts.refresh) {
 			struct resource *r = unread(e, s);

@@ -115,7 +115,8 @@ static int init_observe(struct engine *e, struct resource_set *out, struct strbu
 {
 	struct sbx_rule *rules;
 	size_t nr;
-	if (!e->cfg->policy.init && !inventory_find(&e->inventory, kind_policy_init.name, "network"))
+	if (!e->cfg->policy.init && !inventory_find(&e->inventory, kind_policy_init.name, "network") &&
+	    !e->opts.observe_all)
 		return 0;
 	if (list_rules(e, false, &rules, &nr, err) < 0)
 		return -1;
