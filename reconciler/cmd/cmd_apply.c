@@ -230,6 +230,7 @@ const struct cmd_entry cmd_apply_entry = {
 		"With PLANFILE (from 'sbxapply plan -out'), applies exactly that plan, and refuses\n"
 		"when the file, the live state or the inventory moved since it was made.\n",
 	.options = OPT_FILE | OPT_QUIET | OPT_ENGINE | OPT_CHANGE | OPT_APPLY | OPT_YES | OPT_STRICT | OPT_ADOPT,
+	.complete_args = "files", /* PLANFILE */
 	.exec = apply_exec,
 };
 

@@ -187,5 +187,6 @@ const struct cmd_entry cmd_run_entry = {
 		"A --model among AGENT_ARGS replaces the declared one. The exit status is the\n"
 		"agent's.\n",
 	.options = OPT_FILE | OPT_ENGINE,
+	.complete_args = "sandboxes",
 	.exec = run_exec,
 };

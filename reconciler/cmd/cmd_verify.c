@@ -562,5 +562,6 @@ const struct cmd_entry cmd_verify_entry = {
 		"Exit: 0 every check passed (skipped ones do not fail), 4 the runner or sbx is\n"
 		"unavailable, 5 a check failed, 2 a named sandbox is not declared, 3 invalid file.\n",
 	.options = OPT_FILE | OPT_OUTPUT | OPT_QUIET | OPT_ENGINE | OPT_VERIFY,
+	.complete_args = "sandboxes",
 	.exec = verify_exec,
 };
