@@ -14,7 +14,8 @@ jobs=$(nproc 2>/dev/null || echo 2)
 
 packages=(cmake gcc make pkg-config libyaml-dev libcurl4-openssl-dev libcjson-dev
 	libinotifytools0-dev inotify-tools check libmicrohttpd-dev valgrind curl bsdutils util-linux)
-test_packages=(clang-format git)
+# dpkg-dev and file: the package test's `cpack -G DEB` reads the runtime dependencies with dpkg-shlibdeps
+test_packages=(clang-format git dpkg-dev file)
 
 say() { printf '\n==> %s\n' "$*"; }
 
