@@ -106,6 +106,25 @@ t_bash_completes() {
 	[ "$names" = "claude-dmr codex-box " ] || fail "bash: verify names are '$names'"
 }
 
+# fish's own completer on the generated script (when fish is installed)
+t_fish_completes() {
+	command -v fish >/dev/null || return 0
+	cd "$tmp" || return 1
+	mkdir -p "$tmp/home"
+	# fish writes its history and variables under HOME: a home of its own keeps the test hermetic
+	HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/home/.config" XDG_DATA_HOME="$tmp/home/.local/share" \
+		XDG_CACHE_HOME="$tmp/home/.cache" PATH="$(dirname "$bin"):$PATH" fish --no-config -c '
+		source $argv[1]
+		complete -C "sbxapply vali"; echo ---
+		complete -C "sbxapply validate --st"; echo ---
+		complete -C "sbxapply -f $argv[2] run "; echo ---
+		complete -C "sbxapply plan -o "' "$gen/sbxapply.fish" "$src/examples/full/sandbox.yaml" >"$tmp/fish.out" 2>&1 ||
+		{ cat "$tmp/fish.out"; fail "fish"; return 1; }
+	cut -f1 "$tmp/fish.out" | tr '\n' ' ' >"$tmp/fish.words"
+	[ "$(cat "$tmp/fish.words")" = "validate --- --strict --- claude-dmr codex-box --- json text " ] ||
+		{ cat "$tmp/fish.out"; fail "fish completes '$(cat "$tmp/fish.words")'"; }
+}
+
 # __complete: names from the file, without a backend and without validating
 t_complete_names() {
 	"$bin" __complete sandboxes -f "$src/examples/full/sandbox.yaml" >"$tmp/out" || return 1
@@ -133,7 +152,7 @@ t_gen_is_what_the_build_installed() {
 }
 
 for t in t_hidden_commands_not_listed t_man_page t_bash t_zsh t_fish t_manuals_render t_sandbox_yaml_5 \
-	t_bash_completes t_complete_names t_complete_from_file_that_does_not_validate t_complete_silent_on_errors \
+	t_bash_completes t_fish_completes t_complete_names t_complete_from_file_that_does_not_validate t_complete_silent_on_errors \
 	t_gen_is_what_the_build_installed; do
 	check "$t" "$t"
 done
