@@ -125,6 +125,35 @@ t_fish_completes() {
 		{ cat "$tmp/fish.out"; fail "fish completes '$(cat "$tmp/fish.words")'"; }
 }
 
+# zsh's own completer, driven in a pseudo-terminal (zsh/zpty): TAB TAB on a line, then the
+# line is killed (never run) and a marker printed; every read waits for a pattern, not a time.
+cat >"$tmp/drive.zsh" <<'EOF_ZSH'
+zmodload zsh/zpty || exit 77
+zpty z zsh -f -i
+zpty -w z "fpath=($1 \$fpath); autoload -U compinit; compinit -u -D; PATH=$2:\$PATH; cd $3; PS1='> '"
+zpty -w z "zstyle ':completion:*' list-prompt ''; setopt nolistbeep autolist nobeep; LISTMAX=1000"
+zpty -w z "print READY\"\"MARK"
+zpty -r z out '*READYMARK*> '
+zpty -n -w z "$4"$'\t\t'
+zpty -w z $'\C-u'"print END\"\"MARK"
+zpty -r z out '*ENDMARK*'
+print -r -- "$out"
+zpty -d z
+EOF_ZSH
+complete_zsh() { # complete_zsh LINE: what zsh showed
+	HOME="$tmp/home" timeout 60 zsh -f "$tmp/drive.zsh" "$gen" "$(dirname "$bin")" "$tmp" "$1" 2>&1 | tr -d '\r'
+}
+t_zsh_completes() {
+	command -v zsh >/dev/null && command -v timeout >/dev/null || return 0
+	mkdir -p "$tmp/home"
+	complete_zsh "sbxapply vali" >"$tmp/z" && grep -q "sbxapply validate" "$tmp/z" || { cat "$tmp/z"; fail "zsh: vali"; return 1; }
+	complete_zsh "sbxapply validate --st" >"$tmp/z" && grep -q -- "--strict" "$tmp/z" || { cat "$tmp/z"; fail "zsh: --st"; return 1; }
+	complete_zsh "sbxapply -f $src/examples/full/sandbox.yaml run " >"$tmp/z" &&
+		grep -q "claude-dmr" "$tmp/z" && grep -q "codex-box" "$tmp/z" || { cat "$tmp/z"; fail "zsh: run names"; return 1; }
+	complete_zsh "sbxapply verify -f $src/examples/full/sandbox.yaml cl" >"$tmp/z" &&
+		grep -q "claude-dmr" "$tmp/z" || { cat "$tmp/z"; fail "zsh: verify names after the command's -f"; return 1; }
+}
+
 # __complete: names from the file, without a backend and without validating
 t_complete_names() {
 	"$bin" __complete sandboxes -f "$src/examples/full/sandbox.yaml" >"$tmp/out" || return 1
@@ -152,7 +181,7 @@ t_gen_is_what_the_build_installed() {
 }
 
 for t in t_hidden_commands_not_listed t_man_page t_bash t_zsh t_fish t_manuals_render t_sandbox_yaml_5 \
-	t_bash_completes t_fish_completes t_complete_names t_complete_from_file_that_does_not_validate t_complete_silent_on_errors \
+	t_bash_completes t_fish_completes t_zsh_completes t_complete_names t_complete_from_file_that_does_not_validate t_complete_silent_on_errors \
 	t_gen_is_what_the_build_installed; do
 	check "$t" "$t"
 done
