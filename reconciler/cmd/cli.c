@@ -7,27 +7,46 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "os/find_upward.h"
 #include "util/strutil.h"
 #include "util/xalloc.h"
 
-#define EXIT_TABLE \
-	"Exit codes:\n" \
-	"  0    success; with diff and plan: no changes pending\n" \
-	"  1    diff, plan: changes pending\n" \
-	"  2    usage error\n" \
-	"  3    invalid configuration\n" \
-	"  4    Docker Model Runner or sbx unavailable\n" \
-	"  5    apply failed partway (the failures are listed); verify: a check failed\n" \
-	"  6    locked by another run\n" \
-	"  7    the state directory or inventory cannot be used or written (no further change is tried)\n" \
-	"  8    apply: some changes are blocked (the plan says which flag they need); the rest applied\n" \
-	"  130  interrupted\n"
+/* The one exit-code table: the main --help prints it all, a command's --help its own rows. */
+static const struct exit_row {
+	int code;
+	const char *meaning;
+} exit_rows[] = {
+	{ EXIT_OK, "success; with diff and plan: no changes pending" },
+	{ EXIT_CHANGES, "diff, plan: changes pending" },
+	{ EXIT_USAGE, "usage error" },
+	{ EXIT_INVALID, "invalid configuration" },
+	{ EXIT_BACKEND, "Docker Model Runner or sbx unavailable" },
+	{ EXIT_APPLY_FAILED, "apply failed partway (the failures are listed); verify: a check failed" },
+	{ EXIT_LOCKED, "locked by another run" },
+	{ EXIT_STATE, "the state directory or inventory cannot be used or written (no further change is tried)" },
+	{ EXIT_BLOCKED, "apply: some changes are blocked (the plan says which flag they need); the rest applied" },
+	{ EXIT_INTERRUPTED, "interrupted" },
+};
+
+static void print_exit_codes(FILE *out, unsigned mask)
+{
+	fputs("Exit codes:\n", out);
+	for (size_t i = 0; i < sizeof(exit_rows) / sizeof(exit_rows[0]); i++)
+		if (!mask || (mask & EXIT_BIT(exit_rows[i].code)))
+			fprintf(out, "  %-4d %s\n", exit_rows[i].code, exit_rows[i].meaning);
+}
 
 /* Every option, with the commands (flag bits) that take it. */
 const struct option_spec option_specs[] = {
 	{ "-f", "--file", OPT_FILE, V_STRING, offsetof(struct cli_options, file), "FILE",
-	  "configuration file (default ./sandbox.yaml; - reads stdin)" },
+	  "configuration file (default: sandbox.yaml here or in a parent directory; - reads stdin)" },
 	{ "-o", "--output", OPT_OUTPUT, V_STRING, offsetof(struct cli_options, output), "FORMAT", "text (default) or json" },
+	{ NULL, "--format", OPT_FORMAT, V_STRING, offsetof(struct cli_options, format), "FORMAT",
+	  "text, or github: problems and changes as GitHub annotations (default under GITHUB_ACTIONS=true)" },
+	{ NULL, "--offline", OPT_OFFLINE, V_NONE, offsetof(struct cli_options, offline), NULL,
+	  "for CI: what only the applying machine has (secrets, variables, directories) warns" },
+	{ NULL, "--project", OPT_PROJECT, V_STRING, offsetof(struct cli_options, project), "NAME",
+	  "the project to take down, from its inventory, without the file" },
 	{ "-q", "--quiet", OPT_QUIET, V_NONE, offsetof(struct cli_options, quiet), NULL, "print only problems" },
 	{ NULL, "--state-dir", OPT_ENGINE, V_STRING, offsetof(struct cli_options, state_dir), "DIR",
 	  "where inventories live (default $XDG_STATE_HOME/sbxapply)" },
@@ -42,7 +61,7 @@ const struct option_spec option_specs[] = {
 	{ NULL, "--allow-replace", OPT_CHANGE, V_NONE, offsetof(struct cli_options, allow_replace), NULL,
 	  "allow replacing or deleting resources that hold work (sandboxes)" },
 	{ NULL, "--parallelism", OPT_APPLY | OPT_OBSERVE, V_COUNT, offsetof(struct cli_options, parallelism), "N",
-	  "actions run at once (default 4), and observation reads (default 32)" },
+	  "actions run at once (default 4), observation reads (default 32), verify: sandboxes (default 8)" },
 	{ NULL, "--lock-timeout", OPT_APPLY, V_DURATION, offsetof(struct cli_options, lock_timeout_ms), "DURATION",
 	  "wait this long for another run (500ms, 30s, 2m; default 0)" },
 	{ NULL, "--progress", OPT_APPLY, V_STRING, offsetof(struct cli_options, progress), "MODE",
@@ -75,9 +94,12 @@ const char *const cli_global_options[][2] = {
 	{ NULL, NULL },
 };
 
-const char *cli_exit_table(void)
+const char *cli_exit_row(size_t i, int *code)
 {
-	return EXIT_TABLE;
+	if (i >= sizeof(exit_rows) / sizeof(exit_rows[0]))
+		return NULL;
+	*code = exit_rows[i].code;
+	return exit_rows[i].meaning;
 }
 
 void cli_error(const char *fmt, ...)
@@ -98,11 +120,12 @@ static void print_main_help(FILE *out)
 	for (size_t i = 0; commands[i]; i++)
 		fprintf(out, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
 	fputs("\nGlobal options:\n"
-	      "  -f, --file FILE   configuration file (default ./sandbox.yaml; - reads stdin)\n"
+	      "  -f, --file FILE   configuration file (default: sandbox.yaml here or above; - is stdin)\n"
 	      "      --no-color    never colour output (NO_COLOR is honoured too)\n"
 	      "  -h, --help        show help; 'sbxapply COMMAND --help' for one command\n"
-	      "      --version     show the version\n\n" EXIT_TABLE,
+	      "      --version     show the version\n\n",
 	      out);
+	print_exit_codes(out, 0);
 }
 
 void cli_print_command_help(const struct cmd_entry *cmd, FILE *out)
@@ -115,9 +138,13 @@ void cli_print_command_help(const struct cmd_entry *cmd, FILE *out)
 		char left[64];
 		snprintf(left, sizeof(left), "%s%s%s%s%s", o->short_name ? o->short_name : "  ",
 			 o->short_name ? ", " : "  ", o->long_name, o->metavar ? " " : "", o->metavar ? o->metavar : "");
-		fprintf(out, "  %-26s %s\n", left, o->help);
+		const char *help = o->help;
+		if (o->flag == OPT_OUTPUT && (cmd->options & OPT_MARKDOWN))
+			help = "text (default), json, or markdown (for a pull-request comment)";
+		fprintf(out, "  %-26s %s\n", left, help);
 	}
-	fprintf(out, "  %-26s %s\n\n" EXIT_TABLE, "-h, --help", "show this help");
+	fprintf(out, "  %-26s %s\n\n", "-h, --help", "show this help");
+	print_exit_codes(out, cmd->exit_codes);
 }
 
 static const struct cmd_entry *find_command(const char *name)
@@ -197,6 +224,21 @@ static const char *suggest_option(const char *arg)
 	return hint;
 }
 
+/*
+ * Without -f, sandbox.yaml is looked for in the current directory, then its
+ * parents (as Compose does); one found elsewhere is named on stderr. None
+ * found leaves ./sandbox.yaml, which then cannot be read (exit 3), as before.
+ */
+static void locate_file(struct cli_options *opts, char **found)
+{
+	*found = find_upward("sandbox.yaml");
+	if (!*found)
+		return;
+	opts->file = *found;
+	if (strcmp(*found, "sandbox.yaml") && !opts->quiet)
+		fprintf(stderr, "sbxapply: using %s (found in a parent directory)\n", *found);
+}
+
 int cli_main(int argc, char **argv)
 {
 	struct cli_options opts = { .file = "sandbox.yaml", .output = "text", .debounce_ms = 150, .progress = "auto" };
@@ -204,6 +246,7 @@ int cli_main(int argc, char **argv)
 	const char *verb = NULL;
 	bool help = false, version = false, no_color = false;
 	bool used[NR_OPTIONS] = { false };
+	char *found = NULL; /* the file found upward, when -f was not given */
 	int rc = EXIT_USAGE;
 	opts.args = xcalloc((size_t)argc + 1, sizeof(*opts.args));
 
@@ -304,14 +347,34 @@ int cli_main(int argc, char **argv)
 		cli_error("unknown progress mode '%s'; use auto, plain, tty or json", opts.progress);
 		goto done;
 	}
-	if (strcmp(opts.output, "text") && strcmp(opts.output, "json")) {
-		cli_error("unknown output format '%s'; use text or json", opts.output);
+	bool markdown = cmd->options & OPT_MARKDOWN;
+	if (strcmp(opts.output, "text") && strcmp(opts.output, "json") && (!markdown || strcmp(opts.output, "markdown"))) {
+		cli_error("unknown output format '%s'; use text%s", opts.output, markdown ? ", json or markdown" : " or json");
 		goto done;
 	}
+	if (opts.format && strcmp(opts.format, "text") && strcmp(opts.format, "github")) {
+		cli_error("unknown format '%s'; use text or github", opts.format);
+		goto done;
+	}
+	/* annotations go to stdout, as GitHub reads them: not mixed with a JSON or Markdown document */
+	if (opts.format && !strcmp(opts.format, "github") && strcmp(opts.output, "text")) {
+		cli_error("--format github prints annotations on stdout; it cannot be combined with -o %s", opts.output);
+		goto done;
+	}
+	const char *actions = getenv("GITHUB_ACTIONS");
+	opts.github = opts.format ? !strcmp(opts.format, "github")
+				  : (cmd->options & OPT_FORMAT) && !strcmp(opts.output, "text") && actions &&
+					    !strcmp(actions, "true");
+	opts.file_given = used[0]; /* option_specs[0] is -f */
+	/* apply PLANFILE reads the file the plan names; down --project reads none */
+	bool reads_file = (cmd->options & OPT_FILE) && !opts.project && !(!strcmp(cmd->name, "apply") && opts.nr_args);
+	if (!opts.file_given && reads_file)
+		locate_file(&opts, &found);
 	opts.color = !no_color && !getenv("NO_COLOR") && isatty(STDERR_FILENO) &&
 		     !(getenv("TERM") && !strcmp(getenv("TERM"), "dumb"));
 	rc = cmd->exec(&opts);
 done:
 	free(opts.args);
+	free(found);
 	return rc;
 }

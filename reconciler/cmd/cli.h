@@ -24,24 +24,36 @@ enum sbx_exit {
 };
 
 enum cli_option_flag {
-	OPT_FILE = 1 << 0,     /* -f, --file */
-	OPT_OUTPUT = 1 << 1,   /* -o, --output text|json */
-	OPT_QUIET = 1 << 2,    /* -q, --quiet */
-	OPT_ENGINE = 1 << 3,   /* --state-dir, --runner, --show-secrets, --refresh */
-	OPT_CHANGE = 1 << 4,   /* --prune, --allow-replace */
-	OPT_APPLY = 1 << 5,    /* --parallelism, --lock-timeout, --dry-run */
-	OPT_YES = 1 << 6,      /* --yes */
-	OPT_OUT = 1 << 7,      /* --out / -out FILE */
-	OPT_STRICT = 1 << 8,   /* --strict */
-	OPT_ADOPT = 1 << 9,    /* --adopt, --force-shared */
-	OPT_VERIFY = 1 << 10,  /* --start */
-	OPT_OBSERVE = 1 << 11, /* --parallelism on commands that observe without applying (diff, plan) */
-	OPT_WATCH = 1 << 12,   /* --debounce */
+	OPT_FILE = 1 << 0,	/* -f, --file */
+	OPT_OUTPUT = 1 << 1,	/* -o, --output text|json */
+	OPT_QUIET = 1 << 2,	/* -q, --quiet */
+	OPT_ENGINE = 1 << 3,	/* --state-dir, --runner, --show-secrets, --refresh */
+	OPT_CHANGE = 1 << 4,	/* --prune, --allow-replace */
+	OPT_APPLY = 1 << 5,	/* --parallelism, --lock-timeout, --dry-run */
+	OPT_YES = 1 << 6,	/* --yes */
+	OPT_OUT = 1 << 7,	/* --out / -out FILE */
+	OPT_STRICT = 1 << 8,	/* --strict */
+	OPT_ADOPT = 1 << 9,	/* --adopt, --force-shared */
+	OPT_VERIFY = 1 << 10,	/* --start */
+	OPT_OBSERVE = 1 << 11,	/* --parallelism on commands that observe without applying (diff, plan) */
+	OPT_WATCH = 1 << 12,	/* --debounce */
+	OPT_FORMAT = 1 << 13,	/* --format text|github */
+	OPT_OFFLINE = 1 << 14,	/* --offline */
+	OPT_PROJECT = 1 << 15,	/* --project NAME */
+	OPT_MARKDOWN = 1 << 16, /* not an option: the command takes -o markdown */
 };
 
+/* The exit codes a command can return, as the bits of cmd_entry.exit_codes. */
+#define EXIT_BIT(code) ((code) == EXIT_INTERRUPTED ? 1u << 9 : 1u << (code))
+
 struct cli_options {
-	const char *file;   /* default ./sandbox.yaml; "-" is stdin */
-	const char *output; /* "text" or "json" */
+	const char *file;    /* default ./sandbox.yaml; "-" is stdin */
+	const char *output;  /* "text", "json", or "markdown" (commands with OPT_MARKDOWN) */
+	const char *format;  /* --format as given, or NULL */
+	bool github;	     /* diagnostics and plan changes as GitHub workflow annotations (--format github, GITHUB_ACTIONS) */
+	bool file_given;     /* -f was on the command line (else the file was looked for upward) */
+	bool offline;	     /* validate --offline */
+	const char *project; /* down --project NAME */
 	bool quiet;
 	bool color; /* stderr is a terminal and NO_COLOR is unset */
 	const char *state_dir;
@@ -70,6 +82,7 @@ struct cmd_entry {
 	/* What its positional arguments are, for shell completion: "sandboxes" or "models"
 	 * (names from the file), "files", or NULL (none worth completing). */
 	const char *complete_args;
+	unsigned exit_codes; /* EXIT_BIT()s of the codes it can return, for its --help; 0: the whole table */
 	int (*exec)(const struct cli_options *opts);
 };
 
@@ -95,8 +108,8 @@ extern const struct option_spec option_specs[];
 extern const size_t nr_option_specs;
 /* Options every command takes, outside option_specs: NULL-terminated {name, help} pairs. */
 extern const char *const cli_global_options[][2];
-/* The exit-code table --help ends with: "Exit codes:\n" then one "  CODE  meaning\n" line each. */
-const char *cli_exit_table(void);
+/* Row i of the exit-code table --help prints: its meaning, with its code in *code; NULL past the end. */
+const char *cli_exit_row(size_t i, int *code);
 
 int cli_main(int argc, char **argv);
 void cli_print_command_help(const struct cmd_entry *cmd, FILE *out);

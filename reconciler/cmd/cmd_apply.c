@@ -13,6 +13,7 @@
 #include "lang/config.h"
 #include "engine/engine.h"
 #include "plan/plan_render.h"
+#include "plan/plan_render_ci.h"
 #include "engine/saved_plan.h"
 #include "util/jsonw.h"
 #include "util/strbuf.h"
@@ -23,6 +24,11 @@ enum mode {
 	MODE_PLAN,
 };
 
+/*
+ * The plan as asked: text, -o json, -o markdown (masked, for a pull-request
+ * comment). With --format github the text plan is followed by one annotation
+ * per change, on stdout as GitHub reads them.
+ */
 static void print_plan(const struct engine *e, const struct cli_options *opts)
 {
 	struct strbuf out = STRBUF_INIT;
@@ -33,8 +39,15 @@ static void print_plan(const struct engine *e, const struct cli_options *opts)
 	};
 	if (!strcmp(opts->output, "json"))
 		plan_render_json(&e->plan, &ro, &out);
+	else if (!strcmp(opts->output, "markdown"))
+		plan_render_markdown(&e->plan, &ro, &out);
 	else
 		plan_render_text(&e->plan, &ro, &out);
+	if (opts->github && strcmp(opts->file, "-")) {
+		char *path = cmd_annotation_path(opts->file);
+		plan_render_github(&e->plan, path, &out);
+		free(path);
+	}
 	fwrite(out.buf, 1, out.len, stdout);
 	fflush(stdout);
 	strbuf_release(&out);
@@ -131,6 +144,13 @@ static int ask_destruction(const struct engine *e)
 	return EXIT_USAGE;
 }
 
+/* A YAML file given where a saved plan goes: by its name, as the user sees it. */
+static bool looks_like_config(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+	return dot && (!strcmp(dot, ".yaml") || !strcmp(dot, ".yml"));
+}
+
 static int run(const struct cli_options *cli, enum mode mode)
 {
 	struct config cfg;
@@ -151,6 +171,9 @@ static int run(const struct cli_options *cli, enum mode mode)
 	if (from_saved) {
 		/* apply PLANFILE: the file, --prune, --allow-replace, --adopt and --force-shared are the plan's */
 		if (saved_plan_read(&saved, cli->args[0], &err) < 0) {
+			if (looks_like_config(cli->args[0]))
+				strbuf_addf(&err, "; to apply a sandbox.yaml, name it with -f: sbxapply apply -f %s",
+					    cli->args[0]);
 			cli_error("%s", err.buf);
 			strbuf_release(&err);
 			return EXIT_USAGE;
@@ -193,8 +216,8 @@ static int run(const struct cli_options *cli, enum mode mode)
 	}
 	bool ask = mode == MODE_APPLY && !opts->dry_run && guard_destruction(&e, opts);
 	size_t changes = plan_count_changes(&e.plan);
-	/* apply -q prints only problems; diff, plan and --dry-run exist to print the plan */
-	if (mode != MODE_APPLY || opts->dry_run || !opts->quiet)
+	/* -q prints only problems: no text plan; an output asked for with -o is printed all the same */
+	if (!opts->quiet || strcmp(opts->output, "text"))
 		print_plan(&e, opts);
 	if (mode != MODE_APPLY) {
 		rc = changes ? EXIT_CHANGES : EXIT_OK;
@@ -229,7 +252,8 @@ const struct cmd_entry cmd_apply_entry = {
 		"stops starting actions and the next run resumes. A second run changes nothing.\n"
 		"With PLANFILE (from 'sbxapply plan -out'), applies exactly that plan, and refuses\n"
 		"when the file, the live state or the inventory moved since it was made.\n",
-	.options = OPT_FILE | OPT_QUIET | OPT_ENGINE | OPT_CHANGE | OPT_APPLY | OPT_YES | OPT_STRICT | OPT_ADOPT,
+	.options = OPT_FILE | OPT_QUIET | OPT_ENGINE | OPT_CHANGE | OPT_APPLY | OPT_YES | OPT_STRICT | OPT_ADOPT | OPT_FORMAT,
+	.exit_codes = EXIT_BIT(EXIT_OK) | EXIT_BIT(EXIT_USAGE) | EXIT_BIT(EXIT_INVALID) | EXIT_BIT(EXIT_BACKEND) | EXIT_BIT(EXIT_APPLY_FAILED) | EXIT_BIT(EXIT_LOCKED) | EXIT_BIT(EXIT_STATE) | EXIT_BIT(EXIT_BLOCKED) | EXIT_BIT(EXIT_INTERRUPTED),
 	.complete_args = "files", /* PLANFILE */
 	.exec = apply_exec,
 };
@@ -241,7 +265,9 @@ const struct cmd_entry cmd_diff_entry = {
 	.help = "Observes and plans like apply, changes nothing and exits 0 when in sync, 1 when\n"
 		"changes are pending, 2 or more on errors: for CI and GitOps. Drift made outside\n"
 		"sbxapply is marked as such.\n",
-	.options = OPT_FILE | OPT_OUTPUT | OPT_QUIET | OPT_ENGINE | OPT_CHANGE | OPT_OBSERVE | OPT_STRICT | OPT_ADOPT,
+	.options = OPT_FILE | OPT_OUTPUT | OPT_QUIET | OPT_ENGINE | OPT_CHANGE | OPT_OBSERVE | OPT_STRICT | OPT_ADOPT |
+		   OPT_FORMAT | OPT_MARKDOWN,
+	.exit_codes = EXIT_BIT(EXIT_OK) | EXIT_BIT(EXIT_CHANGES) | EXIT_BIT(EXIT_USAGE) | EXIT_BIT(EXIT_INVALID) | EXIT_BIT(EXIT_BACKEND) | EXIT_BIT(EXIT_STATE) | EXIT_BIT(EXIT_INTERRUPTED),
 	.exec = diff_exec,
 };
 
@@ -252,6 +278,7 @@ const struct cmd_entry cmd_plan_entry = {
 	.help = "The same as diff; -o json prints the plan with its format_version, each action's\n"
 		"kind, name, action, changed fields (sensitive ones as (sensitive)) and reason.\n",
 	.options = OPT_FILE | OPT_OUTPUT | OPT_QUIET | OPT_ENGINE | OPT_CHANGE | OPT_OBSERVE | OPT_OUT | OPT_STRICT |
-		   OPT_ADOPT,
+		   OPT_ADOPT | OPT_FORMAT | OPT_MARKDOWN,
+	.exit_codes = EXIT_BIT(EXIT_OK) | EXIT_BIT(EXIT_CHANGES) | EXIT_BIT(EXIT_USAGE) | EXIT_BIT(EXIT_INVALID) | EXIT_BIT(EXIT_BACKEND) | EXIT_BIT(EXIT_STATE) | EXIT_BIT(EXIT_INTERRUPTED),
 	.exec = plan_exec,
 };

@@ -1,10 +1,14 @@
 #include "cmd/cmd_common.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "os/signals.h"
 #include "io/http.h"
+#include "util/gha.h"
 #include "util/strbuf.h"
+#include "util/strutil.h"
+#include "util/xalloc.h"
 
 int cmd_load_config(const struct cli_options *opts, struct config *cfg)
 {
@@ -24,7 +28,7 @@ int cmd_load_config(const struct cli_options *opts, struct config *cfg)
 		strbuf_release(&why);
 	}
 	int rc = config_load(cfg, opts->file, NULL, &diags);
-	diag_list_print(&diags, stderr, opts->color);
+	cmd_print_diags(opts, &diags);
 	const char *name = strcmp(opts->file, "-") ? opts->file : "<stdin>";
 	if (rc < 0)
 		fprintf(stderr, "%s: %zu %s; nothing was done\n", name, diags.errors, diags.errors == 1 ? "error" : "errors");
@@ -83,4 +87,46 @@ int cmd_exit_code(enum engine_status status)
 	case ENGINE_INTERRUPTED: return EXIT_INTERRUPTED;
 	}
 	return EXIT_APPLY_FAILED;
+}
+
+char *cmd_annotation_path(const char *file)
+{
+	const char *root = getenv("GITHUB_WORKSPACE");
+	char *abs = realpath(file, NULL), *real_root = root && *root ? realpath(root, NULL) : NULL;
+	char *out = NULL;
+	if (abs && real_root) {
+		size_t n = strlen(real_root);
+		if (!strncmp(abs, real_root, n) && abs[n] == '/')
+			out = xstrdup(abs + n + 1);
+	}
+	if (!out) {
+		while (str_starts_with(file, "./"))
+			file += 2;
+		out = xstrdup(file);
+	}
+	free(abs);
+	free(real_root);
+	return out;
+}
+
+void cmd_print_diags(const struct cli_options *opts, const struct diag_list *diags)
+{
+	if (!opts->github) {
+		diag_list_print(diags, stderr, opts->color);
+		return;
+	}
+	struct strbuf out = STRBUF_INIT;
+	for (size_t i = 0; i < diags->nr; i++) {
+		const struct diag *d = &diags->items[i];
+		const char *name = d->source ? d->source->name : NULL;
+		/* "sbxapply" and "<stdin>" are no file of the repository */
+		bool is_file = name && d->source->text && strcmp(name, "<stdin>");
+		char *path = is_file ? cmd_annotation_path(name) : NULL;
+		gha_annotation(&out, d->severity == DIAG_ERROR ? "error" : "warning", path, d->line, d->col,
+			       d->severity == DIAG_ERROR ? "sbxapply: invalid" : "sbxapply: warning", d->message);
+		free(path);
+	}
+	fwrite(out.buf, 1, out.len, stdout);
+	fflush(stdout);
+	strbuf_release(&out);
 }

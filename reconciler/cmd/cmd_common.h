@@ -17,6 +17,17 @@ int cmd_load_config(const struct cli_options *opts, struct config *cfg);
  * backend_opts, which must outlive the engine.
  */
 void cmd_engine_options(const struct cli_options *opts, struct engine_options *eo, struct kinds_options *backend_opts);
+/*
+ * Prints diagnostics as the command line asked: sorted with the line and a
+ * caret on stderr, or (opts->github) as GitHub annotations on stdout.
+ */
+void cmd_print_diags(const struct cli_options *opts, const struct diag_list *diags);
+/*
+ * A file's path as GitHub annotations name it: relative to GITHUB_WORKSPACE
+ * (the repository's checkout) when the file is inside it, else as given
+ * without a leading "./". malloc'd.
+ */
+char *cmd_annotation_path(const char *file);
 /* The process exit code (cli.h) for what a run came to. */
 int cmd_exit_code(enum engine_status status);
 

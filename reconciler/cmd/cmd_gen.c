@@ -16,10 +16,12 @@ static const struct {
 };
 
 /* The option values cli_main accepts; it rejects any other, so a value added there shows up here as a test failure. */
-const char *gen_option_choices(const struct option_spec *o)
+const char *gen_option_choices(const struct option_spec *o, const struct cmd_entry *c)
 {
 	if (!strcmp(o->long_name, "--output"))
-		return "text json";
+		return c && (c->options & OPT_MARKDOWN) ? "text json markdown" : "text json";
+	if (!strcmp(o->long_name, "--format"))
+		return "text github";
 	if (!strcmp(o->long_name, "--progress"))
 		return "auto plain tty json";
 	return NULL;

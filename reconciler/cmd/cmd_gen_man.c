@@ -99,6 +99,17 @@ static void man_commands(FILE *out)
 		}
 		if (!first)
 			fputs(".\n", out);
+		if (c->exit_codes) {
+			fputs(".br\nExit status:", out);
+			int code;
+			first = true;
+			for (size_t j = 0; cli_exit_row(j, &code); j++)
+				if (c->exit_codes & EXIT_BIT(code)) {
+					fprintf(out, "%s %d", first ? "" : ",", code);
+					first = false;
+				}
+			fputs(".\n", out);
+		}
 	}
 }
 
@@ -127,24 +138,15 @@ static void man_options(FILE *out)
 	}
 }
 
-/* Each "  CODE  meaning" line of the exit table as a tagged paragraph. */
+/* The exit-code table, one tagged paragraph per code. */
 static void man_exit_status(FILE *out)
 {
 	fputs(".SH EXIT STATUS\n", out);
-	const char *line = cli_exit_table();
-	while (*line) {
-		size_t len = strcspn(line, "\n");
-		const char *p = line;
-		while (p < line + len && *p == ' ')
-			p++;
-		if (p < line + len && isdigit((unsigned char)*p)) {
-			size_t digits = strspn(p, "0123456789");
-			fprintf(out, ".TP\n.B %.*s\n", (int)digits, p);
-			const char *meaning = p + digits + strspn(p + digits, " ");
-			man_text(out, meaning, (size_t)(line + len - meaning));
-			fputc('\n', out);
-		}
-		line += len + (line[len] == '\n');
+	int code;
+	const char *meaning;
+	for (size_t i = 0; (meaning = cli_exit_row(i, &code)); i++) {
+		fprintf(out, ".TP\n.B %d\n", code);
+		man_line(out, meaning);
 	}
 }
 

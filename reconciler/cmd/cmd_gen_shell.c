@@ -13,6 +13,15 @@ static bool takes(const struct cmd_entry *c, const struct option_spec *o)
 	return c->options & o->flag;
 }
 
+/* Whether some command gives the option a fixed set of values. */
+static bool has_choices(const struct option_spec *o)
+{
+	for (size_t c = 0; commands[c]; c++)
+		if (takes(commands[c], o) && gen_option_choices(o, commands[c]))
+			return true;
+	return false;
+}
+
 /* Text inside single quotes for sh, zsh and fish: ' closes, \' reopens. */
 static void quoted(FILE *out, const char *text, bool fish)
 {
@@ -74,10 +83,16 @@ void gen_bash(FILE *out)
 			continue;
 		fprintf(out, "\t%s%s%s%s)\n\t\t", o->long_name, o->short_name ? " | " : "", o->short_name ? o->short_name : "",
 			!strcmp(o->long_name, "--out") ? " | -out" : "");
-		const char *choices = gen_option_choices(o), *path = gen_option_path(o);
-		if (choices)
-			fprintf(out, "COMPREPLY=($(compgen -W '%s' -- \"$cur\"))", choices);
-		else if (path && !strcmp(path, "dir"))
+		const char *path = gen_option_path(o);
+		if (has_choices(o)) {
+			/* the values can depend on the command: -o markdown is plan's and diff's */
+			fputs("case $cmd in\n", out);
+			for (size_t c = 0; commands[c]; c++)
+				if (takes(commands[c], o))
+					fprintf(out, "\t\t%s) COMPREPLY=($(compgen -W '%s' -- \"$cur\")) ;;\n", commands[c]->name,
+						gen_option_choices(o, commands[c]));
+			fputs("\t\tesac", out);
+		} else if (path && !strcmp(path, "dir"))
 			fputs("COMPREPLY=($(compgen -d -- \"$cur\"))", out);
 		else if (path)
 			fputs("COMPREPLY=($(compgen -f -- \"$cur\"))", out);
@@ -125,7 +140,7 @@ void gen_bash(FILE *out)
 }
 
 /* An _arguments spec for one option: '(-f --file)'{-f+,--file=}'[help]:FILE:_files' */
-static void zsh_option(FILE *out, const struct option_spec *o)
+static void zsh_option(FILE *out, const struct option_spec *o, const struct cmd_entry *c)
 {
 	const char *value_mark = o->metavar ? "+" : "", *long_mark = o->metavar ? "=" : "";
 	fputs("\t\t", out);
@@ -146,7 +161,7 @@ static void zsh_option(FILE *out, const struct option_spec *o)
 	}
 	fputc(']', out);
 	if (o->metavar) {
-		const char *choices = gen_option_choices(o), *path = gen_option_path(o);
+		const char *choices = c ? gen_option_choices(o, c) : NULL, *path = gen_option_path(o);
 		fprintf(out, ":%s:", o->metavar);
 		if (choices)
 			fprintf(out, "(%s)", choices);
@@ -190,7 +205,7 @@ void gen_zsh(FILE *out)
 	fputs("\t)\n\t# -A: options after the command are the command's (the inner _arguments)\n\t_arguments -C -A \"-*\" \\\n", out);
 	for (size_t i = 0; i < nr_option_specs; i++)
 		if (option_specs[i].flag == OPT_FILE)
-			zsh_option(out, &option_specs[i]);
+			zsh_option(out, &option_specs[i], NULL);
 	fputs("\t\t'--no-color[never colour output]' \\\n"
 	      "\t\t'(- *)'{-h,--help}'[show help]' \\\n"
 	      "\t\t'(- *)--version[show the version]' \\\n"
@@ -208,7 +223,7 @@ void gen_zsh(FILE *out)
 		fprintf(out, "\t\t%s)\n\t\t_arguments \\\n", commands[c]->name);
 		for (size_t i = 0; i < nr_option_specs; i++)
 			if (takes(commands[c], &option_specs[i]))
-				zsh_option(out, &option_specs[i]);
+				zsh_option(out, &option_specs[i], commands[c]);
 		fputs("\t\t'--no-color[never colour output]' \\\n\t\t'(- *)'{-h,--help}'[show help]'", out);
 		const char *what = commands[c]->complete_args;
 		if (what && !strcmp(what, "files"))
@@ -218,6 +233,34 @@ void gen_zsh(FILE *out)
 		fputs(" && ret=0 ;;\n", out);
 	}
 	fputs("\t\tesac ;;\n\tesac\n\treturn ret\n}\n_sbxapply \"$@\"\n", out);
+}
+
+/* One `complete` line: for command only, or for every command that takes the option (NULL). */
+static void fish_option(FILE *out, const struct option_spec *o, const struct cmd_entry *command, const char *choices)
+{
+	fputs("complete -c sbxapply", out);
+	if (command) {
+		fprintf(out, " -n '__fish_seen_subcommand_from %s'", command->name);
+	} else if (o->flag != OPT_FILE) {
+		fputs(" -n '__fish_seen_subcommand_from", out);
+		for (size_t c = 0; commands[c]; c++)
+			if (takes(commands[c], o))
+				fprintf(out, " %s", commands[c]->name);
+		fputc('\'', out);
+	}
+	if (o->short_name)
+		fprintf(out, " -s %s", o->short_name + 1);
+	fprintf(out, " -l %s", o->long_name + 2);
+	const char *path = gen_option_path(o);
+	if (choices)
+		fprintf(out, " -x -a '%s'", choices);
+	else if (path)
+		fputs(" -r -F", out);
+	else if (o->metavar)
+		fputs(" -x", out);
+	fputs(" -d ", out);
+	quoted(out, o->help, true);
+	fputc('\n', out);
 }
 
 void gen_fish(FILE *out)
@@ -245,27 +288,13 @@ void gen_fish(FILE *out)
 	}
 	for (size_t i = 0; i < nr_option_specs; i++) {
 		const struct option_spec *o = &option_specs[i];
-		fputs("complete -c sbxapply", out);
-		if (o->flag != OPT_FILE) {
-			fputs(" -n '__fish_seen_subcommand_from", out);
-			for (size_t c = 0; commands[c]; c++)
-				if (takes(commands[c], o))
-					fprintf(out, " %s", commands[c]->name);
-			fputc('\'', out);
+		if (!has_choices(o)) {
+			fish_option(out, o, NULL, NULL);
+			continue;
 		}
-		if (o->short_name)
-			fprintf(out, " -s %s", o->short_name + 1);
-		fprintf(out, " -l %s", o->long_name + 2);
-		const char *choices = gen_option_choices(o), *path = gen_option_path(o);
-		if (choices)
-			fprintf(out, " -x -a '%s'", choices);
-		else if (path)
-			fputs(" -r -F", out);
-		else if (o->metavar)
-			fputs(" -x", out);
-		fputs(" -d ", out);
-		quoted(out, o->help, true);
-		fputc('\n', out);
+		for (size_t c = 0; commands[c]; c++) /* one line per command: the values can differ */
+			if (takes(commands[c], o))
+				fish_option(out, o, commands[c], gen_option_choices(o, commands[c]));
 	}
 	for (size_t i = 0; cli_global_options[i][0]; i++) {
 		fprintf(out, "complete -c sbxapply -l %s -d ", cli_global_options[i][0] + 2);

@@ -26,5 +26,6 @@ const struct cmd_entry cmd_schema_entry = {
 		"yaml-language-server at it for completion and hover:\n"
 		"  # yaml-language-server: $schema=path/to/sandbox.schema.json\n",
 	.options = 0,
+	.exit_codes = EXIT_BIT(EXIT_OK) | EXIT_BIT(EXIT_USAGE),
 	.exec = schema_exec,
 };

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cmd/cli.h"
+#include "cmd/cmd_common.h"
 #include "lang/config.h"
 #include "util/jsonw.h"
 #include "util/strbuf.h"
@@ -59,14 +60,15 @@ static int validate_exec(const struct cli_options *opts)
 		cli_error("validate takes no arguments; use -f FILE to name the file");
 		return EXIT_USAGE;
 	}
-	int rc = config_load(&cfg, opts->file, NULL, &diags);
+	struct config_options co = { .offline = opts->offline };
+	int rc = config_load(&cfg, opts->file, &co, &diags);
 	if (rc == 0 && opts->strict && diags.warnings)
 		rc = -1; /* --strict: a warning fails the file */
 	const char *name = strcmp(opts->file, "-") ? opts->file : "<stdin>";
 	if (!strcmp(opts->output, "json")) {
 		print_json(&cfg, name, &diags);
 	} else {
-		diag_list_print(&diags, stderr, opts->color);
+		cmd_print_diags(opts, &diags);
 		if (rc == 0 && !opts->quiet)
 			printf("%s is valid: project %s, %zu %s, %zu %s, %zu %s\n", name, cfg.project,
 			       cfg.nr_models, plural(cfg.nr_models, "model", "models"),
@@ -84,12 +86,15 @@ static int validate_exec(const struct cli_options *opts)
 const struct cmd_entry cmd_validate_entry = {
 	.name = "validate",
 	.summary = "check sandbox.yaml and report every problem",
-	.usage = "sbxapply validate [-f FILE] [-o text|json] [-q] [--strict]",
+	.usage = "sbxapply validate [-f FILE] [-o text|json] [-q] [--strict] [--offline] [--format text|github]",
 	.help = "Reads the file, interpolates ${VAR} from the environment and the .env beside it,\n"
 		"and checks it against the sandbox.yaml language. Every problem is reported as\n"
 		"file:line:col: message, with the line and a caret, sorted. Touches no backend.\n"
 		"Warnings (the guide's usual mistakes, among others) say how to fix them; with\n"
-		"--strict they fail the file as errors do.\n",
-	.options = OPT_FILE | OPT_OUTPUT | OPT_QUIET | OPT_STRICT,
+		"--strict they fail the file as errors do. --offline checks the file where it is not\n"
+		"applied (a CI runner): unset variables and secrets, and missing workspaces and mounts,\n"
+		"are warnings there.\n",
+	.options = OPT_FILE | OPT_OUTPUT | OPT_QUIET | OPT_STRICT | OPT_OFFLINE | OPT_FORMAT,
+	.exit_codes = EXIT_BIT(EXIT_OK) | EXIT_BIT(EXIT_USAGE) | EXIT_BIT(EXIT_INVALID),
 	.exec = validate_exec,
 };

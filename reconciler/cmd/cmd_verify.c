@@ -29,6 +29,7 @@
 #include "backends/sbx/sbx_probe.h"
 #include "cmd/cli.h"
 #include "cmd/cmd_common.h"
+#include "engine/scheduler.h"
 #include "os/signals.h"
 #include "lang/config.h"
 #include "plan/inventory.h"
@@ -40,6 +41,7 @@
 
 #define MODELS_TIMEOUT_S 20
 #define MESSAGES_TIMEOUT_S 300 /* a first request loads the model into memory */
+#define VERIFY_PARALLELISM 8   /* sandboxes checked at once unless --parallelism says */
 #define GUIDE_BASE_URL "http://host.docker.internal:12434"
 #define ENABLE_RUNNER "docker desktop enable model-runner --tcp 12434"
 
@@ -487,6 +489,64 @@ static void check_sandbox(struct verify *v, const struct cfg_sandbox *s)
 	check_inside(v, s, live);
 }
 
+/* One sandbox's checks, made on a worker thread into a report of its own. */
+struct sandbox_checks {
+	struct verify *v;
+	const struct cfg_sandbox **wanted;
+	struct report *reports;
+};
+
+static int check_one(void *ctx, size_t index, struct strbuf *err)
+{
+	struct sandbox_checks *c = ctx;
+	if (signals_received())
+		return 0; /* interrupted: the run ends with 130, unchecked sandboxes are not reported */
+	/* the shared state is read-only here (the listings, the config); the sbx client is thread-safe */
+	struct verify local = *c->v;
+	memset(&local.report, 0, sizeof(local.report));
+	check_sandbox(&local, c->wanted[index]);
+	c->reports[index] = local.report;
+	return 0;
+}
+
+/*
+ * The checks inside sandboxes are one `sbx exec` each, and a first message
+ * may take a while (the runner loads the model): they run side by side, up
+ * to --parallelism (default 8) at once, and are reported in file order.
+ */
+static void check_sandboxes(struct verify *v, const struct cli_options *opts)
+{
+	const struct config *cfg = v->cfg;
+	const struct cfg_sandbox **wanted = xcalloc(cfg->nr_sandboxes + 1, sizeof(*wanted));
+	size_t nr = 0;
+	for (size_t i = 0; i < cfg->nr_sandboxes; i++) {
+		bool named = opts->nr_args == 0;
+		for (int a = 0; a < opts->nr_args && !named; a++)
+			named = !strcmp(opts->args[a], cfg->sandboxes[i].name);
+		if (named)
+			wanted[nr++] = &cfg->sandboxes[i];
+	}
+	struct report *reports = xcalloc(nr + 1, sizeof(*reports));
+	struct task *tasks = xcalloc(nr + 1, sizeof(*tasks));
+	for (size_t i = 0; i < nr; i++)
+		strbuf_init(&tasks[i].error);
+	struct sandbox_checks c = { .v = v, .wanted = wanted, .reports = reports };
+	scheduler_run(tasks, nr, opts->parallelism > 0 ? (int)opts->parallelism : VERIFY_PARALLELISM, check_one, &c, NULL);
+	for (size_t i = 0; i < nr; i++) {
+		for (size_t k = 0; k < reports[i].nr; k++) {
+			struct check *from = &reports[i].checks[k];
+			verify_add(&v->report, from->sandbox, from->name, from->status, from->cause, from->fix, "%s",
+				   from->message);
+			from->fix = NULL; /* taken */
+		}
+		verify_report_release(&reports[i]);
+		strbuf_release(&tasks[i].error);
+	}
+	free(tasks);
+	free(reports);
+	free(wanted);
+}
+
 static int verify_exec(const struct cli_options *opts)
 {
 	struct config cfg;
@@ -516,14 +576,7 @@ static int verify_exec(const struct cli_options *opts)
 
 	check_runner(&v);
 	check_sbx(&v);
-	for (size_t i = 0; i < cfg.nr_sandboxes && !signals_received(); i++) {
-		const struct cfg_sandbox *s = &cfg.sandboxes[i];
-		bool wanted = opts->nr_args == 0;
-		for (int a = 0; a < opts->nr_args && !wanted; a++)
-			wanted = !strcmp(opts->args[a], s->name);
-		if (wanted)
-			check_sandbox(&v, s);
-	}
+	check_sandboxes(&v, opts);
 
 	size_t counts[3] = { 0, 0, 0 };
 	for (size_t i = 0; i < v.report.nr; i++)
@@ -550,7 +603,7 @@ static int verify_exec(const struct cli_options *opts)
 const struct cmd_entry cmd_verify_entry = {
 	.name = "verify",
 	.summary = "check that each sandbox's agent reaches its model (the guide's step 5)",
-	.usage = "sbxapply verify [-f FILE] [-o text|json] [-q] [--start] [--runner URL] [SANDBOX...]",
+	.usage = "sbxapply verify [-f FILE] [-o text|json] [-q] [--start] [--parallelism N] [--runner URL] [SANDBOX...]",
 	.help = "Checks, for every declared sandbox or those named, and prints one line per check\n"
 		"(ok, FAIL with its cause and the fix, or skip when it could not be checked):\n"
 		"  from the host: the runner answers; the sandbox's model is in it; sbx lists the sandbox;\n"
@@ -558,10 +611,12 @@ const struct cmd_entry cmd_verify_entry = {
 		"  declares only that) is set in a login shell; GET BASE/models answers through the\n"
 		"  sandbox's policy proxy; POST BASE/v1/messages with the model returns a message.\n"
 		"Changes nothing. sbx exec would start a stopped sandbox (without its MCP gateway), so\n"
-		"a stopped one is checked inside only with --start. -o json prints the same as JSON.\n"
+		"a stopped one is checked inside only with --start. Sandboxes are checked side by side,\n"
+		"--parallelism at once (default 8), and listed in file order. -o json prints the same as JSON.\n"
 		"Exit: 0 every check passed (skipped ones do not fail), 4 the runner or sbx is\n"
 		"unavailable, 5 a check failed, 2 a named sandbox is not declared, 3 invalid file.\n",
-	.options = OPT_FILE | OPT_OUTPUT | OPT_QUIET | OPT_ENGINE | OPT_VERIFY,
+	.options = OPT_FILE | OPT_OUTPUT | OPT_QUIET | OPT_ENGINE | OPT_VERIFY | OPT_OBSERVE,
+	.exit_codes = EXIT_BIT(EXIT_OK) | EXIT_BIT(EXIT_USAGE) | EXIT_BIT(EXIT_INVALID) | EXIT_BIT(EXIT_BACKEND) | EXIT_BIT(EXIT_APPLY_FAILED) | EXIT_BIT(EXIT_INTERRUPTED),
 	.complete_args = "sandboxes",
 	.exec = verify_exec,
 };

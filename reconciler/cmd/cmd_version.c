@@ -50,5 +50,6 @@ const struct cmd_entry cmd_version_entry = {
 		"installed sbx: its version and, for each command whose spelling changed across\n"
 		"releases, the form sbxapply uses and whether the sbx's own --help said so.\n",
 	.options = OPT_ENGINE,
+	.exit_codes = EXIT_BIT(EXIT_OK) | EXIT_BIT(EXIT_USAGE),
 	.exec = version_exec,
 };

@@ -77,5 +77,6 @@ const struct cmd_entry cmd_watch_entry = {
 		"Ctrl-C while waiting exits 0; during an apply it stops it as apply does (130).\n",
 	.options = OPT_FILE | OPT_QUIET | OPT_ENGINE | OPT_CHANGE | OPT_APPLY | OPT_YES | OPT_STRICT | OPT_ADOPT |
 		   OPT_WATCH,
+	.exit_codes = EXIT_BIT(EXIT_OK) | EXIT_BIT(EXIT_USAGE) | EXIT_BIT(EXIT_INTERRUPTED),
 	.exec = watch_exec,
 };

@@ -293,6 +293,31 @@ static void *watch_cancel(void *arg)
 	return NULL;
 }
 
+/*
+ * After the actions: the registry's one listing per backend of what they
+ * made (kind_registry.identify). Returns the index of the first attribute it
+ * set, for engine_record_late_attrs_locked().
+ */
+static size_t identify_made(struct engine *e)
+{
+	pthread_mutex_lock(&e->inventory_lock);
+	size_t first = e->nr_attrs;
+	pthread_mutex_unlock(&e->inventory_lock);
+	if (!e->opts.registry->identify || atomic_load(&e->state_failed))
+		return first;
+	const struct action **made = xcalloc(e->plan.nr + 1, sizeof(*made));
+	size_t nr = 0;
+	for (size_t i = 0; i < e->plan.nr; i++) {
+		const struct action *a = &e->plan.actions[i];
+		if (e->tasks[i].state == TASK_DONE && (a->type == ACTION_CREATE || a->type == ACTION_REPLACE))
+			made[nr++] = a;
+	}
+	if (nr)
+		e->opts.registry->identify(e, made, nr);
+	free(made);
+	return first;
+}
+
 enum engine_status engine_apply(struct engine *e, struct strbuf *err)
 {
 	struct plan *plan = &e->plan;
@@ -316,7 +341,9 @@ enum engine_status engine_apply(struct engine *e, struct strbuf *err)
 		close(w.wake[0]);
 		close(w.wake[1]);
 	}
+	size_t first_late = identify_made(e);
 	pthread_mutex_lock(&e->inventory_lock);
+	engine_record_late_attrs_locked(e, first_late);
 	engine_forget_vanished(e);
 	engine_save_locked(e);
 	bool state_failed = atomic_load(&e->state_failed);

@@ -185,6 +185,17 @@ void engine_record(struct engine *e, const struct action *a)
 	pthread_mutex_unlock(&e->inventory_lock);
 }
 
+/* Sets attributes made after their actions were recorded (from index `first` on) on the entries. */
+void engine_record_late_attrs_locked(struct engine *e, size_t first)
+{
+	for (size_t i = first; i < e->nr_attrs; i++)
+		for (size_t k = 0; k < e->inventory.nr; k++) {
+			struct inv_entry *en = &e->inventory.entries[k];
+			if (!strcmp(en->kind, e->attrs[i].kind) && !strcmp(en->name, e->attrs[i].name))
+				inv_entry_set_attr(en, e->attrs[i].key, e->attrs[i].value);
+		}
+}
+
 /* Forgets inventory entries of observed kinds whose resource is gone from everywhere. */
 void engine_forget_vanished(struct engine *e)
 {

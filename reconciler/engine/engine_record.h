@@ -24,6 +24,8 @@ int engine_save_locked(struct engine *e);
 int engine_write_intent(struct engine *e, const struct action *a, struct strbuf *err);
 /* After an action completed: records it and saves. */
 void engine_record(struct engine *e, const struct action *a);
+/* Sets the attributes set after their actions were recorded (index first on), holding inventory_lock. */
+void engine_record_late_attrs_locked(struct engine *e, size_t first);
 /* Forgets entries of observed kinds whose resource is gone from everywhere (holding inventory_lock). */
 void engine_forget_vanished(struct engine *e);
 void engine_free_attrs(struct engine *e);

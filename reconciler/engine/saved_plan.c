@@ -169,7 +169,7 @@ int saved_plan_read(struct saved_plan *sp, const char *path, struct strbuf *err)
 		strbuf_release(&text);
 		return -1;
 	}
-	cJSON *root = json_parse(text.buf, text.len);
+	cJSON *root = json_parse_whole(text.buf, text.len);
 	strbuf_release(&text);
 	const char *kind = json_string(root, "kind"), *config = json_string(root, "config"),
 		   *project = json_string(root, "project");

@@ -7,6 +7,21 @@ cJSON *json_parse(const char *text, size_t len)
 	return cJSON_ParseWithLength(text, len);
 }
 
+cJSON *json_parse_whole(const char *text, size_t len)
+{
+	const char *end = NULL;
+	cJSON *j = cJSON_ParseWithLengthOpts(text, len, &end, false);
+	if (!j)
+		return NULL;
+	/* a file cut and glued to another, or edited by hand, is not silently half-read */
+	for (; end && end < text + len; end++)
+		if (!strchr(" \t\r\n", *end) || !*end) {
+			cJSON_Delete(j);
+			return NULL;
+		}
+	return j;
+}
+
 #define MAX_STARTS 64 /* a banner holds a brace or two, not dozens */
 
 cJSON *json_parse_embedded(const char *text, size_t len)

@@ -13,6 +13,8 @@
 #include <stddef.h>
 
 cJSON *json_parse(const char *text, size_t len);
+/* For sbxapply's own files: NULL unless the text is one JSON value and nothing but blanks after it. */
+cJSON *json_parse_whole(const char *text, size_t len);
 /* Skips anything before the first '{' or '['; NULL if there is no JSON. */
 cJSON *json_parse_embedded(const char *text, size_t len);
 const char *json_string(const cJSON *obj, const char *key);

@@ -35,17 +35,6 @@ static int model_observe(struct engine *e, struct resource_set *out, struct strb
 	return dmr_session_each_tag(&kinds_backends(e)->dmr, observed_tag, out, err);
 }
 
-/* What this model is (its id) once pulled: a later one of the same tag made elsewhere is not ours. */
-static void remember_identity(struct engine *e, const struct action *a, struct dmr *d)
-{
-	struct strbuf ignored = STRBUF_INIT;
-	char *id = dmr_find_id(d, a->name, &ignored);
-	if (id)
-		engine_set_attr(e, a, "identity", id);
-	free(id);
-	strbuf_release(&ignored);
-}
-
 static int model_apply(struct engine *e, const struct action *a, struct strbuf *err)
 {
 	struct dmr *d = dmr_session_client(&kinds_backends(e)->dmr, err);
@@ -53,10 +42,8 @@ static int model_apply(struct engine *e, const struct action *a, struct strbuf *
 		return -1;
 	switch (a->type) {
 	case ACTION_CREATE:
-		if (dmr_pull(d, a->name, err) < 0)
-			return -1;
-		remember_identity(e, a, d);
-		return 0;
+		/* what it is (its id) is listed after the run, for every pull at once (kinds_dmr_identify) */
+		return dmr_pull(d, a->name, err);
 	case ACTION_DELETE:
 		/* by tag: a model with other tags is only untagged, never forced */
 		return dmr_delete(d, a->name, err);

@@ -124,16 +124,7 @@ static int package_apply(struct engine *e, const struct action *a, struct strbuf
 	long size = strtol(resource_value(a->desired, "context_size"), NULL, 10);
 	if (dmr_repackage(d, from, a->desired->display, size, err) < 0)
 		return -1;
-	/* remember which base this variant was made from (to notice a re-pull later), and what it is */
-	struct strbuf ignored = STRBUF_INIT;
-	char *base = dmr_find_id(d, from, &ignored), *self = dmr_find_id(d, a->desired->display, &ignored);
-	if (base)
-		engine_set_attr(e, a, "base_id", base);
-	if (self)
-		engine_set_attr(e, a, "identity", self);
-	free(base);
-	free(self);
-	strbuf_release(&ignored);
+	/* which base it was made from, and what it is: listed after the run (kinds_dmr_identify) */
 	return 0;
 }
 

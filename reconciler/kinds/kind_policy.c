@@ -38,6 +38,7 @@ static void init_desired(const struct config *cfg, struct resource_set *out)
 		return;
 	struct resource *r = resource_new(&kind_policy_init, "network", NULL);
 	resource_set_field(r, "mode", cfg->policy.init, false);
+	r->line = cfg->policy.init_line;
 	resource_set_add(out, r);
 }
 
@@ -200,6 +201,7 @@ static void add_rules(struct resource_set *out, const struct config *cfg, const 
 		char *name = rule_name(scope, decision, list->items[i]);
 		char *display = rule_display(scope, decision, list->items[i]);
 		struct resource *r = resource_new(&kind_policy_rule, name, display);
+		r->line = list->lines ? list->lines[i] : 0;
 		if (scope)
 			resource_add_dep(r, &kind_sandbox, scope);
 		if (cfg->policy.init)

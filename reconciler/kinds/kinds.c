@@ -53,6 +53,7 @@ const struct kind_registry kinds_registry = {
 	.kinds = kind_table,
 	.backends_open = backends_open,
 	.backends_close = backends_close,
+	.identify = kinds_dmr_identify,
 };
 
 struct backends *kinds_backends(struct engine *e)

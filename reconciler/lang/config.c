@@ -63,9 +63,10 @@ int config_parse(struct config *cfg, const char *display_name, const char *dir, 
 
 	if (ydoc_load(&cfg->doc, display_name, text, len, diags) == 0) {
 		struct lookup_ctx ctx = { opts, &cfg->dotenv };
-		struct interp_env env = { .lookup = lookup_var, .ctx = &ctx, .is_sensitive = var_sensitive };
+		bool offline = opts && opts->offline;
+		struct interp_env env = { .lookup = lookup_var, .ctx = &ctx, .is_sensitive = var_sensitive, .offline = offline };
 		validate_document(&cfg->doc, &env, diags);
-		config_build(cfg, diags);
+		config_build(cfg, offline, diags);
 	}
 	diag_list_sort(diags);
 	return diags->errors > errors_before ? -1 : 0;
@@ -120,6 +121,7 @@ static void release_strings(struct cfg_strings *s)
 	for (size_t i = 0; i < s->nr; i++)
 		free(s->items[i]);
 	free(s->items);
+	free(s->lines);
 }
 
 static void release_policy(struct cfg_policy *p)

@@ -39,6 +39,8 @@ struct cfg_secret {
 struct cfg_strings {
 	char **items;
 	size_t nr, alloc;
+	int *lines; /* where each item is written (for messages and annotations); NULL when not from the file */
+	size_t lines_alloc;
 };
 
 struct cfg_model {
@@ -61,6 +63,7 @@ struct cfg_package {
 
 struct cfg_policy {
 	char *init; /* NULL: leave the store alone */
+	int init_line;
 	struct cfg_strings allow, deny;
 };
 
@@ -112,6 +115,13 @@ struct config_options {
 	/* Reads stdin when path is "-"; NULL means the process's stdin. */
 	const char *stdin_text;
 	size_t stdin_len;
+	/*
+	 * validate --offline (a CI runner, not the machine that applies): what only
+	 * that machine has (variables and secrets set, workspaces and mounts present)
+	 * is a warning instead of an error. Never used to apply: the config it gives
+	 * may lack those secrets.
+	 */
+	bool offline;
 };
 
 /* Returns 0 with a valid config, -1 when diags holds at least one error. */

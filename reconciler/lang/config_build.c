@@ -27,6 +27,7 @@ struct builder {
 	char *root;	       /* the project directory (the file's), symlinks resolved */
 	char *home;	       /* the home directory, symlinks resolved; NULL if unknown */
 	struct strmap trusted; /* trusted_paths, symlinks resolved, without trailing '/' */
+	bool offline;	       /* validate --offline: what only the applying machine has is a warning */
 };
 
 /* Diagnostics at a mark of the document being read. */
@@ -34,6 +35,11 @@ struct builder {
 	diag_add((b)->diags, DIAG_ERROR, &(b)->cfg->doc.source, (m).line, (m).col, __VA_ARGS__)
 #define warning_at(b, m, ...) \
 	diag_add((b)->diags, DIAG_WARNING, &(b)->cfg->doc.source, (m).line, (m).col, __VA_ARGS__)
+/* What only the machine that applies has (a directory, a secret): an error, a warning --offline. */
+#define local_problem_at(b, m, ...) \
+	diag_add((b)->diags, (b)->offline ? DIAG_WARNING : DIAG_ERROR, &(b)->cfg->doc.source, (m).line, (m).col, \
+		 __VA_ARGS__)
+#define OFFLINE_NOTE(b) ((b)->offline ? "; it must exist where the file is applied (--offline: a warning)" : "")
 
 static const char *text_of(const struct ynode *n)
 {
@@ -80,8 +86,11 @@ static void strings_of(const struct ynode *seq, struct cfg_strings *out)
 		return;
 	for (size_t i = 0; i < seq->nr_items; i++) {
 		char *t = dup_text(seq->items[i]);
-		if (t)
-			add_string(out, t);
+		if (!t)
+			continue;
+		add_string(out, t);
+		XGROW(out->lines, out->lines_alloc, out->nr);
+		out->lines[out->nr - 1] = seq->items[i]->mark.line;
 	}
 }
 
@@ -249,6 +258,7 @@ static void build_policy(struct builder *b, const struct ynode *policy, struct c
 	if (!is_map(policy))
 		return;
 	out->init = dup_text(field(policy, "init"));
+	out->init_line = field_mark(policy, "init", policy->mark).line;
 	strings_of(field(policy, "allow"), &out->allow);
 	strings_of(field(policy, "deny"), &out->deny);
 	check_rules(b, policy);
@@ -307,6 +317,21 @@ static int compare_env(const void *a, const void *b)
 	return strcmp(((const struct cfg_env *)a)->key, ((const struct cfg_env *)b)->key);
 }
 
+/*
+ * An empty secret whose variables are unset is one problem, not two: takes
+ * the interpolator's "variable X is not set" warnings on the value, and
+ * returns their names ("A, B"; malloc'd), or NULL when there were none.
+ */
+static char *take_unset_warnings(struct builder *b, struct ymark at)
+{
+	struct strbuf names = STRBUF_INIT;
+	if (diag_list_take_warnings(b->diags, &b->cfg->doc.source, at.line, at.col, INTERP_UNSET_PREFIX,
+				    INTERP_UNSET_SUFFIX, &names))
+		return strbuf_detach(&names, NULL);
+	strbuf_release(&names);
+	return NULL;
+}
+
 static void build_secrets(struct builder *b, const struct ynode *secrets, struct cfg_secret **list, size_t *nr)
 {
 	if (!is_map(secrets))
@@ -318,10 +343,16 @@ static void build_secrets(struct builder *b, const struct ynode *secrets, struct
 		if (!service || !value)
 			continue;
 		if (!*value) {
-			error_at(b, p->value_mark, "secret '%s' is empty%s", service,
-				 p->value->kind == YNODE_SCALAR && memchr(p->value->value, '$', p->value->len)
-					 ? " (is its variable set?)"
-					 : "");
+			char *unset = take_unset_warnings(b, p->value->mark);
+			if (unset)
+				local_problem_at(b, p->value_mark, "secret '%s' is empty: variable %s is not set%s", service,
+						 unset, b->offline ? "; it must be set where the file is applied (--offline: a warning)" : "");
+			else
+				error_at(b, p->value_mark, "secret '%s' is empty%s", service,
+					 p->value->kind == YNODE_SCALAR && memchr(p->value->value, '$', p->value->len)
+						 ? " (is its variable set?)"
+						 : "");
+			free(unset);
 			continue;
 		}
 		(*list)[(*nr)++] = (struct cfg_secret){ xstrdup(service), { xstrdup(value), true }, p->key->mark };
@@ -407,7 +438,8 @@ static void build_mounts(struct builder *b, const struct ynode *box, const struc
 		char *rel = xstrndup(text, strlen(text) - (ro ? 3 : 0));
 		char *abs = resolve_path(b->cfg->dir, rel);
 		if (!is_directory(abs))
-			error_at(b, seq->items[i]->mark, "mount '%s' is not a directory (%s)", rel, abs);
+			local_problem_at(b, seq->items[i]->mark, "mount '%s' is not a directory (%s)%s", rel, abs,
+					 OFFLINE_NOTE(b));
 		else
 			check_location(b, box, "mount", rel, abs, ro, seq->items[i]->mark, sb->name);
 		add_string(&sb->mounts, ro ? xasprintf("%s:ro", abs) : xstrdup(abs));
@@ -429,7 +461,8 @@ static void build_sandbox(struct builder *b, const struct ypair *p, struct cfg_s
 		struct ymark at = field_mark(v, "workspace", p->key->mark);
 		const char *base = strrchr(sb->workspace, '/');
 		if (!is_directory(sb->workspace))
-			error_at(b, at, "workspace '%s' is not a directory (%s)", ws, sb->workspace);
+			local_problem_at(b, at, "workspace '%s' is not a directory (%s)%s", ws, sb->workspace,
+					 OFFLINE_NOTE(b));
 		else
 			check_location(b, v, "workspace", ws, sb->workspace, false, at, sb->name);
 		if (is_directory(sb->workspace) && base && base[1] == '.')
@@ -521,9 +554,9 @@ static void builder_release(struct builder *b)
 	strmap_release(&b->trusted);
 }
 
-void config_build(struct config *cfg, struct diag_list *diags)
+void config_build(struct config *cfg, bool offline, struct diag_list *diags)
 {
-	struct builder b = { cfg, diags, NULL, NULL, STRMAP_INIT };
+	struct builder b = { cfg, diags, NULL, NULL, STRMAP_INIT, offline };
 	const struct ymark top_of_file = { 1, 1 };
 	const struct ynode *root = cfg->doc.root;
 	if (!is_map(root))

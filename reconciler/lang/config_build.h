@@ -9,6 +9,7 @@
  */
 #include "lang/config.h"
 
-void config_build(struct config *cfg, struct diag_list *diags);
+/* offline: see config_options.offline (missing workspaces, mounts and secrets are warnings). */
+void config_build(struct config *cfg, bool offline, struct diag_list *diags);
 
 #endif

@@ -98,12 +98,14 @@ static long expand_braced(struct scan *s, size_t start, struct strbuf *out)
 	}
 	char *name = xstrndup(s->in + i, n - i);
 	const char *val = lookup(s, name);
+	if (!val)
+		s->info->unset_var = true;
 	int rc = 0;
 	if (n == close) {
 		if (val)
 			strbuf_addstr(out, val);
 		else
-			report(s, DIAG_WARNING, start, "variable %s is not set; using an empty string", name);
+			report(s, DIAG_WARNING, start, INTERP_UNSET_PREFIX "%s" INTERP_UNSET_SUFFIX, name);
 		free(name);
 		return (long)close + 1;
 	}
@@ -125,10 +127,10 @@ static long expand_braced(struct scan *s, size_t start, struct strbuf *out)
 			expand_part(s, start, op + 1, close, &msg);
 			char *text = msg.len ? xasprintf("%s: %s", name, msg.buf)
 					     : xasprintf("required variable %s is %s", name, val ? "empty" : "not set");
-			report(s, DIAG_ERROR, start, "%s", text);
+			report(s, s->env->offline ? DIAG_WARNING : DIAG_ERROR, start, "%s", text);
 			free(text);
 			strbuf_release(&msg);
-			rc = -1;
+			rc = s->env->offline ? 0 : -1;
 		} else {
 			strbuf_addstr(out, val);
 		}
@@ -169,10 +171,12 @@ static int expand(struct scan *s, struct strbuf *out)
 				n++;
 			char *name = xstrndup(s->in + i + 1, n - i - 1);
 			const char *val = lookup(s, name);
+			if (!val)
+				s->info->unset_var = true;
 			if (val)
 				strbuf_addstr(out, val);
 			else
-				report(s, DIAG_WARNING, i, "variable %s is not set; using an empty string", name);
+				report(s, DIAG_WARNING, i, INTERP_UNSET_PREFIX "%s" INTERP_UNSET_SUFFIX, name);
 			free(name);
 			i = n;
 		} else {

@@ -26,13 +26,20 @@ struct interp_env {
 	bool (*is_sensitive)(void *ctx, const char *name);
 	void (*report)(void *ctx, enum diag_severity sev, size_t offset, const char *message);
 	void *report_ctx;
+	/* A required variable (${VAR:?}) that is unset is a warning, not an error (validate --offline). */
+	bool offline;
 };
 
 struct interp_info {
 	bool substituted;     /* at least one variable was read */
 	bool secret_var;      /* a sensitive variable was read: its name looks secret, or is_sensitive says so */
+	bool unset_var;	      /* a variable read was not set (its default, if any, was used) */
 	char secret_name[64]; /* the first such variable (truncated), for messages */
 };
+
+/* The warning for an unset variable without a default: INTERP_UNSET_PREFIX NAME INTERP_UNSET_SUFFIX. */
+#define INTERP_UNSET_PREFIX "variable "
+#define INTERP_UNSET_SUFFIX " is not set; using an empty string"
 
 /* Returns 0, or -1 after reporting an error (out then holds a partial result). */
 int interpolate(const char *in, size_t len, const struct interp_env *env, struct strbuf *out,

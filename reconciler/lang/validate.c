@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lang/compose_hint.h"
 #include "util/strbuf.h"
 #include "util/strmap.h"
 #include "util/strutil.h"
@@ -121,6 +122,7 @@ static struct yvalue *resolve(struct validator *v, struct ynode *n)
 	if (interpolate(n->value, n->len, &env, &out, &info) < 0)
 		r->ok = false;
 	r->secret_var = info.secret_var;
+	r->unset_var = info.unset_var;
 	if (info.secret_var) {
 		size_t name_len = strlen(info.secret_name);
 		char *name = ydoc_alloc(v->doc, name_len + 1);
@@ -133,6 +135,15 @@ static struct yvalue *resolve(struct validator *v, struct ynode *n)
 	r->len = out.len;
 	strbuf_release(&out);
 	return r;
+}
+
+/*
+ * --offline: a value made from a variable this machine does not have is
+ * unknown, not wrong; its type and pattern are checked where it is applied.
+ */
+static bool unknown_here(const struct validator *v, const struct yvalue *r)
+{
+	return v->env->offline && r->unset_var;
 }
 
 static const regex_t *pattern_of(struct validator *v, const char *pattern)
@@ -234,7 +245,7 @@ static void check_int(struct validator *v, const char *what, const struct schema
 	long value;
 	bool typed = is_tag(n, "int") || (n->style == YSTYLE_PLAIN && !n->tag);
 	bool interpolated = r->text != n->value;
-	if (!r->ok || reject_sensitive(v, what, t, r, m))
+	if (!r->ok || reject_sensitive(v, what, t, r, m) || unknown_here(v, r))
 		return;
 	if (interpolated) {
 		/* Compose casts interpolated text: accept a plain decimal there */
@@ -280,7 +291,7 @@ static void check_bool(struct validator *v, const char *what, const struct schem
 		       struct ymark m)
 {
 	struct yvalue *r = resolve(v, n);
-	if (!r->ok || reject_sensitive(v, what, t, r, m))
+	if (!r->ok || reject_sensitive(v, what, t, r, m) || unknown_here(v, r))
 		return;
 	const char *text = r->text;
 	bool typed = is_tag(n, "bool") || (n->style == YSTYLE_PLAIN && !n->tag);
@@ -374,7 +385,7 @@ static void check_string(struct validator *v, const char *what, const struct sch
 			 struct ymark m)
 {
 	struct yvalue *r = resolve(v, n);
-	if (!r->ok)
+	if (!r->ok || unknown_here(v, r))
 		return;
 	bool tagged_str = is_tag(n, "str");
 	if (n->tag && !tagged_str && !is_tag(n, "int") && !is_tag(n, "float")) {
@@ -456,7 +467,17 @@ static void walk_object(struct validator *v, const char *what, const struct sche
 			const char *hint = suggest(key, p->key->len, names, nr);
 			struct strbuf shown = STRBUF_INIT;
 			quote_value(&shown, key, p->key->len);
-			if (hint)
+			if (!strcmp(key, "environment") && schema_find_field(t, "env")) {
+				/* Compose's spelling, usually its KEY=VALUE list: show the map sbxapply reads */
+				struct strbuf map = STRBUF_INIT;
+				compose_env_as_map(p->value, &map);
+				error_at(v, p->key->mark, "unknown key 'environment' in %s; did you mean 'env'? %s%s", label,
+					 p->value->kind == YNODE_SEQ
+						 ? "it is a map of names to values, not Compose's list: "
+						 : "",
+					 map.buf);
+				strbuf_release(&map);
+			} else if (hint)
 				error_at(v, p->key->mark, "unknown key %s in %s; did you mean '%s'?", shown.buf, label, hint);
 			else
 				error_at(v, p->key->mark, "unknown key %s in %s (expected %s)", shown.buf, label, all.buf);

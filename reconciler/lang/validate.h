@@ -21,6 +21,7 @@ struct yvalue {
 	bool secret_var;	 /* interpolated from a sensitive variable (by its name, or marked in .env) */
 	const char *secret_name; /* that variable's name, when secret_var */
 	bool ok;		 /* interpolation succeeded and the type check passed */
+	bool unset_var;		 /* interpolated from a variable that is not set */
 };
 
 void validate_document(struct ydoc *doc, const struct interp_env *env, struct diag_list *diags);

@@ -118,9 +118,9 @@ static bool is_hex64(const char *s)
 
 int inventory_parse(struct inventory *inv, const char *text, size_t len, struct strbuf *err)
 {
-	cJSON *root = json_parse(text, len);
+	cJSON *root = json_parse_whole(text, len);
 	if (!cJSON_IsObject(root)) {
-		strbuf_addstr(err, "the inventory is not a JSON object");
+		strbuf_addstr(err, "the inventory is not a JSON object (or has something after it)");
 		cJSON_Delete(root);
 		return -1;
 	}
@@ -129,9 +129,16 @@ int inventory_parse(struct inventory *inv, const char *text, size_t len, struct 
 		cJSON_Delete(root);
 		return -1;
 	}
-	const char *salt = json_string(root, "salt");
-	if (salt && strlen(salt) == 32)
-		memcpy(inv->salt, salt, 33);
+	const cJSON *salt = cJSON_GetObjectItemCaseSensitive(root, "salt");
+	if (salt && (!cJSON_IsString(salt) || strlen(salt->valuestring) != 32 ||
+		     strspn(salt->valuestring, "0123456789abcdef") != 32)) {
+		/* a fresh salt would make every recorded digest look changed: say so rather than guess */
+		strbuf_addstr(err, "the inventory's salt is not 32 hex digits, so its digests cannot be compared");
+		cJSON_Delete(root);
+		return -1;
+	}
+	if (salt) /* without one (an inventory older than salts), the fresh one from inventory_init stays */
+		memcpy(inv->salt, salt->valuestring, 33);
 	inv->serial = json_int(root, "serial", 0);
 	const cJSON *item;
 	cJSON_ArrayForEach(item, json_array(root, "resources")) {

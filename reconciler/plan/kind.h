@@ -86,6 +86,14 @@ struct kind_registry {
 	/* Per-run backend state; nothing is contacted until a kind asks. Never NULL. */
 	void *(*backends_open)(const struct backend_env *env);
 	void (*backends_close)(void *backends);
+	/*
+	 * Optional: once the actions ran, records what identifies the resources
+	 * they made (engine_set_attr), from one listing per backend, so that no
+	 * action waits on a listing of its own. `made` are the creates and
+	 * replaces that succeeded. A listing that fails leaves the attributes
+	 * unset; the next run's observation fills them in.
+	 */
+	void (*identify)(struct engine *e, const struct action *const *made, size_t nr);
 };
 
 /* The kind of that name in a NULL-terminated table, or NULL. */

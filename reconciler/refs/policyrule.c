@@ -55,6 +55,19 @@ static bool parse_ip(const char *s, size_t n, int family)
 	return inet_pton(family, buf, addr) == 1;
 }
 
+/* The address inet_ntop writes for s[0..n) (IPv6 when it holds a ':'); false if it is none. */
+static bool canonical_address(const char *s, size_t n, char out[INET6_ADDRSTRLEN])
+{
+	char buf[64];
+	unsigned char addr[16];
+	if (n >= sizeof(buf))
+		return false;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	int family = strchr(buf, ':') ? AF_INET6 : AF_INET;
+	return inet_pton(family, buf, addr) == 1 && inet_ntop(family, addr, out, INET6_ADDRSTRLEN) != NULL;
+}
+
 static const char *check_cidr(const char *rule, const char *slash)
 {
 	size_t n = (size_t)(slash - rule);
@@ -131,5 +144,18 @@ char *policyrule_normalize(const char *rule)
 	char *out = xstrdup(rule);
 	for (char *p = out; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
-	return out;
+	/* one address, one text: [0:0::1] and [::1] are the same rule */
+	size_t start = 0, end = strlen(out);
+	if (out[0] == '[' && strchr(out, ']')) {
+		start = 1;
+		end = (size_t)(strchr(out, ']') - out);
+	} else if (strchr(out, '/')) {
+		end = (size_t)(strchr(out, '/') - out);
+	}
+	char canonical[INET6_ADDRSTRLEN];
+	if (!canonical_address(out + start, end - start, canonical))
+		return out;
+	char *joined = xasprintf("%.*s%s%s", (int)start, out, canonical, out + end);
+	free(out);
+	return joined;
 }

@@ -10,7 +10,10 @@
 
 /* NULL when rule is well formed, else a static reason. */
 const char *policyrule_check(const char *rule);
-/* Canonical text for comparisons (host part lowercased); malloc'd. */
+/*
+ * Canonical text for comparisons, malloc'd: the host part lowercased, and an IP
+ * address (bare, in brackets, or before a CIDR's '/') written as inet_ntop writes it.
+ */
 char *policyrule_normalize(const char *rule);
 
 #endif

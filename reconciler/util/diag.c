@@ -233,3 +233,24 @@ void diag_list_release(struct diag_list *list)
 	free(list->items);
 	memset(list, 0, sizeof(*list));
 }
+
+size_t diag_list_take_warnings(struct diag_list *list, const struct diag_source *src, int line, int col,
+			       const char *prefix, const char *suffix, struct strbuf *words)
+{
+	size_t np = strlen(prefix), ns = strlen(suffix), kept = 0, taken = 0;
+	for (size_t i = 0; i < list->nr; i++) {
+		struct diag *d = &list->items[i];
+		size_t n = strlen(d->message);
+		if (d->severity == DIAG_WARNING && d->source == src && d->line == line && d->col >= col && n > np + ns &&
+		    !strncmp(d->message, prefix, np) && !strcmp(d->message + n - ns, suffix)) {
+			strbuf_addf(words, "%s%.*s", taken ? ", " : "", (int)(n - np - ns), d->message + np);
+			free(d->message);
+			list->warnings--;
+			taken++;
+			continue;
+		}
+		list->items[kept++] = *d;
+	}
+	list->nr = kept;
+	return taken;
+}

@@ -51,5 +51,15 @@ void diag_list_sort(struct diag_list *list);
 void diag_list_print(const struct diag_list *list, FILE *out, bool color);
 void diag_print_one(const struct diag *d, FILE *out, bool color);
 void diag_list_release(struct diag_list *list);
+/*
+ * Takes out of the list the warnings of `src` on `line`, at `col` or after
+ * it, whose message is prefix WORD suffix, and appends each WORD to `words`
+ * (", " between them). Returns how many it took. For reporting one problem
+ * once when two steps saw it (an empty secret, and the unset variable that
+ * emptied it).
+ */
+struct strbuf;
+size_t diag_list_take_warnings(struct diag_list *list, const struct diag_source *src, int line, int col,
+			       const char *prefix, const char *suffix, struct strbuf *words);
 
 #endif

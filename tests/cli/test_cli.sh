@@ -107,10 +107,97 @@ t_colour_only_on_a_terminal() {
 	! grep -q "$(printf '\033')" "$tmp/err" || { echo "FAIL: colour into a pipe"; return 1; }
 }
 
+# ---- CI (README "In CI") ----
+ci_file() { # a file that only the developer's machine can apply: unset secret, missing workspace and mount
+	mkdir -p "$tmp/ci"
+	printf 'version: 1\nproject: ci\nsecrets:\n  anthropic: ${SBXAPPLY_CLI_UNSET_KEY}\nsandboxes:\n  box:\n    agent: claude\n    workspace: gone\n    mounts: [/nonexistent/sbxapply-cli:ro]\n' >"$tmp/ci/sandbox.yaml"
+}
+t_unset_secret_reported_once() {
+	ci_file
+	run 3 validate -f "$tmp/ci/sandbox.yaml" &&
+	has err "4:14: secret 'anthropic' is empty: variable SBXAPPLY_CLI_UNSET_KEY is not set" &&
+	[ "$(grep -c 'SBXAPPLY_CLI_UNSET_KEY is not set' "$tmp/err")" -eq 1 ] || { echo "FAIL: the unset secret is reported more than once"; return 1; }
+}
+t_offline_warns_for_machine_facts() {
+	ci_file
+	run 0 validate --offline -f "$tmp/ci/sandbox.yaml" &&
+	has err "4:14: warning: secret 'anthropic' is empty" && has err "8:16: warning: workspace 'gone' is not a directory" &&
+	has err "9:14: warning: mount '/nonexistent/sbxapply-cli' is not a directory" &&
+	run 3 validate --offline --strict -f "$tmp/ci/sandbox.yaml" &&
+	run 2 diff --offline -f "$tmp/ci/sandbox.yaml" && has err "'diff' takes no --offline option"
+}
+t_github_annotations() {
+	ci_file
+	run 3 validate --format github -f "$tmp/ci/sandbox.yaml" &&
+	has out "::error file=$tmp/ci/sandbox.yaml,line=8,col=16,title=sbxapply%3A invalid::workspace 'gone' is not a directory" &&
+	lacks err "    workspace: gone" &&
+	# GITHUB_ACTIONS picks the format; paths are relative to GITHUB_WORKSPACE; properties escape : and ,
+	mkdir -p "$tmp/ci/a,b" && cp "$tmp/ci/sandbox.yaml" "$tmp/ci/a,b/" &&
+	GITHUB_ACTIONS=true GITHUB_WORKSPACE="$tmp/ci" run 3 validate -f "$tmp/ci/a,b/sandbox.yaml" &&
+	has out "::error file=a%2Cb/sandbox.yaml,line=4,col=14,title=sbxapply%3A invalid::secret 'anthropic' is empty" &&
+	GITHUB_ACTIONS=true run 0 validate --offline -f "$tmp/ci/sandbox.yaml" &&
+	has out "::warning file=$tmp/ci/sandbox.yaml,line=9,col=14,title=sbxapply%3A warning::mount" &&
+	# another format asked for wins
+	GITHUB_ACTIONS=true run 3 validate --format text -f "$tmp/ci/sandbox.yaml" && lacks out "::error" &&
+	has err "8:16: workspace 'gone'" &&
+	GITHUB_ACTIONS=true run 3 validate -o json -f "$tmp/ci/sandbox.yaml" && lacks out "::error" && has out '"valid": false' &&
+	run 2 validate --format github -o json -f "$tmp/ci/sandbox.yaml" && has err "cannot be combined with -o json" &&
+	run 2 validate --format gitlab && has err "unknown format 'gitlab'; use text or github"
+}
+t_markdown_only_for_plans() {
+	run 2 validate -o markdown -f "$src/examples/minimal/sandbox.yaml" && has err "use text or json" &&
+	run 0 plan --help && has out "markdown (for a pull-request comment)"
+}
+t_pre_commit_hook() {
+	hook="$src/contrib/pre-commit-hook"
+	mkdir -p "$tmp/hook"
+	printf 'version: 1\nmodels: [x]\n' >"$tmp/hook/bad.yaml"
+	SBXAPPLY="$bin" "$hook" "$src/examples/minimal/sandbox.yaml" >"$tmp/out" 2>"$tmp/err" || { echo "FAIL: hook on a valid file"; return 1; }
+	SBXAPPLY="$bin" "$hook" "$src/examples/minimal/sandbox.yaml" "$tmp/hook/bad.yaml" >"$tmp/out" 2>"$tmp/err" &&
+		{ echo "FAIL: hook passed an invalid file"; return 1; }
+	has err "bad.yaml:2:9: 'models' must be" || return 1
+	command -v git >/dev/null || return 0
+	# as a git hook: the staged sandbox.yaml files
+	(cd "$tmp/hook" && git init -q . && mkdir -p sub && cp bad.yaml sub/sandbox.yaml && git add sub/sandbox.yaml &&
+		SBXAPPLY="$bin" "$hook") >"$tmp/out" 2>"$tmp/err" && { echo "FAIL: git hook passed a staged invalid file"; return 1; }
+	has err "sub/sandbox.yaml:2:9:" &&
+	(cd "$tmp/hook" && cp "$src/examples/minimal/sandbox.yaml" sub/sandbox.yaml && git add sub/sandbox.yaml &&
+		SBXAPPLY="$bin" "$hook") >"$tmp/out" 2>"$tmp/err"
+}
+
+# ---- habits ----
+t_file_found_upward() {
+	mkdir -p "$tmp/up/a/b"
+	cp "$src/examples/minimal/sandbox.yaml" "$tmp/up/"
+	(cd "$tmp/up/a/b" && env NO_COLOR=1 "$bin" validate >"$tmp/out" 2>"$tmp/err") &&
+	has err "sbxapply: using ../../sandbox.yaml (found in a parent directory)" && has out "../../sandbox.yaml is valid" &&
+	(cd "$tmp/up" && env NO_COLOR=1 "$bin" validate >"$tmp/out" 2>"$tmp/err") && lacks err "using" &&
+	(cd "$tmp/up/a/b" && env NO_COLOR=1 "$bin" validate -q >"$tmp/out" 2>"$tmp/err") && [ ! -s "$tmp/err" ]
+}
+t_apply_yaml_suggests_f() {
+	run 2 apply "$src/examples/minimal/sandbox.yaml" &&
+	has err "is not a plan file written by 'sbxapply plan -out'; to apply a sandbox.yaml, name it with -f: sbxapply apply -f $src/examples/minimal/sandbox.yaml"
+}
+t_command_help_has_its_exit_codes() {
+	run 0 validate --help && has out "3    invalid configuration" && lacks out "6    locked by another run" &&
+	lacks out "1    diff, plan" &&
+	run 0 diff --help && has out "1    diff, plan: changes pending" && lacks out "8    apply:" &&
+	run 0 apply --help && has out "8    apply: some changes are blocked" && lacks out "1    diff, plan" &&
+	run 0 --help && has out "1    diff, plan" && has out "8    apply:" && has out "130  interrupted"
+}
+t_down_project_without_file() {
+	run 2 down --project 'Not/A/Name' && has err "'Not/A/Name' is not a project name" &&
+	run 2 down --project ghost && has err "no inventory for project 'ghost' in $tmp/xdg/sbxapply" &&
+	run 2 down --project ghost -f "$src/examples/minimal/sandbox.yaml" && has err "either -f FILE or --project NAME" &&
+	run 2 validate --project x && has err "'validate' takes no --project option"
+}
+
 for t in t_version t_help t_help_lists_only_what_works t_no_command_is_apply t_unknown_command t_unknown_option \
 	t_missing_value t_bad_output t_option_not_taken t_extra_argument t_command_help t_file_forms \
 	t_default_file t_missing_file t_stdin t_quiet t_json_invalid t_json_valid t_warnings_exit_zero \
-	t_dotenv_beside_file t_schema_matches_file t_colour_only_on_a_terminal; do
+	t_dotenv_beside_file t_schema_matches_file t_colour_only_on_a_terminal \
+	t_unset_secret_reported_once t_offline_warns_for_machine_facts t_github_annotations t_markdown_only_for_plans t_pre_commit_hook \
+	t_file_found_upward t_apply_yaml_suggests_f t_command_help_has_its_exit_codes t_down_project_without_file; do
 	check "$t" "$t"
 done
 echo "cli: $pass passed, $fail failed"

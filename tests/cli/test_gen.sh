@@ -99,7 +99,13 @@ t_bash_completes() {
 	[ "$(complete_bash sbxapply vali)" = validate ] || fail "bash: 'vali' does not complete to validate" || return 1
 	complete_bash sbxapply validate --st | grep -qx -- --strict || fail "bash: validate --st" || return 1
 	! complete_bash sbxapply validate --pr | grep -q . || fail "bash: validate offers --prune" || return 1
-	complete_bash sbxapply plan -o "" | grep -qx json || fail "bash: -o values" || return 1
+	# -o's values, per command, as that command's --help names them
+	for c in $commands; do
+		grep -qx -- --output "$tmp/opts.$c" || continue
+		want=$("$bin" "$c" --help | grep -E '^ +-o, --output' | grep -oE 'text|json|markdown' | sort | tr '\n' ' ')
+		got=$(complete_bash sbxapply "$c" -o "" | sort | tr '\n' ' ')
+		[ -n "$want" ] && [ "$got" = "$want" ] || fail "bash: $c -o offers '$got', its --help says '$want'" || return 1
+	done
 	names=$(complete_bash sbxapply -f "$src/examples/full/sandbox.yaml" run "" | sort | tr '\n' ' ')
 	[ "$names" = "claude-dmr codex-box " ] || fail "bash: run names are '$names'" || return 1
 	names=$(complete_bash sbxapply verify -f "$src/examples/full/sandbox.yaml" c | sort | tr '\n' ' ')
@@ -118,7 +124,7 @@ t_fish_completes() {
 		complete -C "sbxapply vali"; echo ---
 		complete -C "sbxapply validate --st"; echo ---
 		complete -C "sbxapply -f $argv[2] run "; echo ---
-		complete -C "sbxapply plan -o "' "$gen/sbxapply.fish" "$src/examples/full/sandbox.yaml" >"$tmp/fish.out" 2>&1 ||
+		complete -C "sbxapply validate -o "' "$gen/sbxapply.fish" "$src/examples/full/sandbox.yaml" >"$tmp/fish.out" 2>&1 ||
 		{ cat "$tmp/fish.out"; fail "fish"; return 1; }
 	cut -f1 "$tmp/fish.out" | tr '\n' ' ' >"$tmp/fish.words"
 	[ "$(cat "$tmp/fish.words")" = "validate --- --strict --- claude-dmr codex-box --- json text " ] ||

@@ -38,6 +38,11 @@ check "plan lists the package" has out "+ create package gpt-oss:32k"
 check "three pulls" is "$(calls_count '"POST","path":"/models/create"')" 3
 check "one repackage" is "$(calls_count '"path":"/models/ai/gpt-oss:latest/repackage"')" 1
 check "one configure" is "$(calls_count '"POST","path":"/engines/_configure"')" 1
+# one listing to observe, and one after the run for the ids of all it made (three models, the
+# variant and its base): no action waits on a listing of its own
+check "GET /models: one to observe, one for the ids" is "$(calls_count '"method":"GET","path":"/models"')" 2
+check "the ids are recorded: 3 models + the variant" is "$(grep -o '"identity": *"sha256:' "$XDG_STATE_HOME/sbxapply/alpha.json" | wc -l)" 4
+check "and the variant's base" is "$(grep -c '"base_id": *"sha256:' "$XDG_STATE_HOME/sbxapply/alpha.json")" 1
 curl -s "$R/models/gpt-oss:32k" >"$work/out"
 check "variant has the context size" has out '"context_size":32000'
 check "inventory is private" is "$(stat -c %a "$XDG_STATE_HOME/sbxapply/alpha.json")" 600

@@ -197,4 +197,33 @@ check "package found" line_has ok codex-dmr model "gpt-oss:32k is in the runner"
 check "openai base url" line_has ok codex-dmr base_url "OPENAI_BASE_URL=http://host.docker.internal:12434/engines/v1"
 check "openai chat" line_has ok codex-dmr chat "POST http://host.docker.internal:12434/engines/v1/chat/completions with model gpt-oss:32k: a chat completion came back"
 check "unknown agent not checked" line_has skip shell-box base_url "not checked: no base-URL variable is known for agent shell"
+# 10. sandboxes are checked side by side: with each sbx call taking 1.5 s, the three
+# in-sandbox checks start together; with --parallelism 1 one after another. Results are
+# listed in file order either way.
+mkdir -p "$work/three/a" "$work/three/b" "$work/three/c"
+{
+	printf 'version: 1\nproject: verify-three\nmodels:\n  ai/smollm2:\npolicy:\n  allow: [localhost:12434]\nsandboxes:\n'
+	for s in a b c; do
+		printf '  box-%s:\n    agent: claude\n    workspace: %s\n    model: ai/smollm2\n' "$s" "$s"
+		printf '    env:\n      ANTHROPIC_BASE_URL: http://host.docker.internal:12434\n'
+	done
+} >"$work/three/sandbox.yaml"
+sbxapply -f "$work/three/sandbox.yaml" --runner "$R"
+check "three applies" is "$rc" 0
+exec_spread() { # seconds between the first and the last `sbx exec` started
+	grep -E '"argv":\["sbx",("--no-input",)?"exec"' "$SBXSIM_STATE_DIR/calls.log" |
+		sed 's/.*"ts":\([0-9.]*\).*/\1/' | sort -n | awk 'NR==1{a=$1} {b=$1} END{printf "%d", (b-a)*1000}'
+}
+export SBXSIM_LATENCY_MS=1500
+calls_reset
+sbxapply verify -f "$work/three/sandbox.yaml" --runner "$R"
+check "three pass" is "$rc" 0
+check "three: one exec each" is "$(calls_count '"argv":\["sbx",("--no-input",)?"exec"')" 3
+check "three: the execs overlap (all start within one call's 1.5 s)" test "$(exec_spread)" -lt 1500
+check "three: listed in file order" is "$(grep -oE 'box-[abc] +messages' "$work/out" | cut -c1-5 | tr -d '\n')" "box-abox-bbox-c"
+calls_reset
+sbxapply verify -f "$work/three/sandbox.yaml" --runner "$R" --parallelism 1
+check "parallelism 1 passes" is "$rc" 0
+check "parallelism 1: one after another (each waits 1.5 s for the one before)" test "$(exec_spread)" -ge 3000
+unset SBXSIM_LATENCY_MS
 finish

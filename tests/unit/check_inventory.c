@@ -434,6 +434,15 @@ static const struct corrupt_case {
 	/* fuzzing finding: numbers out of long long's range were converted anyway (undefined) */
 	{ "format out of range", "{\"format_version\":1e300,\"resources\":[]}", 0, "format_version 0" },
 	{ "format infinite", "{\"format_version\":1e999,\"resources\":[]}", 0, "format_version 0" },
+	/* once read as the first object and the rest ignored */
+	{ "something after the object", "{\"format_version\":1,\"resources\":[]}{\"format_version\":1}", 0,
+	  "has something after it" },
+	{ "text after the object", "{\"format_version\":1,\"resources\":[]}\ngarbage\n", 0, "has something after it" },
+	/* once silently replaced by a fresh salt, which made every digest look changed */
+	{ "a short salt", "{\"format_version\":1,\"salt\":\"0123\",\"resources\":[]}", 0, "salt is not 32 hex digits" },
+	{ "a salt that is not hex", "{\"format_version\":1,\"salt\":\"0123456789abcdef0123456789abcdeX\",\"resources\":[]}",
+	  0, "salt is not 32 hex digits" },
+	{ "a salt that is a number", "{\"format_version\":1,\"salt\":12,\"resources\":[]}", 0, "salt is not 32 hex digits" },
 };
 
 START_TEST(corrupt_file_is_refused)

@@ -236,6 +236,32 @@ START_TEST(truncated_file_is_refused)
 }
 END_TEST
 
+START_TEST(file_with_something_after_is_refused)
+{
+	/* a good plan with another glued after it was once read as the first one */
+	char *good = xasprintf("%s/good.json", dir), *path = xasprintf("%s/glued.json", dir);
+	write_plan(good, NULL, NULL);
+	struct strbuf text = STRBUF_INIT;
+	ck_assert_int_eq(read_file(good, &text, 1 << 16), 0);
+	size_t len = text.len;
+	strbuf_addstr(&text, "\n{\"kind\":\"sbxapply-plan\"}\n");
+	scratch_write(path, text.buf, text.len);
+	assert_refused(path, "a second object after the plan");
+	/* blanks after it are fine */
+	strbuf_setlen(&text, len);
+	strbuf_addstr(&text, "\n\n  \t\n");
+	scratch_write(path, text.buf, text.len);
+	struct saved_plan sp;
+	struct strbuf err = STRBUF_INIT;
+	ck_assert_msg(saved_plan_read(&sp, path, &err) == 0, "%s", err.buf);
+	saved_plan_release(&sp);
+	strbuf_release(&err);
+	strbuf_release(&text);
+	free(path);
+	free(good);
+}
+END_TEST
+
 START_TEST(missing_file_is_refused)
 {
 	char *path = xasprintf("%s/no-such-plan.json", dir);
@@ -259,6 +285,7 @@ int main(void)
 	tcase_add_loop_test(rd, malformed_field_is_refused, 0, (int)N_ELEMS(bad_fields));
 	tcase_add_loop_test(rd, malformed_file_is_refused, 0, (int)N_ELEMS(bad_files));
 	tcase_add_test(rd, truncated_file_is_refused);
+	tcase_add_test(rd, file_with_something_after_is_refused);
 	tcase_add_test(rd, missing_file_is_refused);
 	suite_add_tcase(s, rd);
 	return check_run_suite(s);

@@ -178,6 +178,29 @@ START_TEST(diag_sorted_deduplicated_with_caret)
 END_TEST
 
 /* A hostile file's thousands of errors print the first DIAG_PRINT_MAX and a count of the rest. */
+START_TEST(diag_take_warnings_leaves_the_rest)
+{
+	struct diag_source src = { "f.yaml", NULL, 0 }, other = { "g.yaml", NULL, 0 };
+	struct diag_list list = DIAG_LIST_INIT;
+	diag_add(&list, DIAG_WARNING, &src, 4, 14, "variable A is not set");
+	diag_add(&list, DIAG_WARNING, &src, 4, 20, "variable B is not set");
+	diag_add(&list, DIAG_WARNING, &src, 4, 3, "variable C is not set");    /* before the value */
+	diag_add(&list, DIAG_WARNING, &src, 5, 14, "variable D is not set");   /* another line */
+	diag_add(&list, DIAG_WARNING, &other, 4, 14, "variable E is not set"); /* another file */
+	diag_add(&list, DIAG_ERROR, &src, 4, 14, "variable F is not set");     /* not a warning */
+	diag_add(&list, DIAG_WARNING, &src, 4, 14, "variable  is not set");    /* no word */
+	struct strbuf words = STRBUF_INIT;
+	ck_assert_uint_eq(diag_list_take_warnings(&list, &src, 4, 14, "variable ", " is not set", &words), 2);
+	ck_assert_str_eq(words.buf, "A, B");
+	ck_assert_uint_eq(list.nr, 5);
+	ck_assert_uint_eq(list.warnings, 4);
+	ck_assert_uint_eq(list.errors, 1);
+	ck_assert_str_eq(list.items[0].message, "variable C is not set");
+	strbuf_release(&words);
+	diag_list_release(&list);
+}
+END_TEST
+
 START_TEST(diag_printing_is_capped)
 {
 	const char text[] = "x\n";
@@ -240,6 +263,7 @@ int main(void)
 	TCase *tc = tcase_create("util");
 	tcase_add_test(tc, strbuf_grows_and_stays_terminated);
 	tcase_add_test(tc, json_string_escapes);
+	tcase_add_test(tc, diag_take_warnings_leaves_the_rest);
 	tcase_add_loop_test(tc, edit_distance_table, 0, (int)(sizeof(distances) / sizeof(distances[0])));
 	tcase_add_test(tc, suggest_only_close_words);
 	tcase_add_test(tc, to_long_is_strict);

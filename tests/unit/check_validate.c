@@ -335,6 +335,11 @@ static const struct {
 	  "5:14: 'docs:rw' is not a mount: a mount is a path, optionally followed by :ro (read-only)\n" },
 	{ "version: 1\nsecrets:\n  anthropik: x\n", "3:3: unknown secret service 'anthropik'; did you mean 'anthropic'?\n" },
 	{ "version: 1\nsecrets:\n  github: ${EMPTY}\n", "3:11: secret 'github' is empty (is its variable set?)\n" },
+	/* unset: one problem, not an error and a warning at the same place */
+	{ "version: 1\nsecrets:\n  github: ${NOT_SET}\n", "3:11: secret 'github' is empty: variable NOT_SET is not set\n" },
+	{ "version: 1\nsandboxes:\n  box:\n    agent: claude\n    environment:\n      - A=b\n",
+	  "5:5: unknown key 'environment' in 'box'; did you mean 'env'? it is a map of names to values, not Compose's "
+	  "list: env: {A: b}\n" },
 	{ "version: 1\nrunner:\n  endpoint: localhost:12434\n",
 	  "3:13: 'localhost:12434' is not a URL: the runner endpoint is an http://, https:// or unix:// URL\n" },
 	{ "version: 1\nproject: My Project\n",
@@ -430,6 +435,45 @@ START_TEST(self_alias_is_refused)
 }
 END_TEST
 
+/* validate --offline: what only the applying machine has warns; everything else still fails */
+static int parse_offline(const char *text, struct config *cfg, struct strbuf *out)
+{
+	struct diag_list diags = DIAG_LIST_INIT;
+	struct config_options opts = { .getenv = test_env, .offline = true };
+	int rc = config_parse(cfg, "t.yaml", workdir, text, strlen(text), &opts, &diags);
+	for (size_t i = 0; i < diags.nr; i++)
+		strbuf_addf(out, "%d:%d: %s%s\n", diags.items[i].line, diags.items[i].col,
+			    diags.items[i].severity == DIAG_WARNING ? "warning: " : "", diags.items[i].message);
+	diag_list_release(&diags);
+	return rc;
+}
+
+START_TEST(offline_turns_machine_facts_into_warnings)
+{
+	struct config cfg;
+	struct strbuf out = STRBUF_INIT;
+	const char *text = "version: 1\nsecrets:\n  github: ${NOT_SET}\nmodels:\n  ai/smollm2:\n"
+			   "    context_size: ${CTX_GONE:?set it}\nsandboxes:\n  box:\n    agent: claude\n"
+			   "    workspace: gone\n    mounts: [/nonexistent/sbxapply-dir:ro]\n";
+	ck_assert_int_eq(parse(text, &cfg, &out), -1); /* on the machine that applies: errors */
+	config_release(&cfg);
+	strbuf_reset(&out);
+	ck_assert_int_eq(parse_offline(text, &cfg, &out), 0);
+	ck_assert_ptr_nonnull(strstr(out.buf, "3:11: warning: secret 'github' is empty: variable NOT_SET is not set; it "
+					      "must be set where the file is applied (--offline: a warning)\n"));
+	ck_assert_ptr_nonnull(strstr(out.buf, "6:19: warning: CTX_GONE: set it\n"));
+	ck_assert_ptr_nonnull(strstr(out.buf, "10:16: warning: workspace 'gone' is not a directory"));
+	ck_assert_ptr_nonnull(strstr(out.buf, "11:14: warning: mount '/nonexistent/sbxapply-dir' is not a directory"));
+	ck_assert_ptr_null(strstr(out.buf, "variable NOT_SET is not set; using")); /* reported once */
+	config_release(&cfg);
+	/* a mistake in the file is an error offline too */
+	strbuf_reset(&out);
+	ck_assert_int_eq(parse_offline("version: 1\nmodels:\n  ai/smollm2:\n    context_sise: 1\n", &cfg, &out), -1);
+	config_release(&cfg);
+	strbuf_release(&out);
+}
+END_TEST
+
 START_TEST(unset_variable_warns_but_validates)
 {
 	expect_diags("version: 1\nenv:\n  A: pre-${NOT_SET}\n", "3:10: warning: variable NOT_SET is not set; using an empty string\n");
@@ -514,6 +558,7 @@ static Suite *validate_suite(void)
 	tcase_add_test(tc, read_only_mount_resolved);
 	tcase_add_test(tc, dot_workspace_is_a_warning);
 	tcase_add_test(tc, unset_variable_warns_but_validates);
+	tcase_add_test(tc, offline_turns_machine_facts_into_warnings);
 	tcase_add_loop_test(tc, guide_mistakes_warn, 0, (int)(sizeof(guide_cases) / sizeof(guide_cases[0])));
 	suite_add_tcase(s, tc);
 	tc = tcase_create("invalid");

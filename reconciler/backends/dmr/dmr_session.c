@@ -65,21 +65,27 @@ int dmr_session_models(struct dmr_session *s, const struct dmr_model **out, size
 	return rc;
 }
 
-char *dmr_find_id(struct dmr *d, const char *ref, struct strbuf *err)
+int dmr_find_ids(struct dmr *d, const char *const *refs, char **ids, size_t nr_refs, struct strbuf *err)
 {
 	struct dmr_model *models;
 	size_t nr;
+	for (size_t r = 0; r < nr_refs; r++)
+		ids[r] = NULL;
 	if (dmr_list(d, &models, &nr, err) < 0)
-		return NULL;
-	char *id = NULL;
-	for (size_t i = 0; i < nr && !id; i++)
-		for (size_t t = 0; t < models[i].nr_tags && !id; t++)
-			if (modelref_equal(models[i].tags[t], ref))
-				id = xstrdup(models[i].id);
+		return -1;
+	int missing = 0;
+	for (size_t r = 0; r < nr_refs; r++) {
+		for (size_t i = 0; i < nr && !ids[r]; i++)
+			for (size_t t = 0; t < models[i].nr_tags && !ids[r]; t++)
+				if (modelref_equal(models[i].tags[t], refs[r]))
+					ids[r] = xstrdup(models[i].id);
+		if (!ids[r]) {
+			strbuf_addf(err, "%s'%s' is not in the runner's list", missing ? "; " : "", refs[r]);
+			missing = -1;
+		}
+	}
 	dmr_models_free(models, nr);
-	if (!id)
-		strbuf_addf(err, "'%s' is not in the runner's list", ref);
-	return id;
+	return missing;
 }
 
 int dmr_session_each_tag(struct dmr_session *s,

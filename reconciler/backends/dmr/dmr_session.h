@@ -39,7 +39,11 @@ int dmr_session_each_tag(struct dmr_session *s,
 			 void (*fn)(const struct dmr_model *m, const char *canonical, void *ctx), void *ctx,
 			 struct strbuf *err);
 
-/* The id of the model a tag names now (a fresh GET /models, after a change), malloc'd; NULL with err. */
-char *dmr_find_id(struct dmr *d, const char *ref, struct strbuf *err);
+/*
+ * The ids of the models tags name now, from one fresh GET /models (after a
+ * change): ids[i] gets refs[i]'s id (malloc'd) or NULL. Returns 0 when every
+ * tag was found, else -1 with err.
+ */
+int dmr_find_ids(struct dmr *d, const char *const *refs, char **ids, size_t nr_refs, struct strbuf *err);
 
 #endif
