@@ -1,4 +1,5 @@
 #include "cmd/cmd_common.h"
+#include "cmd/cmd_requires.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +39,9 @@ int cmd_load_config(const struct cli_options *opts, struct config *cfg)
 		rc = -1;
 	}
 	diag_list_release(&diags);
-	return rc < 0 ? EXIT_INVALID : EXIT_OK;
+	if (rc < 0)
+		return EXIT_INVALID;
+	return cmd_check_requires(opts, cfg); /* before anything is observed */
 }
 
 void cmd_engine_options(const struct cli_options *opts, struct engine_options *eo, struct kinds_options *backend_opts)

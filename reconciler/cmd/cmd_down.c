@@ -11,6 +11,7 @@
 
 #include "cmd/cli.h"
 #include "cmd/cmd_common.h"
+#include "cmd/cmd_requires.h"
 #include "lang/config.h"
 #include "engine/engine.h"
 #include "plan/plan_render.h"
@@ -117,6 +118,8 @@ static int down_exec(const struct cli_options *opts)
 	}
 	/* the project name comes from the file (valid; secrets need not be set), or from --project */
 	int rc = opts->project ? config_for_project(opts, &cfg) : load_for_down(opts, &cfg);
+	if (!rc && !opts->project)
+		rc = cmd_check_requires(opts, &cfg);
 	if (rc) {
 		config_release(&cfg);
 		return rc;

@@ -186,6 +186,7 @@ void config_release(struct config *cfg)
 	free(cfg->dir);
 	free(cfg->project);
 	free(cfg->runner_endpoint);
+	free(cfg->requires_sbx);
 	strmap_release(&cfg->model_index);
 	strmap_release(&cfg->package_index);
 	ydoc_release(&cfg->doc);

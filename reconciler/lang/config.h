@@ -90,6 +90,8 @@ struct config {
 	char *dir;	    /* absolute directory that relative paths start from */
 	char *project;
 	char *runner_endpoint; /* NULL: discover */
+	char *requires_sbx;    /* requires.sbx as written (util/verreq.h), or NULL */
+	struct ymark requires_sbx_mark;
 	struct cfg_model *models;
 	size_t nr_models;
 	struct cfg_package *packages;

@@ -574,6 +574,11 @@ void config_build(struct config *cfg, bool offline, struct diag_list *diags)
 				 cfg->dir, SCHEMA_PROJECT_MAX);
 	}
 	cfg->runner_endpoint = dup_text(field(field(root, "runner"), "endpoint"));
+	const struct ypair *requires_sbx = ynode_find(field(root, "requires"), "sbx");
+	if (requires_sbx && text_of(requires_sbx->value)) {
+		cfg->requires_sbx = xstrdup(text_of(requires_sbx->value));
+		cfg->requires_sbx_mark = requires_sbx->value_mark;
+	}
 	build_models(&b, field(root, "models"));
 	build_packages(&b, field(root, "packages"));
 	build_policy(&b, field(root, "policy"), &cfg->policy);

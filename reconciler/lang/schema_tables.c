@@ -8,6 +8,7 @@
 #include "refs/policyrule.h"
 #include "lang/schema.h"
 #include "util/strutil.h"
+#include "util/verreq.h"
 
 static const char *check_endpoint(const char *text)
 {
@@ -20,6 +21,13 @@ static const char *check_endpoint(const char *text)
 	if (!*rest || *rest == '/' || *rest == ':')
 		return "the runner endpoint needs a host, as in http://localhost:12434";
 	return NULL;
+}
+
+static const char *check_version_requirement(const char *text)
+{
+	struct verreq r;
+	const char *why = NULL;
+	return verreq_parse(&r, text, &why) < 0 ? why : NULL;
 }
 
 static const char *check_sandbox_name(const char *text)
@@ -450,9 +458,35 @@ static const struct schema_type runner = {
 	.fields = runner_fields,
 };
 
+static const struct schema_type sbx_requirement = {
+	.kind = SK_STRING,
+	.noun = "a version requirement",
+	.description = "The sbx releases this file needs, checked before anything runs: >=, >, <=, < or = and a "
+		       "version, comma-separated terms all holding, as in \">=0.33\" or \">=0.33, <0.50\". A partial "
+		       "version names its whole range: \"<=0.40\" accepts every 0.40.x.",
+	.pattern = "^ *(>=|<=|>|<|=) *v?[0-9]+(\\.[0-9]+){0,2} *(, *(>=|<=|>|<|=) *v?[0-9]+(\\.[0-9]+){0,2} *)*$",
+	.pattern_hint = "operators >=, >, <=, < or = and a version, comma-separated",
+	.single_line = true,
+	.check = check_version_requirement,
+};
+
+static const struct schema_field requires_fields[] = {
+	{ "sbx", &sbx_requirement, false, NULL, NULL, "'>=0.33, <0.60'" },
+	{ 0 },
+};
+
+static const struct schema_type requires = {
+	.kind = SK_OBJECT,
+	.noun = "version requirements",
+	.description = "The releases of the tools this file needs; a run stops before it observes anything when the "
+		       "installed one does not meet them.",
+	.fields = requires_fields,
+};
+
 static const struct schema_field root_fields[] = {
 	{ "version", &version, true, NULL, NULL, "1" },
 	{ "project", &project, false, "the directory name", NULL, "my-project" },
+	{ "requires", &requires, false, NULL, NULL, "{sbx: '>=0.33'}" },
 	{ "runner", &runner, false, NULL, NULL, "{endpoint: 'http://localhost:12434'}" },
 	{ "models", &models, false, NULL, NULL, "{ai/gpt-oss: {context_size: 32768}, ai/qwen3-coder: null}" },
 	{ "packages", &packages, false, NULL, NULL, "{'gpt-oss:32k': {from: ai/gpt-oss, context_size: 32768}}" },

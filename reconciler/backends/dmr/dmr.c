@@ -182,6 +182,7 @@ void dmr_models_free(struct dmr_model *models, size_t nr)
 {
 	for (size_t i = 0; i < nr; i++) {
 		free(models[i].id);
+		free(models[i].size);
 		for (size_t j = 0; j < models[i].nr_tags; j++)
 			free(models[i].tags[j]);
 		free(models[i].tags);
@@ -244,8 +245,36 @@ static void models_from_list(const cJSON *list, struct dmr_model **out, size_t *
 			if (cJSON_IsString(t))
 				dm->tags[dm->nr_tags++] = xstrdup(t->valuestring);
 		dm->context_size = (long)json_int(json_object(m, "config"), "context_size", 0);
+		const char *size = json_string(json_object(m, "config"), "size");
+		dm->size = size ? xstrdup(size) : NULL;
 	}
 	*nr = i;
+}
+
+int dmr_version(struct dmr *d, char **out, struct strbuf *err)
+{
+	struct http_request req;
+	struct http_response res = HTTP_RESPONSE_INIT;
+	request_init(d, &req, "GET", "/version");
+	req.timeout_ms = 10000;
+	*out = NULL;
+	int rc = call(d, &req, &res, err);
+	if (!rc && res.status == 404) {
+		rc = 0;
+	} else if (!rc && !(rc = expect_status(&res, 200, err))) {
+		cJSON *body = json_parse(res.body.buf, res.body.len);
+		const char *v = json_string(body, "version");
+		if (v && *v) {
+			*out = xstrdup(v);
+			rc = 1;
+		} else {
+			strbuf_addstr(err, "'GET /version' answered without a version");
+			rc = -1;
+		}
+		cJSON_Delete(body);
+	}
+	http_response_release(&res);
+	return rc;
 }
 
 int dmr_list(struct dmr *d, struct dmr_model **out, size_t *nr, struct strbuf *err)

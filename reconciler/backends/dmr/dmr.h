@@ -23,6 +23,7 @@ struct dmr_model {
 	char **tags; /* as the store lists them */
 	size_t nr_tags;
 	long context_size; /* config.context_size of a packaged variant, 0: none */
+	char *size;	   /* config.size as the runner writes it ("256.35 MiB"), or NULL */
 };
 
 struct dmr_runtime_config {
@@ -66,6 +67,12 @@ void dmr_release(struct dmr *d);
  */
 int dmr_connect(struct dmr *d, const struct dmr_discovery *where, struct strbuf *err);
 
+/*
+ * The runner's own version, from GET /version ({"version": ...}, served by
+ * model-runner's pkg/server; docs/backends.md §2): 1 with *out (malloc'd),
+ * 0 when the runner has no such route (404: older ones), -1 with err.
+ */
+int dmr_version(struct dmr *d, char **out, struct strbuf *err);
 int dmr_list(struct dmr *d, struct dmr_model **out, size_t *nr, struct strbuf *err);
 void dmr_models_free(struct dmr_model *models, size_t nr);
 int dmr_pull(struct dmr *d, const char *ref, struct strbuf *err);

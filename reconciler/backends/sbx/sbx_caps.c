@@ -168,6 +168,23 @@ void sbx_caps_describe(const struct sbx_caps *caps, struct strbuf *out)
 		    origin(caps, SBX_PROBE_CREATE));
 }
 
+void sbx_caps_lacks(const struct sbx_caps *caps, struct strbuf *out)
+{
+	if (caps->rule_scope == SBX_SCOPE_GLOBAL_ONLY)
+		strbuf_addstr(out, "no sandbox-scoped rules (v0.29+): a sandbox's policy.allow or policy.deny is blocked in the "
+				   "plan\n");
+	if (caps->policy_list == SBX_POLICY_TABLE_OLD)
+		strbuf_addstr(out, "no 'policy ls --json' or '--wide' (v0.35+): rules are read from the old table\n");
+	if (!caps->no_input)
+		strbuf_addstr(out, "no --no-input: a command that would prompt is given -f instead, where it has one\n");
+	if (!caps->rm_force)
+		strbuf_addstr(out, "no 'rm -f': removing a sandbox asks on a terminal, so down and prune need one\n");
+	if (!caps->secret_rm_force)
+		strbuf_addstr(out, "no 'secret rm -f': removing a secret asks on a terminal\n");
+	if (!caps->run_name)
+		strbuf_addstr(out, "no 'run --name' (v0.33+): sbxapply run uses 'run NAME'\n");
+}
+
 void sbx_caps_encode(const struct sbx_caps *caps, struct strbuf *out)
 {
 	strbuf_addf(out, "version=%d.%d.%d no_input=%d ls_json=%d policy_list=%d policy_ls_wide=%d policy_init=%d "

@@ -79,6 +79,12 @@ void sbx_caps_apply_help(struct sbx_caps *caps, enum sbx_probe p, const struct s
 /* One line per capability: what is used and where the answer came from. */
 void sbx_caps_describe(const struct sbx_caps *caps, struct strbuf *out);
 
+/*
+ * One line per thing this release cannot do that sbxapply would use, with
+ * what sbxapply does instead (docs/backends.md §6); nothing when it lacks none.
+ */
+void sbx_caps_lacks(const struct sbx_caps *caps, struct strbuf *out);
+
 /* The capabilities as one line of "key=value" words (the cache's form), and back; -1 when unreadable. */
 void sbx_caps_encode(const struct sbx_caps *caps, struct strbuf *out);
 int sbx_caps_decode(struct sbx_caps *caps, const char *text);

@@ -179,6 +179,22 @@ static void status(struct http_reply *reply)
 	reply_json(reply, 200, o);
 }
 
+/*
+ * GET /version: {"version": ...}, as pkg/server/server.go's "/version" route
+ * answers (any method). The release is the one FACTS.md pins;
+ * SBXSIM_RUNNER_VERSION=none plays a runner without the route (404).
+ */
+static bool version(struct http_reply *reply)
+{
+	const char *v = getenv("SBXSIM_RUNNER_VERSION");
+	if (v && !strcmp(v, "none"))
+		return false;
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "version", v && *v ? v : "v1.2.6");
+	reply_json(reply, 200, o);
+	return true;
+}
+
 static cJSON *openai_model(const cJSON *m, const char *tag)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -309,6 +325,8 @@ bool http_engines_route(struct http_req *req, struct http_reply *reply)
 		unload(req, reply);
 	} else if (is(req, "GET", "/engines/status")) {
 		status(reply);
+	} else if (strcmp(p, "/version") == 0) {
+		return version(reply);
 	} else if (is(req, "POST", "/v1/messages") || is(req, "POST", "/anthropic/v1/messages") ||
 		   (strcmp(req->method, "POST") == 0 &&
 		    (strcmp(p, "/engines/v1/messages") == 0 || strcmp(p, "/engines/llama.cpp/v1/messages") == 0))) {
