@@ -37,8 +37,9 @@ check "the package depends on the runtime libraries" sh -c '
 if grep -q "^SBXAPPLY_HAVE_WATCH:.*=ON" "$build/CMakeCache.txt" 2>/dev/null || objdump -p "$root/usr/bin/sbxapply" 2>/dev/null | grep -q libinotifytools; then
 	check "and on libinotifytools0 (watch mode)" has_dep libinotifytools0
 fi
-check "the binary runs: --version" sh -c '"$1" --version --state-dir "$2" >"$3" && grep -q "^sbxapply [0-9]" "$3"' \
-	sh "$root/usr/bin/sbxapply" "$tmp/state" "$tmp/version.out"
+# version also asks the runner for its version: a socket that does not exist keeps it off the network
+check "the binary runs: --version" sh -c '"$1" --version --state-dir "$2" --runner "unix://$2/no-runner.sock" >"$3" &&
+	grep -q "^sbxapply [0-9]" "$3"' sh "$root/usr/bin/sbxapply" "$tmp/state" "$tmp/version.out"
 for example in full claude-dmr minimal; do
 	check "validate -f the installed $example example" "$root/usr/bin/sbxapply" validate -q \
 		-f "$root/usr/share/sbxapply/examples/$example/sandbox.yaml"
