@@ -14,7 +14,9 @@ jobs=$(nproc 2>/dev/null || echo 2)
 
 packages=(cmake gcc make pkg-config libyaml-dev libcurl4-openssl-dev libcjson-dev
 	libinotifytools0-dev inotify-tools check libmicrohttpd-dev valgrind curl bsdutils util-linux)
-test_packages=(clang-format git)
+# dpkg-dev and file: the package test's `cpack -G DEB` reads the runtime dependencies with dpkg-shlibdeps;
+# zsh and fish: the gen test checks the generated completions with them (skipped without)
+test_packages=(clang-format git dpkg-dev file zsh fish)
 
 say() { printf '\n==> %s\n' "$*"; }
 

@@ -36,21 +36,8 @@ static void print_exit_codes(FILE *out, unsigned mask)
 			fprintf(out, "  %-4d %s\n", exit_rows[i].code, exit_rows[i].meaning);
 }
 
-enum value_kind {
-	V_NONE,
-	V_STRING,
-	V_COUNT,
-	V_DURATION,
-};
-
 /* Every option, with the commands (flag bits) that take it. */
-static const struct option_spec {
-	const char *short_name, *long_name;
-	unsigned flag;
-	enum value_kind value;
-	size_t offset; /* into struct cli_options */
-	const char *metavar, *help;
-} option_specs[] = {
+const struct option_spec option_specs[] = {
 	{ "-f", "--file", OPT_FILE, V_STRING, offsetof(struct cli_options, file), "FILE",
 	  "configuration file (default: sandbox.yaml here or in a parent directory; - reads stdin)" },
 	{ "-o", "--output", OPT_OUTPUT, V_STRING, offsetof(struct cli_options, output), "FORMAT", "text (default) or json" },
@@ -102,6 +89,22 @@ static const struct option_spec {
 };
 
 #define NR_OPTIONS (sizeof(option_specs) / sizeof(option_specs[0]))
+const size_t nr_option_specs = NR_OPTIONS;
+
+const char *const cli_global_options[][2] = {
+	{ "--no-color", "never colour output (NO_COLOR is honoured too)" },
+	{ "--help", "show help; 'sbxapply COMMAND --help' for one command" },
+	{ "--version", "show the version" },
+	{ NULL, NULL },
+};
+
+const char *cli_exit_row(size_t i, int *code)
+{
+	if (i >= sizeof(exit_rows) / sizeof(exit_rows[0]))
+		return NULL;
+	*code = exit_rows[i].code;
+	return exit_rows[i].meaning;
+}
 
 void cli_error(const char *fmt, ...)
 {
@@ -153,6 +156,9 @@ static const struct cmd_entry *find_command(const char *name)
 	for (size_t i = 0; commands[i]; i++)
 		if (!strcmp(commands[i]->name, name))
 			return commands[i];
+	for (size_t i = 0; hidden_commands[i]; i++)
+		if (!strcmp(hidden_commands[i]->name, name))
+			return hidden_commands[i];
 	return NULL;
 }
 

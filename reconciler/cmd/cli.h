@@ -7,6 +7,7 @@
  * entries in that table, so a command exists the day its entry does.
  */
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 enum sbx_exit {
@@ -82,11 +83,37 @@ struct cmd_entry {
 	const char *usage;   /* "sbxapply validate [-f FILE] [-o text|json]" */
 	const char *help;    /* the rest of --help: what it does, exit codes */
 	unsigned options;    /* enum cli_option_flag bits it accepts */
+	/* What its positional arguments are, for shell completion: "sandboxes" or "models"
+	 * (names from the file), "files", or NULL (none worth completing). */
+	const char *complete_args;
 	unsigned exit_codes; /* EXIT_BIT()s of the codes it can return, for its --help; 0: the whole table */
 	int (*exec)(const struct cli_options *opts);
 };
 
 extern const struct cmd_entry *const commands[];
+/* Commands for tools, not people (completion scripts, the build): never listed by --help. */
+extern const struct cmd_entry *const hidden_commands[];
+
+/* One option of the table --help prints; the man page and completions read it too (cmd_gen*.c). */
+enum cli_value_kind {
+	V_NONE,
+	V_STRING,
+	V_COUNT,
+	V_DURATION,
+};
+struct option_spec {
+	const char *short_name, *long_name;
+	unsigned flag; /* enum cli_option_flag: the commands that take it */
+	enum cli_value_kind value;
+	size_t offset; /* into struct cli_options */
+	const char *metavar, *help;
+};
+extern const struct option_spec option_specs[];
+extern const size_t nr_option_specs;
+/* Options every command takes, outside option_specs: NULL-terminated {name, help} pairs. */
+extern const char *const cli_global_options[][2];
+/* Row i of the exit-code table --help prints: its meaning, with its code in *code; NULL past the end. */
+const char *cli_exit_row(size_t i, int *code);
 
 int cli_main(int argc, char **argv);
 void cli_print_command_help(const struct cmd_entry *cmd, FILE *out);

@@ -254,6 +254,7 @@ const struct cmd_entry cmd_apply_entry = {
 		"when the file, the live state or the inventory moved since it was made.\n",
 	.options = OPT_FILE | OPT_QUIET | OPT_ENGINE | OPT_CHANGE | OPT_APPLY | OPT_YES | OPT_STRICT | OPT_ADOPT | OPT_FORMAT,
 	.exit_codes = EXIT_BIT(EXIT_OK) | EXIT_BIT(EXIT_USAGE) | EXIT_BIT(EXIT_INVALID) | EXIT_BIT(EXIT_BACKEND) | EXIT_BIT(EXIT_APPLY_FAILED) | EXIT_BIT(EXIT_LOCKED) | EXIT_BIT(EXIT_STATE) | EXIT_BIT(EXIT_BLOCKED) | EXIT_BIT(EXIT_INTERRUPTED),
+	.complete_args = "files", /* PLANFILE */
 	.exec = apply_exec,
 };
 

@@ -187,6 +187,7 @@ const struct cmd_entry cmd_run_entry = {
 		"A --model among AGENT_ARGS replaces the declared one. The exit status is the\n"
 		"agent's.\n",
 	.options = OPT_FILE | OPT_ENGINE,
+	.complete_args = "sandboxes",
 	.exit_codes = EXIT_BIT(EXIT_OK) | EXIT_BIT(EXIT_USAGE) | EXIT_BIT(EXIT_INVALID) | EXIT_BIT(EXIT_BACKEND), /* then the agent's */
 	.exec = run_exec,
 };

@@ -617,5 +617,6 @@ const struct cmd_entry cmd_verify_entry = {
 		"unavailable, 5 a check failed, 2 a named sandbox is not declared, 3 invalid file.\n",
 	.options = OPT_FILE | OPT_OUTPUT | OPT_QUIET | OPT_ENGINE | OPT_VERIFY | OPT_OBSERVE,
 	.exit_codes = EXIT_BIT(EXIT_OK) | EXIT_BIT(EXIT_USAGE) | EXIT_BIT(EXIT_INVALID) | EXIT_BIT(EXIT_BACKEND) | EXIT_BIT(EXIT_APPLY_FAILED) | EXIT_BIT(EXIT_INTERRUPTED),
+	.complete_args = "sandboxes",
 	.exec = verify_exec,
 };

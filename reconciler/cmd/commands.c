@@ -15,6 +15,8 @@ extern const struct cmd_entry cmd_schema_entry;
 extern const struct cmd_entry cmd_status_entry;
 extern const struct cmd_entry cmd_version_entry;
 extern const struct cmd_entry cmd_watch_entry;
+extern const struct cmd_entry cmd_complete_entry;
+extern const struct cmd_entry cmd_gen_entry;
 
 /* Every command sbxapply has, in the order --help lists them. */
 const struct cmd_entry *const commands[] = {
@@ -33,5 +35,12 @@ const struct cmd_entry *const commands[] = {
 	&cmd_doctor_entry,
 	&cmd_schema_entry,
 	&cmd_version_entry,
+	NULL,
+};
+
+/* Commands for shells and the build, not for people: --help does not list them. */
+const struct cmd_entry *const hidden_commands[] = {
+	&cmd_complete_entry,
+	&cmd_gen_entry,
 	NULL,
 };

@@ -62,10 +62,16 @@ struct schema_field {
 	bool required;
 	const char *default_text; /* documented default, or NULL */
 	const char *description;
+	/* One value as it is written in sandbox.yaml, in YAML flow style ("[a.com, b.org]"):
+	 * the schema's `examples` and the manual's. Every field has one (check_schema). */
+	const char *example;
 };
 
 /* The longest project name: the inventory is <state dir>/<project>.json. */
 #define SCHEMA_PROJECT_MAX 64
+
+/* The schema's stable identifier (README "Editor support"): an id, not a promise of a download. */
+#define SCHEMA_ID "https://github.com/sbxapply/sbxapply/schema/sandbox.schema.json"
 
 /* The whole document. */
 extern const struct schema_type schema_root;

@@ -119,8 +119,9 @@ static const struct schema_type runtime_flags = {
 static const struct schema_field model_fields[] = {
 	{ "context_size", &context_size, false, NULL,
 	  "Runtime context size applied through the runner (as Compose's models element); "
-	  "re-applied when the runner forgets it. The first configure loads the model." },
-	{ "runtime_flags", &runtime_flags, false, NULL, NULL },
+	  "re-applied when the runner forgets it. The first configure loads the model.",
+	  "32768" },
+	{ "runtime_flags", &runtime_flags, false, NULL, NULL, "['--temp', '0.7']" },
 	{ 0 },
 };
 
@@ -141,8 +142,8 @@ static const struct schema_type models = {
 };
 
 static const struct schema_field package_fields[] = {
-	{ "from", &model_ref, true, NULL, "The declared model this variant is packaged from." },
-	{ "context_size", &context_size, true, NULL, "Context size stored in the variant." },
+	{ "from", &model_ref, true, NULL, "The declared model this variant is packaged from.", "ai/gpt-oss" },
+	{ "context_size", &context_size, true, NULL, "Context size stored in the variant.", "32768" },
 	{ 0 },
 };
 
@@ -183,9 +184,9 @@ static const struct schema_type policy_init = {
 };
 
 static const struct schema_field policy_fields[] = {
-	{ "init", &policy_init, false, NULL, NULL },
-	{ "allow", &rules, false, NULL, "Global allow rules (sbx policy allow network)." },
-	{ "deny", &rules, false, NULL, "Global deny rules; deny beats allow." },
+	{ "init", &policy_init, false, NULL, NULL, "balanced" },
+	{ "allow", &rules, false, NULL, "Global allow rules (sbx policy allow network).", "[localhost:12434, '*.githubusercontent.com']" },
+	{ "deny", &rules, false, NULL, "Global deny rules; deny beats allow.", "[169.254.0.0/16]" },
 	{ 0 },
 };
 
@@ -197,8 +198,8 @@ static const struct schema_type policy = {
 };
 
 static const struct schema_field sandbox_policy_fields[] = {
-	{ "allow", &rules, false, NULL, "Allow rules scoped to this sandbox." },
-	{ "deny", &rules, false, NULL, "Deny rules scoped to this sandbox." },
+	{ "allow", &rules, false, NULL, "Allow rules scoped to this sandbox.", "[api.example.com, '**.npmjs.org']" },
+	{ "deny", &rules, false, NULL, "Deny rules scoped to this sandbox.", "[telemetry.example.com]" },
 	{ 0 },
 };
 
@@ -232,8 +233,8 @@ static const struct schema_type sensitive_flag = {
 };
 
 static const struct schema_field env_object_fields[] = {
-	{ "value", &env_text, true, NULL, NULL },
-	{ "sensitive", &sensitive_flag, false, "false, or true when the name looks secret", NULL },
+	{ "value", &env_text, true, NULL, NULL, "'42'" },
+	{ "sensitive", &sensitive_flag, false, "false, or true when the name looks secret", NULL, "false" },
 	{ 0 },
 };
 
@@ -340,6 +341,7 @@ static const struct schema_type mount = {
 static const struct schema_type mounts = {
 	.kind = SK_LIST,
 	.noun = "a list of mounts",
+	.description = "Extra directories the sandbox sees besides its workspace, relative to this file.",
 	.items = &mount,
 };
 
@@ -365,6 +367,7 @@ static const struct schema_type outside_flag = {
 static const struct schema_type cpus = {
 	.kind = SK_INT,
 	.noun = "a number of CPUs",
+	.description = "CPU limit of the sandbox; sbx's default when omitted.",
 	.min = 1,
 	.max = 1024,
 };
@@ -378,17 +381,17 @@ static const struct schema_type memory = {
 };
 
 static const struct schema_field sandbox_fields[] = {
-	{ "agent", &agent, true, NULL, NULL },
-	{ "workspace", &path, false, "the file's directory (.)", "The workspace directory, relative to this file." },
-	{ "mounts", &mounts, false, NULL, NULL },
+	{ "agent", &agent, true, NULL, NULL, "claude" },
+	{ "workspace", &path, false, "the file's directory (.)", "The workspace directory, relative to this file.", "project" },
+	{ "mounts", &mounts, false, NULL, NULL, "['docs:ro', ../shared-lib]" },
 	{ "allow_outside_project", &outside_flag, false, "false",
-	  "Let this sandbox's workspace and mounts be outside the file's directory (never the home directory or / read-write)." },
-	{ "model", &model_ref, false, NULL, "A declared model or package; `sbxapply run` passes it to the agent." },
-	{ "cpus", &cpus, false, NULL, NULL },
-	{ "memory", &memory, false, NULL, NULL },
-	{ "env", &env, false, NULL, "Variables for this sandbox; they win over the top-level env." },
-	{ "policy", &sandbox_policy, false, NULL, NULL },
-	{ "secrets", &secrets, false, NULL, "Secrets scoped to this sandbox." },
+	  "Let this sandbox's workspace and mounts be outside the file's directory (never the home directory or / read-write).", "true" },
+	{ "model", &model_ref, false, NULL, "A declared model or package; `sbxapply run` passes it to the agent.", "gpt-oss:32k" },
+	{ "cpus", &cpus, false, NULL, NULL, "4" },
+	{ "memory", &memory, false, NULL, NULL, "8g" },
+	{ "env", &env, false, NULL, "Variables for this sandbox; they win over the top-level env.", "{ANTHROPIC_BASE_URL: 'http://host.docker.internal:12434', LOG_LEVEL: debug}" },
+	{ "policy", &sandbox_policy, false, NULL, NULL, "{allow: [api.example.com], deny: [telemetry.example.com]}" },
+	{ "secrets", &secrets, false, NULL, "Secrets scoped to this sandbox.", "{anthropic: '${ANTHROPIC_API_KEY}'}" },
 	{ 0 },
 };
 
@@ -412,6 +415,7 @@ static const struct schema_type sandbox = {
 static const struct schema_type sandboxes = {
 	.kind = SK_MAP,
 	.noun = "a mapping of sandbox names to sandboxes",
+	.description = "Docker Sandboxes to create, keyed by sandbox name.",
 	.key = &sandbox_name,
 	.items = &sandbox,
 };
@@ -443,7 +447,7 @@ static const struct schema_type endpoint = {
 };
 
 static const struct schema_field runner_fields[] = {
-	{ "endpoint", &endpoint, false, NULL, NULL },
+	{ "endpoint", &endpoint, false, NULL, NULL, "'http://localhost:12434'" },
 	{ 0 },
 };
 
@@ -467,7 +471,7 @@ static const struct schema_type sbx_requirement = {
 };
 
 static const struct schema_field requires_fields[] = {
-	{ "sbx", &sbx_requirement, false, NULL, NULL },
+	{ "sbx", &sbx_requirement, false, NULL, NULL, "'>=0.33, <0.60'" },
 	{ 0 },
 };
 
@@ -480,21 +484,22 @@ static const struct schema_type requires = {
 };
 
 static const struct schema_field root_fields[] = {
-	{ "version", &version, true, NULL, NULL },
-	{ "project", &project, false, "the directory name", NULL },
-	{ "requires", &requires, false, NULL, NULL },
-	{ "runner", &runner, false, NULL, NULL },
-	{ "models", &models, false, NULL, NULL },
-	{ "packages", &packages, false, NULL, NULL },
-	{ "policy", &policy, false, NULL, NULL },
-	{ "env", &env, false, NULL, "Variables for every sandbox." },
-	{ "secrets", &secrets, false, NULL, "Global secrets; they reach only sandboxes created after them." },
+	{ "version", &version, true, NULL, NULL, "1" },
+	{ "project", &project, false, "the directory name", NULL, "my-project" },
+	{ "requires", &requires, false, NULL, NULL, "{sbx: '>=0.33'}" },
+	{ "runner", &runner, false, NULL, NULL, "{endpoint: 'http://localhost:12434'}" },
+	{ "models", &models, false, NULL, NULL, "{ai/gpt-oss: {context_size: 32768}, ai/qwen3-coder: null}" },
+	{ "packages", &packages, false, NULL, NULL, "{'gpt-oss:32k': {from: ai/gpt-oss, context_size: 32768}}" },
+	{ "policy", &policy, false, NULL, NULL, "{init: balanced, allow: ['localhost:12434'], deny: [169.254.0.0/16]}" },
+	{ "env", &env, false, NULL, "Variables for every sandbox.", "{ANTHROPIC_BASE_URL: 'http://host.docker.internal:12434', EDITOR: vi}" },
+	{ "secrets", &secrets, false, NULL, "Global secrets; they reach only sandboxes created after them.", "{github: '${GITHUB_TOKEN}'}" },
 	{ "custom_secret_services", &custom_secret_services, false, NULL,
 	  "Secret services the installed sbx knows beyond anthropic, cursor, droid, github, google, groq, "
-	  "mistral, nebius, openai, openrouter, xai, copilot and devin." },
+	  "mistral, nebius, openai, openrouter, xai, copilot and devin.",
+	  "[acme-llm]" },
 	{ "trusted_paths", &trusted_paths, false, NULL,
-	  "Absolute directories outside the file's directory that workspaces and mounts may use." },
-	{ "sandboxes", &sandboxes, false, NULL, NULL },
+	  "Absolute directories outside the file's directory that workspaces and mounts may use.", "[/srv/shared]" },
+	{ "sandboxes", &sandboxes, false, NULL, NULL, "{claude-dmr: {agent: claude, workspace: ., model: 'gpt-oss:32k'}}" },
 	{ 0 },
 };
 

@@ -3,9 +3,12 @@
  * subset of JSON Schema 2020-12 that this project's schemas use: type (one or
  * a list), const, enum, properties, required, additionalProperties (false or
  * a schema), patternProperties, propertyNames, items, minimum, maximum,
- * pattern (POSIX ERE), anyOf, oneOf and local $ref (#/$defs/NAME). Any other
- * keyword is an error, so the checker can never pass a schema it does not
- * understand. Exit 0 when valid; 1 with every violation listed; 2 on usage.
+ * maxLength, pattern (POSIX ERE), anyOf, oneOf and local $ref (#/$defs/NAME).
+ * Any other keyword is an error, so the checker can never pass a schema it does
+ * not understand. Exit 0 when valid; 1 with every violation listed; 2 on usage.
+ *
+ * json_schema_check --examples SCHEMA: checks every `examples` value in the
+ * schema against the schema it sits in (an editor shows them as they are).
  */
 #include <cjson/cJSON.h>
 #include <regex.h>
@@ -164,6 +167,12 @@ static void check(const cJSON *schema, const cJSON *v, const char *path)
 		} else if (!strcmp(k, "minimum") || !strcmp(k, "maximum")) {
 			if (cJSON_IsNumber(v) && (k[1] == 'i' ? v->valuedouble < kw->valuedouble : v->valuedouble > kw->valuedouble))
 				fail(path, k[1] == 'i' ? "below minimum" : "above maximum");
+		} else if (!strcmp(k, "maxLength")) {
+			size_t chars = 0; /* code points, as JSON Schema counts */
+			for (const char *c = cJSON_IsString(v) ? v->valuestring : ""; *c; c++)
+				chars += ((unsigned char)*c & 0xC0) != 0x80;
+			if (chars > (size_t)kw->valuedouble)
+				fail(path, "longer than maxLength");
 		} else if (!strcmp(k, "pattern")) {
 			if (cJSON_IsString(v) && !matches(kw->valuestring, v->valuestring))
 				fail(path, "does not match the pattern");
@@ -174,7 +183,8 @@ static void check(const cJSON *schema, const cJSON *v, const char *path)
 			if (k[0] == 'a' ? n == 0 : n != 1)
 				fail(path, k[0] == 'a' ? "matches none of anyOf" : "does not match exactly one of oneOf");
 		} else if (strcmp(k, "$schema") && strcmp(k, "$id") && strcmp(k, "$defs") && strcmp(k, "title") &&
-			   strcmp(k, "description") && strcmp(k, "format") && strcmp(k, "default")) {
+			   strcmp(k, "description") && strcmp(k, "format") && strcmp(k, "default") &&
+			   strcmp(k, "examples")) {
 			char msg[256];
 			snprintf(msg, sizeof(msg), "the checker does not know the keyword '%s'", k);
 			fail(path, msg);
@@ -194,10 +204,47 @@ static cJSON *load(const char *path)
 	return cJSON_Parse(buf);
 }
 
+/* Every "examples" array under node, each value checked against the schema holding it. */
+static void check_examples(const cJSON *node, const char *path)
+{
+	const cJSON *examples = cJSON_GetObjectItemCaseSensitive(node, "examples");
+	if (cJSON_IsObject(node) && examples) {
+		int i = 0;
+		const cJSON *e;
+		cJSON_ArrayForEach(e, examples) {
+			char sub[1024];
+			snprintf(sub, sizeof(sub), "%s/examples/%d", path, i++);
+			check(node, e, sub);
+		}
+	}
+	const cJSON *c;
+	cJSON_ArrayForEach(c, node) {
+		if (c->string && (!strcmp(c->string, "examples") || !strcmp(c->string, "enum") ||
+				  !strcmp(c->string, "const") || !strcmp(c->string, "default")))
+			continue; /* values, not schemas */
+		if (cJSON_IsObject(c) || cJSON_IsArray(c)) {
+			char sub[1024];
+			snprintf(sub, sizeof(sub), "%s/%s", path, c->string ? c->string : "-");
+			check_examples(c, sub);
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 3 && !strcmp(argv[1], "--examples")) {
+		cJSON *schema = load(argv[2]);
+		if (!schema) {
+			fprintf(stderr, "json_schema_check: cannot read or parse %s\n", argv[2]);
+			return 2;
+		}
+		root_schema = schema;
+		check_examples(schema, "");
+		cJSON_Delete(schema);
+		return errors ? 1 : 0;
+	}
 	if (argc != 3) {
-		fprintf(stderr, "usage: json_schema_check SCHEMA DOCUMENT\n");
+		fprintf(stderr, "usage: json_schema_check SCHEMA DOCUMENT | --examples SCHEMA\n");
 		return 2;
 	}
 	cJSON *schema = load(argv[1]), *doc = load(argv[2]);
