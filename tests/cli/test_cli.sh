@@ -33,7 +33,11 @@ check() { # check NAME COMMANDS...: counts one test
 	if "$@"; then pass=$((pass + 1)); else echo "  in: $name"; fail=$((fail + 1)); fi
 }
 
-t_version() { run 0 --version && has out "sbxapply 0.1.0 (libyaml " && run 0 version && has out "libcurl"; }
+# version asks the runner for its version: a runner that is not there is said, and exit stays 0
+t_version() {
+	run 0 --version --runner "unix://$tmp/no-runner.sock" && has out "sbxapply 0.1.0 (libyaml " &&
+		run 0 version --runner "unix://$tmp/no-runner.sock" && has out "libcurl" && has out "runner:"
+}
 t_help() {
 	run 0 --help && has out "Usage: sbxapply [-f FILE] COMMAND" && has out "validate" && has out "schema" &&
 	has out "3    invalid configuration" && has out "6    locked by another run"
