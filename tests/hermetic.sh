@@ -1,12 +1,13 @@
 #!/bin/sh
 # The suite is hermetic: it runs again with a decoy Docker Model Runner on
 # localhost:12434 (sbxsim, answering as a real one would), MODEL_RUNNER_HOST naming it,
-# HOME and XDG_STATE_HOME read-only and empty, DOCKER_HOST naming no daemon and TMPDIR
-# a directory of its own. It fails when a test fails, when the decoy gets any request,
-# when anything is written under HOME or XDG_STATE_HOME (watched with inotifywait, so
-# writes by root, whom the read-only mode does not stop, count too) or when a test
-# leaves files in TMPDIR. When 127.0.0.1:12434 is taken already, it says so and runs
-# against whatever listens there, without MODEL_RUNNER_HOST and without the decoy check.
+# HOME and XDG_STATE_HOME read-only and empty, DOCKER_HOST naming no daemon, TMPDIR
+# a directory of its own and GITHUB_ACTIONS=true (as on a GitHub runner). It fails when
+# a test fails, when the decoy gets any request, when anything is written under HOME
+# or XDG_STATE_HOME (watched with inotifywait, so writes by root, whom the read-only
+# mode does not stop, count too) or when a test leaves files in TMPDIR. When
+# 127.0.0.1:12434 is taken already, it says so and runs against whatever listens
+# there, without MODEL_RUNNER_HOST and without the decoy check.
 # Usage: tests/hermetic.sh BUILD_DIR [CTEST_ARGS...]   (every test but the benchmarks, or fewer:
 #        -L e2e, -R ...)
 set -u
@@ -58,8 +59,9 @@ else
 fi
 
 start=$(date +%s)
+# GITHUB_ACTIONS as a GitHub runner sets it: no test may depend on the annotation default
 (cd "$build" && env HOME="$ro/home" XDG_STATE_HOME="$ro/state" DOCKER_HOST=unix:///nonexistent/docker.sock \
-	TMPDIR="$w/tmp" ${runner_env:+"$runner_env"} ctest "$@") || failed=1
+	TMPDIR="$w/tmp" GITHUB_ACTIONS=true ${runner_env:+"$runner_env"} ctest "$@") || failed=1
 echo "hermetic: ctest took $(($(date +%s) - start)) s"
 
 if [ -n "$decoy_pid" ] && [ -s "$w/decoy/calls.log" ]; then

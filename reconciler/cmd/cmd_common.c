@@ -1,4 +1,5 @@
 #include "cmd/cmd_common.h"
+
 #include "cmd/cmd_requires.h"
 
 #include <stdlib.h>
@@ -7,6 +8,7 @@
 #include "os/signals.h"
 #include "io/http.h"
 #include "util/gha.h"
+#include "util/jsonw.h"
 #include "util/strbuf.h"
 #include "util/strutil.h"
 #include "util/xalloc.h"
@@ -132,4 +134,19 @@ void cmd_print_diags(const struct cli_options *opts, const struct diag_list *dia
 	fwrite(out.buf, 1, out.len, stdout);
 	fflush(stdout);
 	strbuf_release(&out);
+}
+
+void cmd_checklist_json_begin(struct jsonw *w, int code, const char *const names[3], const size_t counts[3])
+{
+	jsonw_begin_object(w);
+	jsonw_kv_int(w, "format_version", 1);
+	jsonw_kv_bool(w, "ok", code == EXIT_OK);
+	jsonw_kv_int(w, "exit_code", code);
+	jsonw_key(w, "summary");
+	jsonw_begin_object(w);
+	for (size_t i = 0; i < 3; i++)
+		jsonw_kv_int(w, names[i], (long long)counts[i]);
+	jsonw_end_object(w);
+	jsonw_key(w, "checks");
+	jsonw_begin_array(w);
 }

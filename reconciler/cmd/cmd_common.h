@@ -28,6 +28,13 @@ void cmd_print_diags(const struct cli_options *opts, const struct diag_list *dia
  * without a leading "./". malloc'd.
  */
 char *cmd_annotation_path(const char *file);
+/*
+ * The head of a checklist's JSON (verify, doctor): format_version, ok,
+ * exit_code and a summary of counts under the three names given; leaves the
+ * "checks" array open for the caller's entries.
+ */
+struct jsonw;
+void cmd_checklist_json_begin(struct jsonw *w, int code, const char *const names[3], const size_t counts[3]);
 /* The process exit code (cli.h) for what a run came to. */
 int cmd_exit_code(enum engine_status status);
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmd/cli.h"
+#include "cmd/cmd_common.h"
 #include "util/jsonw.h"
 #include "util/xalloc.h"
 
@@ -100,29 +101,15 @@ void doctor_print_json(const struct doctor_report *r, int code)
 	struct strbuf out = STRBUF_INIT;
 	struct jsonw w;
 	jsonw_init(&w, &out, true);
-	jsonw_begin_object(&w);
-	jsonw_kv_int(&w, "format_version", 1);
-	jsonw_kv_bool(&w, "ok", code == EXIT_OK);
-	jsonw_kv_int(&w, "exit_code", code);
-	jsonw_key(&w, "summary");
-	jsonw_begin_object(&w);
-	jsonw_kv_int(&w, "ok", (long long)counts[DOCTOR_OK]);
-	jsonw_kv_int(&w, "warn", (long long)counts[DOCTOR_WARN]);
-	jsonw_kv_int(&w, "fail", (long long)counts[DOCTOR_FAIL]);
-	jsonw_end_object(&w);
-	jsonw_key(&w, "checks");
-	jsonw_begin_array(&w);
+	static const char *const names[3] = { [DOCTOR_OK] = "ok", [DOCTOR_WARN] = "warn", [DOCTOR_FAIL] = "fail" };
+	cmd_checklist_json_begin(&w, code, names, counts);
 	for (size_t i = 0; i < r->nr; i++) {
 		const struct doctor_check *c = &r->checks[i];
 		jsonw_begin_object(&w);
 		jsonw_kv_string(&w, "check", c->name);
 		jsonw_kv_string(&w, "status", status_word(c->status, true));
 		jsonw_kv_string(&w, "message", c->message);
-		jsonw_key(&w, "fix");
-		if (c->fix)
-			jsonw_string(&w, c->fix);
-		else
-			jsonw_null(&w);
+		jsonw_kv_string_or_null(&w, "fix", c->fix);
 		jsonw_key(&w, "details");
 		jsonw_begin_array(&w);
 		for (size_t d = 0; d < c->nr_details; d++)

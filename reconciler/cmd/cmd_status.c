@@ -242,21 +242,9 @@ static void print_json(const struct status *st)
 		jsonw_kv_bool(&w, "declared", r->declared);
 		jsonw_kv_string(&w, "state", r->state);
 		jsonw_kv_string(&w, "sync", r->sync);
-		jsonw_key(&w, "change");
-		if (r->origin)
-			jsonw_string(&w, r->origin);
-		else
-			jsonw_null(&w);
-		jsonw_key(&w, "blocked");
-		if (r->blocked)
-			jsonw_string(&w, r->blocked);
-		else
-			jsonw_null(&w);
-		jsonw_key(&w, "size");
-		if (r->size)
-			jsonw_string(&w, r->size);
-		else
-			jsonw_null(&w);
+		jsonw_kv_string_or_null(&w, "change", r->origin);
+		jsonw_kv_string_or_null(&w, "blocked", r->blocked);
+		jsonw_kv_string_or_null(&w, "size", r->size);
 		jsonw_kv_string(&w, "details", r->details);
 		jsonw_key(&w, "recorded");
 		if (r->recorded)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmd/cli.h"
+#include "cmd/cmd_common.h"
 #include "util/jsonw.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -130,39 +131,17 @@ void verify_print_json(const struct report *r, int code, size_t counts[3])
 	struct strbuf out = STRBUF_INIT;
 	struct jsonw w;
 	jsonw_init(&w, &out, true);
-	jsonw_begin_object(&w);
-	jsonw_kv_int(&w, "format_version", 1);
-	jsonw_kv_bool(&w, "ok", code == EXIT_OK);
-	jsonw_kv_int(&w, "exit_code", code);
-	jsonw_key(&w, "summary");
-	jsonw_begin_object(&w);
-	jsonw_kv_int(&w, "ok", (long long)counts[V_OK]);
-	jsonw_kv_int(&w, "failed", (long long)counts[V_FAIL]);
-	jsonw_kv_int(&w, "not_checked", (long long)counts[V_SKIP]);
-	jsonw_end_object(&w);
-	jsonw_key(&w, "checks");
-	jsonw_begin_array(&w);
+	static const char *const names[3] = { [V_OK] = "ok", [V_FAIL] = "failed", [V_SKIP] = "not_checked" };
+	cmd_checklist_json_begin(&w, code, names, counts);
 	for (size_t i = 0; i < r->nr; i++) {
 		const struct check *c = &r->checks[i];
 		jsonw_begin_object(&w);
-		jsonw_key(&w, "sandbox");
-		if (c->sandbox)
-			jsonw_string(&w, c->sandbox);
-		else
-			jsonw_null(&w);
+		jsonw_kv_string_or_null(&w, "sandbox", c->sandbox);
 		jsonw_kv_string(&w, "check", c->name);
 		jsonw_kv_string(&w, "status", status_word(c->status, true));
 		jsonw_kv_string(&w, "message", c->message);
-		jsonw_key(&w, "cause");
-		if (c->cause)
-			jsonw_string(&w, c->cause);
-		else
-			jsonw_null(&w);
-		jsonw_key(&w, "fix");
-		if (c->fix)
-			jsonw_string(&w, c->fix);
-		else
-			jsonw_null(&w);
+		jsonw_kv_string_or_null(&w, "cause", c->cause);
+		jsonw_kv_string_or_null(&w, "fix", c->fix);
 		jsonw_end_object(&w);
 	}
 	jsonw_end_array(&w);

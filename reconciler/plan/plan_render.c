@@ -142,11 +142,7 @@ void plan_render_json(const struct plan *plan, const struct render_options *o, s
 		jsonw_kv_string(&w, "origin", change_origin_name(a->origin));
 		jsonw_kv_string(&w, "reason", a->reason);
 		jsonw_kv_bool(&w, "adopt", a->adopt);
-		jsonw_key(&w, "blocked");
-		if (a->blocked)
-			jsonw_string(&w, a->blocked);
-		else
-			jsonw_null(&w);
+		jsonw_kv_string_or_null(&w, "blocked", a->blocked);
 		jsonw_key(&w, "depends_on");
 		jsonw_begin_array(&w);
 		for (size_t j = 0; j < a->nr_deps; j++) {

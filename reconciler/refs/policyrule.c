@@ -44,7 +44,8 @@ static bool valid_port(const char *s)
 	return str_to_long(s, 1, 65535, &port) && isdigit((unsigned char)s[0]);
 }
 
-static bool parse_ip(const char *s, size_t n, int family)
+/* The address of that family in s[0..n), as inet_ntop writes it; false if it is none. */
+static bool canonical_address(const char *s, size_t n, int family, char out[INET6_ADDRSTRLEN])
 {
 	char buf[64];
 	unsigned char addr[16];
@@ -52,20 +53,13 @@ static bool parse_ip(const char *s, size_t n, int family)
 		return false;
 	memcpy(buf, s, n);
 	buf[n] = '\0';
-	return inet_pton(family, buf, addr) == 1;
+	return inet_pton(family, buf, addr) == 1 && inet_ntop(family, addr, out, INET6_ADDRSTRLEN) != NULL;
 }
 
-/* The address inet_ntop writes for s[0..n) (IPv6 when it holds a ':'); false if it is none. */
-static bool canonical_address(const char *s, size_t n, char out[INET6_ADDRSTRLEN])
+static bool parse_ip(const char *s, size_t n, int family)
 {
-	char buf[64];
-	unsigned char addr[16];
-	if (n >= sizeof(buf))
-		return false;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	int family = strchr(buf, ':') ? AF_INET6 : AF_INET;
-	return inet_pton(family, buf, addr) == 1 && inet_ntop(family, addr, out, INET6_ADDRSTRLEN) != NULL;
+	char ignored[INET6_ADDRSTRLEN];
+	return canonical_address(s, n, family, ignored);
 }
 
 static const char *check_cidr(const char *rule, const char *slash)
@@ -153,7 +147,8 @@ char *policyrule_normalize(const char *rule)
 		end = (size_t)(strchr(out, '/') - out);
 	}
 	char canonical[INET6_ADDRSTRLEN];
-	if (!canonical_address(out + start, end - start, canonical))
+	int family = memchr(out + start, ':', end - start) ? AF_INET6 : AF_INET;
+	if (!canonical_address(out + start, end - start, family, canonical))
 		return out;
 	char *joined = xasprintf("%.*s%s%s", (int)start, out, canonical, out + end);
 	free(out);

@@ -99,6 +99,15 @@ void jsonw_kv_string(struct jsonw *w, const char *key, const char *s)
 	jsonw_string(w, s);
 }
 
+void jsonw_kv_string_or_null(struct jsonw *w, const char *key, const char *s)
+{
+	jsonw_key(w, key);
+	if (s)
+		jsonw_string(w, s);
+	else
+		jsonw_null(w);
+}
+
 void jsonw_kv_int(struct jsonw *w, const char *key, long long v)
 {
 	jsonw_key(w, key);

@@ -34,6 +34,8 @@ void jsonw_bool(struct jsonw *w, bool v);
 void jsonw_null(struct jsonw *w);
 /* Shorthands for "key": value */
 void jsonw_kv_string(struct jsonw *w, const char *key, const char *s);
+/* The string, or null when s is NULL. */
+void jsonw_kv_string_or_null(struct jsonw *w, const char *key, const char *s);
 void jsonw_kv_int(struct jsonw *w, const char *key, long long v);
 void jsonw_kv_bool(struct jsonw *w, const char *key, bool v);
 

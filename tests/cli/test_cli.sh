@@ -8,7 +8,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # hermetic: any state goes under $tmp, and nothing inherited names a runner or an sbx
 export XDG_STATE_HOME="$tmp/xdg" DOCKER_CONFIG="$tmp/docker"
-unset MODEL_RUNNER_HOST DOCKER_HOST DOCKER_CONTEXT SBXAPPLY_SBX SBXAPPLY_SBX_TIMEOUT_MS
+unset GITHUB_ACTIONS MODEL_RUNNER_HOST DOCKER_HOST DOCKER_CONTEXT SBXAPPLY_SBX SBXAPPLY_SBX_TIMEOUT_MS
 pass=0 fail=0
 
 # run EXPECTED_RC ARGS...: runs sbxapply, keeps stdout in $tmp/out and stderr in $tmp/err

@@ -9,7 +9,7 @@ src=$2
 tmp=$(mktemp -d)
 trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
 export XDG_STATE_HOME="$tmp/xdg" DOCKER_CONFIG="$tmp/docker" NO_COLOR=1
-unset MODEL_RUNNER_HOST DOCKER_HOST DOCKER_CONTEXT SBXAPPLY_SBX SBXAPPLY_SBX_TIMEOUT_MS
+unset GITHUB_ACTIONS MODEL_RUNNER_HOST DOCKER_HOST DOCKER_CONTEXT SBXAPPLY_SBX SBXAPPLY_SBX_TIMEOUT_MS
 # a PATH with the shell's tools but no sbx (and no docker, unless the system installs it in /usr/bin)
 mkdir -p "$tmp/bin"
 for tool in sh cat; do ln -s "$(command -v $tool)" "$tmp/bin/$tool"; done

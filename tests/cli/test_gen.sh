@@ -12,7 +12,7 @@ gen=$(abs "$3")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export XDG_STATE_HOME="$tmp/xdg" NO_COLOR=1
-unset MODEL_RUNNER_HOST SBXAPPLY_SBX
+unset GITHUB_ACTIONS MODEL_RUNNER_HOST SBXAPPLY_SBX
 pass=0 fail=0
 check() { # check NAME COMMANDS...: counts one test
 	name=$1; shift

@@ -11,7 +11,7 @@ dir="$src/tests/cli/import"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export XDG_STATE_HOME="$tmp/xdg" NO_COLOR=1
-unset MODEL_RUNNER_HOST DOCKER_HOST EMBED_CONTEXT
+unset GITHUB_ACTIONS MODEL_RUNNER_HOST DOCKER_HOST EMBED_CONTEXT
 pass=0 fail=0
 
 # run EXPECTED_RC ARGS...: from the sample directory, output in $tmp/out and $tmp/err

@@ -10,6 +10,7 @@ bin=$1
 readme=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+unset GITHUB_ACTIONS # annotations only where a test asks for them
 export XDG_STATE_HOME="$tmp/xdg" NO_COLOR=1
 
 "$bin" --help >"$tmp/help" || exit 1

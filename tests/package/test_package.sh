@@ -12,7 +12,7 @@ command -v cpack >/dev/null 2>&1 || { echo "no cpack: skipped"; exit 77; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export XDG_STATE_HOME="$tmp/xdg" NO_COLOR=1
-unset MODEL_RUNNER_HOST SBXAPPLY_SBX
+unset GITHUB_ACTIONS MODEL_RUNNER_HOST SBXAPPLY_SBX
 pass=0 fail=0
 check() { # check NAME COMMANDS...
 	name=$1; shift

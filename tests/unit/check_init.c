@@ -153,7 +153,9 @@ static void world_setup(void)
 	struct resource *env = add(&kind_env, "box", NULL);
 	resource_set_field(env, "BASE", "http://host.docker.internal:12434", true);
 	resource_set_field(env, "GH_TOKEN", token, true);
-	add(&kind_secret, "github", NULL)->display = xstrdup("github (global)");
+	struct resource *secret = add(&kind_secret, "github", NULL);
+	free(secret->display);
+	secret->display = xstrdup("github (global)");
 
 	memset(boxes, 0, sizeof(boxes));
 	boxes[0].name = "box";

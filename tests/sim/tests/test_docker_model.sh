@@ -1,7 +1,7 @@
 # The docker CLI plugin: handshake and endpoint discovery (status --json).
 . "$(dirname "$0")/lib.sh"
 DM="$BIN_DIR/docker-model"
-unset MODEL_RUNNER_HOST
+unset GITHUB_ACTIONS MODEL_RUNNER_HOST
 
 check_eq "plugin metadata" '{"SchemaVersion":"0.1.0","Vendor":"Docker Inc.","Version":"v1.2.6","ShortDescription":"Docker Model Runner"}' \
 	"$("$DM" docker-cli-plugin-metadata)"
