@@ -306,7 +306,8 @@ check "a replaced binary is asked once" is "$(probes)" 10
 calls_reset
 SBXAPPLY_SBX="$work/bin2/sbx" sbxapply plan -f "$work/init/b.yaml"
 check "and then remembered" is "$(probes)" 0
-"$bin" version --state-dir "$XDG_STATE_HOME/sbxapply" >"$work/out" 2>"$work/err"
+# no runner runs here: --runner keeps version from asking the discovery default
+"$bin" version --state-dir "$XDG_STATE_HOME/sbxapply" --runner "$R" >"$work/out" 2>"$work/err"
 check "version names the sbx" has out "sbx: sbx version: v0.45.1"
 check "version shows the forms in use" has out "policy init"
 check "and where each came from" has out "from sbx policy allow network --help"
