@@ -90,26 +90,36 @@ static char *identity_of(const struct sbx_sandbox *s)
 	return s->nr_workspaces ? xasprintf("workspace:%s", s->workspaces[0]) : NULL;
 }
 
-/* The identity of the sandbox just created, from a fresh `sbx ls` (the run's listing predates it). */
-static void remember_identity(struct engine *e, const struct action *a)
+/*
+ * kind_registry.identify for sandboxes: the identity of each one this run
+ * created, from one fresh `sbx ls` after the run (the run's listing predates
+ * them), so no env write waits on a listing and N creates cost one.
+ */
+void kinds_sbx_identify(struct engine *e, const struct action *const *made, size_t nr)
 {
 	static const char *const json_args[] = { "ls", "--json", NULL };
 	static const char *const format_args[] = { "ls", "--format", "json", NULL };
+	bool any = false;
+	for (size_t i = 0; i < nr && !any; i++)
+		any = made[i]->kind == &kind_sandbox;
+	if (!any)
+		return;
 	struct strbuf ignored = STRBUF_INIT;
 	struct sbx_client *c = kinds_sbx_client(e, &ignored);
 	struct spawn_result res = SPAWN_RESULT_INIT;
 	struct sbx_sandbox *list = NULL;
-	size_t nr = 0;
+	size_t nr_list = 0;
 	if (c && sbx_call(c, c->caps.ls_json ? json_args : format_args, NULL, 0, &res, &ignored) == 0 &&
-	    sbx_parse_sandboxes(res.out.buf, res.out.len, &list, &nr, &ignored) == 0)
+	    sbx_parse_sandboxes(res.out.buf, res.out.len, &list, &nr_list, &ignored) == 0)
 		for (size_t i = 0; i < nr; i++)
-			if (!strcmp(list[i].name, a->name)) {
-				char *id = identity_of(&list[i]);
-				if (id)
-					engine_set_attr(e, a, "identity", id);
-				free(id);
-			}
-	sbx_sandboxes_free(list, nr);
+			for (size_t k = 0; k < nr_list && made[i]->kind == &kind_sandbox; k++)
+				if (!strcmp(list[k].name, made[i]->name)) {
+					char *id = identity_of(&list[k]);
+					if (id)
+						engine_set_attr(e, made[i], "identity", id);
+					free(id);
+				}
+	sbx_sandboxes_free(list, nr_list);
 	spawn_result_release(&res);
 	strbuf_release(&ignored);
 }
@@ -227,10 +237,8 @@ static int sandbox_apply(struct engine *e, const struct action *a, struct strbuf
 	}
 	if (a->type == ACTION_REPLACE && remove_sandbox(e, a->name, err) < 0)
 		return -1;
-	if (create_sandbox(e, s, err) < 0)
-		return -1;
-	remember_identity(e, a);
-	return 0;
+	/* its identity is listed after the run (kinds_sbx_identify) */
+	return create_sandbox(e, s, err);
 }
 
 const struct kind kind_sandbox = {

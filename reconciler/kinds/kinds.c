@@ -1,6 +1,8 @@
 /* The resource kinds, in plan order: one line per kind (see plan/kind.h), and their backends. */
 #include "kinds/kinds.h"
 
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include "engine/engine.h"
@@ -49,11 +51,37 @@ static void backends_close(void *p)
 	free(b);
 }
 
+/* What identifies the resources a run made: one listing per backend, side by side. */
+struct identify_job {
+	struct engine *e;
+	const struct action *const *made;
+	size_t nr;
+};
+
+static void *identify_sbx(void *p)
+{
+	struct identify_job *j = p;
+	kinds_sbx_identify(j->e, j->made, j->nr);
+	return NULL;
+}
+
+static void identify(struct engine *e, const struct action *const *made, size_t nr)
+{
+	struct identify_job job = { e, made, nr };
+	pthread_t sbx;
+	bool threaded = pthread_create(&sbx, NULL, identify_sbx, &job) == 0;
+	if (!threaded)
+		identify_sbx(&job);
+	kinds_dmr_identify(e, made, nr);
+	if (threaded)
+		pthread_join(sbx, NULL);
+}
+
 const struct kind_registry kinds_registry = {
 	.kinds = kind_table,
 	.backends_open = backends_open,
 	.backends_close = backends_close,
-	.identify = kinds_dmr_identify,
+	.identify = identify,
 };
 
 struct backends *kinds_backends(struct engine *e)

@@ -17,6 +17,7 @@
  * running sandbox with env.
  */
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "plan/kind.h"
 #include "plan/plan.h"
@@ -29,6 +30,9 @@ extern const struct kind kind_secret;
 extern const struct kind kind_sandbox;
 extern const struct kind kind_policy_rule;
 extern const struct kind kind_env;
+
+/* kind_registry.identify for sandboxes: one `sbx ls` after the run for the ones it created. */
+void kinds_sbx_identify(struct engine *e, const struct action *const *made, size_t nr);
 
 /*
  * Not in the kind table: the installed sbx as observed state. policy_rule's

@@ -331,9 +331,15 @@ mkdir -p "$SBXSIM_STATE_DIR" "$work/id/project"
 start_runner SBXSIM_PULL_MS=20
 sed 's#workspace: \.#workspace: project#' "$example" >"$work/id/sandbox.yaml"
 I="$work/id/sandbox.yaml"
+calls_reset
 sbxapply -f "$I" --runner "$R" -q
 check "identity: the guide applies" is "$rc" 0
 check "the inventory records the sandbox's id" has_file "$XDG_STATE_HOME/sbxapply/claude-dmr.json" '"identity": "id:'
+# one listing to observe and one after the run for the ids of what it created; no env
+# write waits on a listing of its own
+check "two sbx ls in all" is "$(calls_count '"argv":\["sbx",("--no-input",)?"ls","--(json|format)"')" 2
+check "the id listing comes after the env write" is \
+	"$(grep -E '"argv":\["sbx",("--no-input",)?"(ls","--(json|format)|exec)"' "$SBXSIM_STATE_DIR/calls.log" | tail -1 | grep -c '"ls"')" 1
 check "and the sbx it lives on" has_file "$XDG_STATE_HOME/sbxapply/claude-dmr.json" '"backend_info": "v0.45.1"'
 sbx rm -f claude-dmr >/dev/null 2>&1
 sbx create claude "$work/id/project" --name claude-dmr >/dev/null 2>&1
