@@ -474,7 +474,7 @@ static void walk_object(struct validator *v, const char *what, const struct sche
 				error_at(v, p->key->mark, "unknown key 'environment' in %s; did you mean 'env'? %s%s", label,
 					 p->value->kind == YNODE_SEQ
 						 ? "it is a map of names to values, not Compose's list: "
-						 : "",
+						 : "write it as: ",
 					 map.buf);
 				strbuf_release(&map);
 			} else if (hint)

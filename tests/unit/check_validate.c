@@ -340,6 +340,9 @@ static const struct {
 	{ "version: 1\nsandboxes:\n  box:\n    agent: claude\n    environment:\n      - A=b\n",
 	  "5:5: unknown key 'environment' in 'box'; did you mean 'env'? it is a map of names to values, not Compose's "
 	  "list: env: {A: b}\n" },
+	/* Compose's map form too: only the key's name is wrong */
+	{ "version: 1\nsandboxes:\n  box:\n    agent: claude\n    environment:\n      A: b\n",
+	  "5:5: unknown key 'environment' in 'box'; did you mean 'env'? write it as: env: {A: b}\n" },
 	{ "version: 1\nrunner:\n  endpoint: localhost:12434\n",
 	  "3:13: 'localhost:12434' is not a URL: the runner endpoint is an http://, https:// or unix:// URL\n" },
 	{ "version: 1\nproject: My Project\n",
