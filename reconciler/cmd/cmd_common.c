@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "os/signals.h"
 #include "io/http.h"
@@ -33,9 +34,10 @@ int cmd_load_config(const struct cli_options *opts, struct config *cfg)
 	int rc = config_load(cfg, opts->file, NULL, &diags);
 	cmd_print_diags(opts, &diags);
 	const char *name = strcmp(opts->file, "-") ? opts->file : "<stdin>";
-	if (rc < 0)
+	if (rc < 0) {
 		fprintf(stderr, "%s: %zu %s; nothing was done\n", name, diags.errors, diags.errors == 1 ? "error" : "errors");
-	else if (opts->strict && diags.warnings) {
+		cmd_hint_no_file(opts);
+	} else if (opts->strict && diags.warnings) {
 		fprintf(stderr, "%s: %zu %s, and --strict makes them errors; nothing was done\n", name, diags.warnings,
 			diags.warnings == 1 ? "warning" : "warnings");
 		rc = -1;
@@ -149,4 +151,13 @@ void cmd_checklist_json_begin(struct jsonw *w, int code, const char *const names
 	jsonw_end_object(w);
 	jsonw_key(w, "checks");
 	jsonw_begin_array(w);
+}
+
+void cmd_hint_no_file(const struct cli_options *opts)
+{
+	if (opts->file_given || access(opts->file, F_OK) == 0)
+		return;
+	fprintf(stderr, "sbxapply: no %s in this directory or any parent; name the file with -f FILE, or write one from "
+			"what this machine has with 'sbxapply init --from-host'\n",
+		opts->file);
 }

@@ -35,6 +35,11 @@ char *cmd_annotation_path(const char *file);
  */
 struct jsonw;
 void cmd_checklist_json_begin(struct jsonw *w, int code, const char *const names[3], const size_t counts[3]);
+/*
+ * After a file could not be loaded: when -f was not given and no sandbox.yaml
+ * exists here or above, says so on stderr with the two ways on (-f FILE, init).
+ */
+void cmd_hint_no_file(const struct cli_options *opts);
 /* The process exit code (cli.h) for what a run came to. */
 int cmd_exit_code(enum engine_status status);
 

@@ -49,9 +49,10 @@ static int load_for_down(const struct cli_options *opts, struct config *cfg)
 	int rc = config_load(cfg, opts->file, &co, &diags);
 	cmd_print_diags(opts, &diags);
 	const char *name = from_stdin ? "<stdin>" : opts->file;
-	if (rc < 0)
+	if (rc < 0) {
 		fprintf(stderr, "%s: %zu %s; nothing was done\n", name, diags.errors, diags.errors == 1 ? "error" : "errors");
-	else if (cfg->project && strstr(cfg->project, DOWN_UNSET)) {
+		cmd_hint_no_file(opts);
+	} else if (cfg->project && strstr(cfg->project, DOWN_UNSET)) {
 		fprintf(stderr, "%s: the project name comes from a variable that is not set; nothing was done\n", name);
 		rc = -1;
 	}

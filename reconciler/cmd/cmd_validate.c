@@ -77,6 +77,8 @@ static int validate_exec(const struct cli_options *opts)
 		else if (rc != 0)
 			fprintf(stderr, "%s: %zu %s, %zu %s\n", name, diags.errors, plural(diags.errors, "error", "errors"),
 				diags.warnings, plural(diags.warnings, "warning", "warnings"));
+		if (rc != 0)
+			cmd_hint_no_file(opts);
 	}
 	diag_list_release(&diags);
 	config_release(&cfg);

@@ -72,7 +72,18 @@ t_default_file() {
 	(cd "$src/examples/claude-dmr" && env NO_COLOR=1 "$bin" validate >"$tmp/out" 2>"$tmp/err") &&
 	has out "sandbox.yaml is valid: project claude-dmr, 2 models, 1 package, 1 sandbox"
 }
-t_missing_file() { run 3 validate -f "$tmp/nope.yaml" && has err "cannot read '$tmp/nope.yaml': No such file or directory"; }
+t_missing_file() {
+	run 3 validate -f "$tmp/nope.yaml" && has err "cannot read '$tmp/nope.yaml': No such file or directory" &&
+		lacks err "init --from-host" || return 1
+	# no -f and none found upward: say so, and the two ways on (skipped if a parent of $tmp has one)
+	mkdir -p "$tmp/empty/sub" && d="$tmp/empty/sub"
+	while [ "$d" != / ]; do [ -e "$d/sandbox.yaml" ] && return 0; d=$(dirname "$d"); done
+	for cmd in validate diff down; do
+		(cd "$tmp/empty/sub" && env NO_COLOR=1 "$bin" $cmd >"$tmp/out" 2>"$tmp/err" </dev/null)
+		[ $? -eq 3 ] && has err "no sandbox.yaml in this directory or any parent; name the file with -f FILE" &&
+			has err "'sbxapply init --from-host'" || { echo "FAIL: $cmd"; return 1; }
+	done
+}
 t_stdin() {
 	(cd "$src/examples/claude-dmr" && env NO_COLOR=1 "$bin" validate -f - <sandbox.yaml >"$tmp/out" 2>"$tmp/err") &&
 	has out "<stdin> is valid"
