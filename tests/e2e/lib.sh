@@ -15,6 +15,19 @@ mkdir -p "$SBXSIM_STATE_DIR"
 runner_pid=
 pass=0 fail=0
 
+# use_sim_sbx [exec]: `sbx` is the simulator's (first on PATH, and SBXAPPLY_SBX names it);
+# with exec, a test that needs `sbx exec` is skipped (exit 77) where sbxsim cannot run it
+use_sim_sbx() {
+	case $bin in /*) ;; *) bin="$PWD/$bin" ;; esac
+	simdir=$(cd "$(dirname "$sim")" && pwd)
+	export SBXAPPLY_SBX="$simdir/sbx" PATH="$simdir:$PATH"
+	[ -x "$SBXAPPLY_SBX" ] || ln -sf "$sim" "$work/sbx" && [ -x "$SBXAPPLY_SBX" ] || export SBXAPPLY_SBX="$work/sbx"
+	if [ "${1:-}" = exec ] && [ "$(id -u)" != 0 ] && ! unshare -Urm true 2>/dev/null; then
+		echo "SKIP: sbx exec needs root or unprivileged user namespaces (tests/sim/README.md)"
+		exit 77
+	fi
+}
+
 cleanup() {
 	[ -n "$runner_pid" ] && kill "$runner_pid" 2>/dev/null && wait "$runner_pid" 2>/dev/null
 	rm -rf "$work"

@@ -6,10 +6,8 @@
 # is gone.
 # Usage: test_ci.sh SBXAPPLY SBXSIM
 . "$(dirname "$0")/lib.sh"
-case $bin in /*) ;; *) bin="$PWD/$bin" ;; esac
-simdir=$(cd "$(dirname "$sim")" && pwd)
-export SBXAPPLY_SBX="$simdir/sbx" PATH="$simdir:$PATH" SBXSIM_POLICY_INIT=balanced
-[ -x "$SBXAPPLY_SBX" ] || ln -sf "$sim" "$work/sbx" && [ -x "$SBXAPPLY_SBX" ] || export SBXAPPLY_SBX="$work/sbx"
+use_sim_sbx
+export SBXSIM_POLICY_INIT=balanced
 unset GITHUB_ACTIONS GITHUB_WORKSPACE
 SECRET=sk-ci-secret-0123456789
 export SBXAPPLY_CI_KEY=$SECRET

@@ -8,13 +8,7 @@
 # changes nothing; down deletes nothing.
 # Usage: test_init.sh SBXAPPLY SBXSIM [RELEASE]   (the sbx release sbxsim plays; default v0.45.1)
 . "$(dirname "$0")/lib.sh"
-case $bin in /*) ;; *) bin="$PWD/$bin" ;; esac
-simdir=$(cd "$(dirname "$sim")" && pwd)
-export SBXAPPLY_SBX="$simdir/sbx" PATH="$simdir:$PATH"
-if [ "$(id -u)" != 0 ] && ! unshare -Urm true 2>/dev/null; then
-	echo "SKIP: sbx exec needs root or unprivileged user namespaces (tests/sim/README.md)"
-	exit 77
-fi
+use_sim_sbx exec
 release=${3:-0.45.1}
 minor=$(echo "$release" | cut -d. -f2)
 export SBXSIM_SBX_VERSION=$release SBXSIM_POLICY_INIT=balanced

@@ -7,10 +7,7 @@
 # check marked (issue 12) failed on the tree before the fix.
 # Usage: test_reliability.sh SBXAPPLY SBXSIM
 . "$(dirname "$0")/lib.sh"
-case $bin in /*) ;; *) bin="$PWD/$bin" ;; esac
-simdir=$(cd "$(dirname "$sim")" && pwd)
-export SBXAPPLY_SBX="$simdir/sbx" PATH="$simdir:$PATH"
-[ -x "$SBXAPPLY_SBX" ] || ln -sf "$sim" "$work/sbx" && [ -x "$SBXAPPLY_SBX" ] || export SBXAPPLY_SBX="$work/sbx"
+use_sim_sbx
 S="$XDG_STATE_HOME/sbxapply"
 
 # origin_of PROJECT KIND NAME: the origin the inventory records, or "none"

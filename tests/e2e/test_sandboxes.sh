@@ -8,10 +8,7 @@
 # store, capability probes and their cache, and sbx failing or missing.
 # Usage: test_sandboxes.sh SBXAPPLY SBXSIM JSON_SCHEMA_CHECK RELEASE
 . "$(dirname "$0")/lib.sh"
-case $bin in /*) ;; *) bin="$PWD/$bin" ;; esac
-simdir=$(cd "$(dirname "$sim")" && pwd)
-export SBXAPPLY_SBX="$simdir/sbx" PATH="$simdir:$PATH"
-[ -x "$SBXAPPLY_SBX" ] || ln -sf "$sim" "$work/sbx" && [ -x "$SBXAPPLY_SBX" ] || export SBXAPPLY_SBX="$work/sbx"
+use_sim_sbx
 example="$(dirname "$0")/../../examples/claude-dmr/sandbox.yaml"
 schema_check=${3:-}
 release=${4:-0.45.1}

@@ -7,13 +7,7 @@
 # (tests/sim/README.md), so the rules decide as they would on a real machine.
 # Usage: test_verify.sh SBXAPPLY SBXSIM
 . "$(dirname "$0")/lib.sh"
-case $bin in /*) ;; *) bin="$PWD/$bin" ;; esac
-simdir=$(cd "$(dirname "$sim")" && pwd)
-export SBXAPPLY_SBX="$simdir/sbx" PATH="$simdir:$PATH"
-if [ "$(id -u)" != 0 ] && ! unshare -Urm true 2>/dev/null; then
-	echo "SKIP: sbx exec needs root or unprivileged user namespaces (tests/sim/README.md)"
-	exit 77
-fi
+use_sim_sbx exec
 export SBXSIM_SBX_VERSION=0.45.1 SBXSIM_POLICY_INIT=balanced
 example="$(cd "$(dirname "$0")/../../examples/claude-dmr" && pwd)/sandbox.yaml"
 mkdir -p "$work/guide"
