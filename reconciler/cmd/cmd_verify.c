@@ -57,11 +57,11 @@ static int undeclared(const struct config *cfg, const char *name)
 static void check_runner(struct verify *v)
 {
 	struct strbuf err = STRBUF_INIT;
-	v->runner = dmr_session_client(&v->dmr, &err);
-	if (v->runner && dmr_session_models(&v->dmr, &v->models, &v->nr_models, &err) < 0)
+	v->runner = dmr_session_client(v->dmr, &err);
+	if (v->runner && dmr_session_models(v->dmr, &v->models, &v->nr_models, &err) < 0)
 		v->runner = NULL;
 	if (v->runner) {
-		verify_add(&v->report, NULL, "runner", V_OK, NULL, NULL, "Docker Model Runner answers at %s (found via %s; %zu models)",
+		verify_add(v->report, NULL, "runner", V_OK, NULL, NULL, "Docker Model Runner answers at %s (found via %s; %zu models)",
 			   v->runner->endpoint.url, v->runner->found_via, v->nr_models);
 	} else {
 		/* dmr_connect's message lists every place tried, then how to enable the runner: keep the list */
@@ -78,10 +78,10 @@ static void check_runner(struct verify *v)
 				strbuf_addch(&one, *p);
 			}
 		}
-		v->report.backend_down = true;
+		v->report->backend_down = true;
 		char *why = verify_excerpt(one.buf, 600);
 		strbuf_release(&one);
-		verify_add(&v->report, NULL, "runner", V_FAIL, "runner_down",
+		verify_add(v->report, NULL, "runner", V_FAIL, "runner_down",
 			   xstrdup("start Docker Model Runner: '" ENABLE_RUNNER "' (Docker Desktop) or install "
 				   "docker-model-plugin (Docker Engine); name it with --runner URL, runner.endpoint or "
 				   "MODEL_RUNNER_HOST if it runs elsewhere"),
@@ -94,19 +94,19 @@ static void check_runner(struct verify *v)
 static void check_sbx(struct verify *v)
 {
 	struct strbuf err = STRBUF_INIT;
-	if (sbx_client_detect(&v->sbx, &err) == 0 && sbx_sandboxes(&v->sbx, &v->sandboxes, &v->nr_sandboxes, &err) == 0) {
+	if (sbx_client_detect(v->sbx, &err) == 0 && sbx_sandboxes(v->sbx, &v->sandboxes, &v->nr_sandboxes, &err) == 0) {
 		v->sbx_ok = true;
 		int major, minor, patch;
-		if (v->sbx.version_line && sbx_parse_version(v->sbx.version_line, &major, &minor, &patch) == 0)
-			verify_add(&v->report, NULL, "sbx", V_OK, NULL, NULL, "sbx v%d.%d.%d answers (%zu sandbox%s)", major, minor,
+		if (v->sbx->version_line && sbx_parse_version(v->sbx->version_line, &major, &minor, &patch) == 0)
+			verify_add(v->report, NULL, "sbx", V_OK, NULL, NULL, "sbx v%d.%d.%d answers (%zu sandbox%s)", major, minor,
 				   patch, v->nr_sandboxes, v->nr_sandboxes == 1 ? "" : "es");
 		else
-			verify_add(&v->report, NULL, "sbx", V_OK, NULL, NULL, "sbx answers (%zu sandbox%s)", v->nr_sandboxes,
+			verify_add(v->report, NULL, "sbx", V_OK, NULL, NULL, "sbx answers (%zu sandbox%s)", v->nr_sandboxes,
 				   v->nr_sandboxes == 1 ? "" : "es");
 	} else {
-		v->report.backend_down = true;
+		v->report->backend_down = true;
 		char *why = verify_excerpt(err.buf, 400);
-		verify_add(&v->report, NULL, "sbx", V_FAIL, "sbx_unavailable",
+		verify_add(v->report, NULL, "sbx", V_FAIL, "sbx_unavailable",
 			   xstrdup("install Docker Sandboxes (https://docs.docker.com/ai/sandboxes/get-started/), or set "
 				   "SBXAPPLY_SBX to the sbx program; 'sbx diagnose' tells what is wrong with one installed"),
 			   "%s", why);
@@ -130,11 +130,11 @@ char *verify_model_fix(const struct config *cfg, const char *model)
 static void check_model(struct verify *v, const struct cfg_sandbox *s)
 {
 	if (!s->model) {
-		verify_add(&v->report, s->name, "model", V_SKIP, NULL, NULL, "not checked: the sandbox declares no model");
+		verify_add(v->report, s->name, "model", V_SKIP, NULL, NULL, "not checked: the sandbox declares no model");
 		return;
 	}
 	if (!v->runner) {
-		verify_add(&v->report, s->name, "model", V_SKIP, NULL, NULL, "not checked: the runner does not answer");
+		verify_add(v->report, s->name, "model", V_SKIP, NULL, NULL, "not checked: the runner does not answer");
 		return;
 	}
 	for (size_t i = 0; i < v->nr_models; i++)
@@ -143,12 +143,12 @@ static void check_model(struct verify *v, const struct cfg_sandbox *s)
 			bool same = !strcmp(canonical, s->model_canonical);
 			free(canonical);
 			if (same) {
-				verify_add(&v->report, s->name, "model", V_OK, NULL, NULL, "%s is in the runner (as %s, %.19s)", s->model,
+				verify_add(v->report, s->name, "model", V_OK, NULL, NULL, "%s is in the runner (as %s, %.19s)", s->model,
 					   v->models[i].tags[t], v->models[i].id);
 				return;
 			}
 		}
-	verify_add(&v->report, s->name, "model", V_FAIL, "model_missing", verify_model_fix(v->cfg, s->model),
+	verify_add(v->report, s->name, "model", V_FAIL, "model_missing", verify_model_fix(v->cfg, s->model),
 		   "%s is not in the runner", s->model);
 }
 
@@ -156,7 +156,7 @@ static void check_sandbox(struct verify *v, const struct cfg_sandbox *s)
 {
 	check_model(v, s);
 	if (!v->sbx_ok) {
-		verify_add(&v->report, s->name, "sandbox", V_SKIP, NULL, NULL, "not checked: sbx is unavailable");
+		verify_add(v->report, s->name, "sandbox", V_SKIP, NULL, NULL, "not checked: sbx is unavailable");
 		verify_skip_inside(v, s, "sbx is unavailable");
 		return;
 	}
@@ -165,7 +165,7 @@ static void check_sandbox(struct verify *v, const struct cfg_sandbox *s)
 		if (!strcmp(v->sandboxes[i].name, s->name))
 			live = &v->sandboxes[i];
 	if (!live) {
-		verify_add(&v->report, s->name, "sandbox", V_FAIL, "sandbox_missing", xstrdup("sbxapply apply creates it"),
+		verify_add(v->report, s->name, "sandbox", V_FAIL, "sandbox_missing", xstrdup("sbxapply apply creates it"),
 			   "sandbox %s does not exist", s->name);
 		verify_skip_inside(v, s, "the sandbox does not exist");
 		return;
@@ -185,11 +185,10 @@ static int check_one(void *ctx, size_t index, struct strbuf *err)
 	struct sandbox_checks *c = ctx;
 	if (signals_received())
 		return 0; /* interrupted: the run ends with 130, unchecked sandboxes are not reported */
-	/* the shared state is read-only here (the listings, the config); the sbx client is thread-safe */
+	/* the listings and the config are read-only by now; the backends lock themselves */
 	struct verify local = *c->v;
-	memset(&local.report, 0, sizeof(local.report));
+	local.report = &c->reports[index];
 	check_sandbox(&local, c->wanted[index]);
-	c->reports[index] = local.report;
 	return 0;
 }
 
@@ -217,13 +216,7 @@ static void check_sandboxes(struct verify *v, const struct cli_options *opts)
 	struct sandbox_checks c = { .v = v, .wanted = wanted, .reports = reports };
 	scheduler_run(tasks, nr, opts->parallelism > 0 ? (int)opts->parallelism : VERIFY_PARALLELISM, check_one, &c, NULL);
 	for (size_t i = 0; i < nr; i++) {
-		for (size_t k = 0; k < reports[i].nr; k++) {
-			struct check *from = &reports[i].checks[k];
-			verify_add(&v->report, from->sandbox, from->name, from->status, from->cause, from->fix, "%s",
-				   from->message);
-			from->fix = NULL; /* taken */
-		}
-		verify_report_release(&reports[i]);
+		verify_report_take(v->report, &reports[i]);
 		strbuf_release(&tasks[i].error);
 	}
 	free(tasks);
@@ -246,16 +239,19 @@ static int verify_exec(const struct cli_options *opts)
 			return rc;
 		}
 
-	struct verify v = { .opts = opts, .cfg = &cfg };
+	struct report report = { 0 };
+	struct dmr_session dmr;
+	struct sbx_client sbx;
+	struct verify v = { .opts = opts, .cfg = &cfg, .report = &report, .dmr = &dmr, .sbx = &sbx };
 	int cancel_fd = signals_install();
 	const char *env_url = getenv("MODEL_RUNNER_HOST");
 	struct dmr_discovery where = { .flag_url = opts->runner,
 				       .config_url = cfg.runner_endpoint,
 				       .env_url = env_url && *env_url ? env_url : NULL };
-	dmr_session_init(&v.dmr, &where, cancel_fd, NULL, NULL);
-	sbx_client_init(&v.sbx, cancel_fd, NULL);
+	dmr_session_init(&dmr, &where, cancel_fd, NULL, NULL);
+	sbx_client_init(&sbx, cancel_fd, NULL);
 	char *cache = inventory_dir(opts->state_dir);
-	sbx_client_set_cache_dir(&v.sbx, cache);
+	sbx_client_set_cache_dir(&sbx, cache);
 	free(cache);
 
 	check_runner(&v);
@@ -263,23 +259,23 @@ static int verify_exec(const struct cli_options *opts)
 	check_sandboxes(&v, opts);
 
 	size_t counts[3] = { 0, 0, 0 };
-	for (size_t i = 0; i < v.report.nr; i++)
-		counts[v.report.checks[i].status]++;
-	rc = signals_received()	     ? EXIT_INTERRUPTED
-	     : v.report.backend_down ? EXIT_BACKEND
-	     : counts[V_FAIL]	     ? EXIT_APPLY_FAILED
-				     : EXIT_OK;
+	for (size_t i = 0; i < report.nr; i++)
+		counts[report.checks[i].status]++;
+	rc = signals_received()	   ? EXIT_INTERRUPTED
+	     : report.backend_down ? EXIT_BACKEND
+	     : counts[V_FAIL]	   ? EXIT_APPLY_FAILED
+				   : EXIT_OK;
 	if (!strcmp(opts->output, "json"))
-		verify_print_json(&v.report, rc, counts);
+		verify_print_json(&report, rc, counts);
 	else
-		verify_print_text(&v.report, opts->quiet, counts);
+		verify_print_text(&report, opts->quiet, counts);
 	if (!cfg.nr_sandboxes && strcmp(opts->output, "json") && !opts->quiet)
 		printf("(%s declares no sandboxes: only the host was checked)\n", cfg.display_name);
 
-	verify_report_release(&v.report);
+	verify_report_release(&report);
 	sbx_sandboxes_free(v.sandboxes, v.nr_sandboxes);
-	sbx_client_release(&v.sbx);
-	dmr_session_release(&v.dmr);
+	sbx_client_release(&sbx);
+	dmr_session_release(&dmr);
 	config_release(&cfg);
 	return rc;
 }

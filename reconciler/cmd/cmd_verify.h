@@ -21,15 +21,19 @@
 #define GUIDE_BASE_URL "http://host.docker.internal:12434"
 #define ENABLE_RUNNER "docker desktop enable model-runner --tcp 12434"
 
+/*
+ * Everything here is borrowed, so a copy shares the backends (which lock
+ * themselves) and differs only in the report it writes to.
+ */
 struct verify {
 	const struct cli_options *opts;
 	const struct config *cfg;
-	struct report report;
-	struct dmr_session dmr;
+	struct report *report;
+	struct dmr_session *dmr;
 	struct dmr *runner; /* NULL: does not answer */
 	const struct dmr_model *models;
 	size_t nr_models;
-	struct sbx_client sbx;
+	struct sbx_client *sbx;
 	bool sbx_ok;
 	struct sbx_sandbox *sandboxes;
 	size_t nr_sandboxes;

@@ -51,9 +51,9 @@ static struct target target_of(const struct cfg_sandbox *s)
 
 static void skip_inside(struct verify *v, const struct cfg_sandbox *s, const char *check, const char *why)
 {
-	verify_add(&v->report, s->name, "base_url", V_SKIP, NULL, NULL, "not checked: %s", why);
-	verify_add(&v->report, s->name, "proxy", V_SKIP, NULL, NULL, "not checked: %s", why);
-	verify_add(&v->report, s->name, check, V_SKIP, NULL, NULL, "not checked: %s", why);
+	verify_add(v->report, s->name, "base_url", V_SKIP, NULL, NULL, "not checked: %s", why);
+	verify_add(v->report, s->name, "proxy", V_SKIP, NULL, NULL, "not checked: %s", why);
+	verify_add(v->report, s->name, check, V_SKIP, NULL, NULL, "not checked: %s", why);
 }
 
 /* Whether the file allows the rule resource for this sandbox (globally or for it). */
@@ -101,10 +101,10 @@ static bool refused(struct verify *v, const struct cfg_sandbox *s, const char *c
 				"it): choose a preset that lets allow rules through, or remove the kit",
 				rule);
 	if (h->status)
-		verify_add(&v->report, s->name, check, V_FAIL, cause, fix, "the sandbox's proxy refused %s (HTTP %ld: %s)", rule,
+		verify_add(v->report, s->name, check, V_FAIL, cause, fix, "the sandbox's proxy refused %s (HTTP %ld: %s)", rule,
 			   h->status, said);
 	else
-		verify_add(&v->report, s->name, check, V_FAIL, cause, fix, "the sandbox's proxy refused %s (%s)", rule, said);
+		verify_add(v->report, s->name, check, V_FAIL, cause, fix, "the sandbox's proxy refused %s (%s)", rule, said);
 	free(said);
 	return true;
 }
@@ -126,7 +126,7 @@ static bool unreachable(struct verify *v, const struct cfg_sandbox *s, const cha
 						  "port it listens on",
 						  rule, port, t->var)
 				      : xstrdup("start Docker Model Runner ('" ENABLE_RUNNER "' on Docker Desktop)");
-		verify_add(&v->report, s->name, check, V_FAIL, "runner_unreachable", fix,
+		verify_add(v->report, s->name, check, V_FAIL, "runner_unreachable", fix,
 			   "the sandbox's proxy could not reach the runner at %s (HTTP %ld from %s: %s)", rule, h->status, url,
 			   said);
 		free(said);
@@ -136,17 +136,17 @@ static bool unreachable(struct verify *v, const struct cfg_sandbox *s, const cha
 		return false;
 	char *said = verify_excerpt(h->error.buf, 200);
 	if (h->curl_exit == 28 && !strcmp(check, "proxy"))
-		verify_add(&v->report, s->name, check, V_FAIL, "timeout",
+		verify_add(v->report, s->name, check, V_FAIL, "timeout",
 			   xstrdup("the runner or the proxy is stuck: see whether the runner answers on the host "
 				   "(GET /models), then 'sbx diagnose'"),
 			   "no answer from %s within %d s (%s)", url, MODELS_TIMEOUT_S, said);
 	else if (h->curl_exit == 28)
-		verify_add(&v->report, s->name, check, V_FAIL, "timeout",
+		verify_add(v->report, s->name, check, V_FAIL, "timeout",
 			   xstrdup("a first request loads the model, which can take minutes for a large one: run sbxapply "
 				   "verify again once it is loaded"),
 			   "no answer from %s within %d s (%s)", url, MESSAGES_TIMEOUT_S, said);
 	else
-		verify_add(&v->report, s->name, check, V_FAIL, "no_answer",
+		verify_add(v->report, s->name, check, V_FAIL, "no_answer",
 			   xasprintf("check the sandbox's network and its proxy ('sbx diagnose'), and that %s names the host "
 				     "as host.docker.internal",
 				     t->var),
@@ -166,13 +166,13 @@ static void check_base_url(struct verify *v, const struct cfg_sandbox *s, const 
 				    : xasprintf("add %s: %s to the sandbox's env (or the top-level env) in %s, then run "
 						"sbxapply apply",
 						t->var, GUIDE_BASE_URL, file);
-		verify_add(&v->report, s->name, "base_url", V_FAIL, "base_url_unset", fix,
+		verify_add(v->report, s->name, "base_url", V_FAIL, "base_url_unset", fix,
 			   "%s is not set in a login shell of the sandbox, nor in /etc/sandbox-persistent.sh", t->var);
 		return;
 	}
 	if (r->end == SBX_PROBE_INVALID) {
 		char *value = verify_excerpt(r->base ? r->base : "", 120);
-		verify_add(&v->report, s->name, "base_url", V_FAIL, "base_url_invalid",
+		verify_add(v->report, s->name, "base_url", V_FAIL, "base_url_invalid",
 			   xasprintf("set %s to %s in the env of %s, then run sbxapply apply", t->var, GUIDE_BASE_URL, file),
 			   "%s=%s is not an http:// or https:// URL", t->var, hide ? "(sensitive)" : value);
 		free(value);
@@ -182,7 +182,7 @@ static void check_base_url(struct verify *v, const struct cfg_sandbox *s, const 
 	if (t->declared && r->base && strcmp(t->declared->value.text, r->base))
 		strbuf_addf(&note, "; %s declares %s: sbxapply apply writes it", file,
 			    hide ? "another value" : t->declared->value.text);
-	verify_add(&v->report, s->name, "base_url", V_OK, NULL, NULL, "%s=%s %s%s", t->var, hide ? "(sensitive)" : r->base,
+	verify_add(v->report, s->name, "base_url", V_OK, NULL, NULL, "%s=%s %s%s", t->var, hide ? "(sensitive)" : r->base,
 		   r->from_file ? "from /etc/sandbox-persistent.sh (a login shell did not set it)" : "in a login shell",
 		   note.buf);
 	strbuf_release(&note);
@@ -194,11 +194,11 @@ void verify_check_inside(struct verify *v, const struct cfg_sandbox *s, const st
 	const char *check = t.check;
 	bool running = live->status && !strcmp(live->status, "running");
 	if (!running && !v->opts->start) {
-		verify_add(&v->report, s->name, "sandbox", V_OK, NULL, NULL, "exists, %s", live->status ? live->status : "stopped");
+		verify_add(v->report, s->name, "sandbox", V_OK, NULL, NULL, "exists, %s", live->status ? live->status : "stopped");
 		skip_inside(v, s, check, "stopped; --start checks it");
 		return;
 	}
-	verify_add(&v->report, s->name, "sandbox", V_OK, NULL, NULL, "%s", running ? "running" : "stopped: started for the checks (--start)");
+	verify_add(v->report, s->name, "sandbox", V_OK, NULL, NULL, "%s", running ? "running" : "stopped: started for the checks (--start)");
 	if (!t.var) {
 		char *why = xasprintf("no base-URL variable is known for agent %s: declare ANTHROPIC_BASE_URL or "
 				      "OPENAI_BASE_URL in its env",
@@ -218,27 +218,27 @@ void verify_check_inside(struct verify *v, const struct cfg_sandbox *s, const st
 					 .chat_timeout_s = MESSAGES_TIMEOUT_S };
 	struct sbx_probe_result r;
 	sbx_probe_result_init(&r);
-	if (sbx_probe_run(&v->sbx, s->name, &req, &r, &err) < 0 || r.end == SBX_PROBE_INCOMPLETE) {
+	if (sbx_probe_run(v->sbx, s->name, &req, &r, &err) < 0 || r.end == SBX_PROBE_INCOMPLETE) {
 		char *why = verify_excerpt(err.len ? err.buf : "the check script did not finish", 400);
-		verify_add(&v->report, s->name, "base_url", V_FAIL, "exec_failed",
+		verify_add(v->report, s->name, "base_url", V_FAIL, "exec_failed",
 			   xasprintf("see that 'sbx exec %s true' works ('sbx diagnose' for sbx itself)", s->name),
 			   "cannot run the check inside the sandbox: %s", why);
-		verify_add(&v->report, s->name, "proxy", V_SKIP, NULL, NULL, "not checked: the check could not run");
-		verify_add(&v->report, s->name, check, V_SKIP, NULL, NULL, "not checked: the check could not run");
+		verify_add(v->report, s->name, "proxy", V_SKIP, NULL, NULL, "not checked: the check could not run");
+		verify_add(v->report, s->name, check, V_SKIP, NULL, NULL, "not checked: the check could not run");
 		free(why);
 		goto out;
 	}
 	check_base_url(v, s, &t, &r);
 	if (r.end == SBX_PROBE_UNSET || r.end == SBX_PROBE_INVALID) {
 		char *why = xasprintf("needs %s", t.var);
-		verify_add(&v->report, s->name, "proxy", V_SKIP, NULL, NULL, "not checked: %s", why);
-		verify_add(&v->report, s->name, check, V_SKIP, NULL, NULL, "not checked: %s", why);
+		verify_add(v->report, s->name, "proxy", V_SKIP, NULL, NULL, "not checked: %s", why);
+		verify_add(v->report, s->name, check, V_SKIP, NULL, NULL, "not checked: %s", why);
 		free(why);
 		goto out;
 	}
 	if (r.end == SBX_PROBE_NO_CURL) {
-		verify_add(&v->report, s->name, "proxy", V_SKIP, NULL, NULL, "not checked: curl is not installed in the sandbox");
-		verify_add(&v->report, s->name, check, V_SKIP, NULL, NULL, "not checked: curl is not installed in the sandbox");
+		verify_add(v->report, s->name, "proxy", V_SKIP, NULL, NULL, "not checked: curl is not installed in the sandbox");
+		verify_add(v->report, s->name, check, V_SKIP, NULL, NULL, "not checked: curl is not installed in the sandbox");
 		goto out;
 	}
 	char *base = xstrdup(r.base);
@@ -252,14 +252,14 @@ void verify_check_inside(struct verify *v, const struct cfg_sandbox *s, const st
 	bool proxy_ok = false;
 	if (!refused(v, s, "proxy", &r.models, rule) && !unreachable(v, s, "proxy", &r.models, models_url, rule, &t)) {
 		proxy_ok = true;
-		verify_add(&v->report, s->name, "proxy", V_OK, NULL, NULL, "GET %s through the sandbox's proxy: HTTP %ld%s", models_url,
+		verify_add(v->report, s->name, "proxy", V_OK, NULL, NULL, "GET %s through the sandbox's proxy: HTTP %ld%s", models_url,
 			   r.models.status,
 			   r.models.status >= 200 && r.models.status < 300 ? "" : " (an answer: the path is checked next)");
 	}
 	if (!s->model) {
-		verify_add(&v->report, s->name, check, V_SKIP, NULL, NULL, "not checked: the sandbox declares no model");
+		verify_add(v->report, s->name, check, V_SKIP, NULL, NULL, "not checked: the sandbox declares no model");
 	} else if (!proxy_ok || !r.chat.ran) {
-		verify_add(&v->report, s->name, check, V_SKIP, NULL, NULL, "not checked: needs the proxy check to pass");
+		verify_add(v->report, s->name, check, V_SKIP, NULL, NULL, "not checked: needs the proxy check to pass");
 	} else if (!refused(v, s, check, &r.chat, rule) && !unreachable(v, s, check, &r.chat, chat_url, rule, &t)) {
 		struct strbuf detail = STRBUF_INIT;
 		enum dmr_messages_answer a =
@@ -267,27 +267,27 @@ void verify_check_inside(struct verify *v, const struct cfg_sandbox *s, const st
 		const char *what = t.api == DMR_API_OPENAI ? "a chat completion" : "a message";
 		switch (a) {
 		case DMR_MESSAGES_OK:
-			verify_add(&v->report, s->name, check, V_OK, NULL, NULL, "POST %s with model %s: %s came back%s%s", chat_url,
+			verify_add(v->report, s->name, check, V_OK, NULL, NULL, "POST %s with model %s: %s came back%s%s", chat_url,
 				   s->model, what, detail.len ? ", " : "", detail.buf);
 			break;
 		case DMR_MESSAGES_MODEL_MISSING:
-			verify_add(&v->report, s->name, check, V_FAIL, "model_missing", verify_model_fix(v->cfg, s->model),
+			verify_add(v->report, s->name, check, V_FAIL, "model_missing", verify_model_fix(v->cfg, s->model),
 				   "the runner does not have %s (HTTP 404 from %s: %s)", s->model, chat_url, detail.buf);
 			break;
 		case DMR_MESSAGES_NO_ROUTE:
-			verify_add(&v->report, s->name, check, V_FAIL, "wrong_endpoint",
+			verify_add(v->report, s->name, check, V_FAIL, "wrong_endpoint",
 				   xasprintf("set %s to the runner itself, %s (the agent adds %s), in %s and run sbxapply apply",
 					     t.var, t.api == DMR_API_OPENAI ? GUIDE_BASE_URL "/engines/v1" : GUIDE_BASE_URL,
 					     dmr_messages_path(t.api), v->cfg->display_name),
 				   "%s is not an endpoint of the runner (HTTP 404: %s)", chat_url, detail.buf);
 			break;
 		case DMR_MESSAGES_ERROR:
-			verify_add(&v->report, s->name, check, V_FAIL, "runner_error",
+			verify_add(v->report, s->name, check, V_FAIL, "runner_error",
 				   xstrdup("the runner could not answer with this model: look at Docker Model Runner's logs"),
 				   "POST %s with model %s: HTTP %ld: %s", chat_url, s->model, r.chat.status, detail.buf);
 			break;
 		case DMR_MESSAGES_UNEXPECTED:
-			verify_add(&v->report, s->name, check, V_FAIL, "unexpected_answer",
+			verify_add(v->report, s->name, check, V_FAIL, "unexpected_answer",
 				   xasprintf("check that %s points at Docker Model Runner (%s)", t.var, GUIDE_BASE_URL),
 				   "POST %s answered HTTP %ld but not with %s: %s", chat_url, r.chat.status, what, detail.buf);
 			break;

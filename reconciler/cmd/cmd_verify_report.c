@@ -66,6 +66,16 @@ void verify_report_release(struct report *r)
 	free(r->checks);
 }
 
+void verify_report_take(struct report *to, struct report *from)
+{
+	XGROW(to->checks, to->alloc, to->nr + from->nr);
+	memcpy(to->checks + to->nr, from->checks, from->nr * sizeof(*from->checks));
+	to->nr += from->nr;
+	to->backend_down |= from->backend_down;
+	free(from->checks);
+	memset(from, 0, sizeof(*from));
+}
+
 /* One line of text, capped: line breaks and runs of blanks become one space, other controls '?'. */
 static void add_excerpt(struct strbuf *sb, const char *text, size_t max)
 {

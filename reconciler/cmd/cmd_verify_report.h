@@ -32,6 +32,8 @@ struct report {
 void verify_add(struct report *r, const char *sandbox, const char *name, enum vstatus status, const char *cause,
 		char *fix, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 void verify_report_release(struct report *r);
+/* Moves from's checks to the end of to; from is left empty. */
+void verify_report_take(struct report *to, struct report *from);
 /* One line of text, capped (malloc'd): line breaks and runs of blanks become one space, other controls '?'. */
 char *verify_excerpt(const char *text, size_t max);
 /* Prints the report; counts gets the number of checks ok, failed, skipped. */
