@@ -246,17 +246,12 @@ static void print_json(const struct status *st)
 		jsonw_kv_string_or_null(&w, "blocked", r->blocked);
 		jsonw_kv_string_or_null(&w, "size", r->size);
 		jsonw_kv_string(&w, "details", r->details);
-		jsonw_key(&w, "recorded");
-		if (r->recorded)
-			jsonw_string(&w, r->recorded->origin == INV_ADOPTED ? "adopted" : r->recorded->origin == INV_CREATED ? "created"
-															     : "creating");
-		else
-			jsonw_null(&w);
-		jsonw_key(&w, "last_applied");
-		if (*when)
-			jsonw_string(&w, when);
-		else
-			jsonw_null(&w);
+		jsonw_kv_string_or_null(&w, "recorded",
+					!r->recorded			     ? NULL
+					: r->recorded->origin == INV_ADOPTED ? "adopted"
+					: r->recorded->origin == INV_CREATED ? "created"
+									     : "creating");
+		jsonw_kv_string_or_null(&w, "last_applied", *when ? when : NULL);
 		jsonw_end_object(&w);
 	}
 	jsonw_end_array(&w);
