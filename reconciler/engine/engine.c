@@ -1,5 +1,6 @@
 #include "engine.h"
 #include "engine_record.h"
+#include "engine_slots.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -332,7 +333,10 @@ enum engine_status engine_apply(struct engine *e, struct strbuf *err)
 	struct watcher w = { .e = e, .wake = { -1, -1 } };
 	bool watching = e->opts.cancel_fd >= 0 && pipe(w.wake) == 0 &&
 			pthread_create(&w.thread, NULL, watch_cancel, &w) == 0;
+	struct engine_slots slots;
+	engine_slots_start(e, &slots);
 	size_t failed = scheduler_run(e->tasks, plan->nr, e->opts.parallelism, run_action, e, &e->stop);
+	engine_slots_finish(&slots);
 	if (watching) {
 		if (write(w.wake[1], "x", 1) < 0) {
 			/* the watcher also ends when the process does */

@@ -18,6 +18,7 @@ struct pool {
 	size_t running;
 	double t0;
 	size_t *chain; /* per task: the longest chain of tasks waiting on it, itself included */
+	unsigned lane_running[SCHEDULER_LANES];
 };
 
 const char *task_state_name(enum task_state state)
@@ -71,6 +72,20 @@ static bool ready(const struct pool *p, const struct task *t)
 	return true;
 }
 
+/* Ready, and a slot of its lane is free. */
+static bool startable(const struct pool *p, const struct task *t)
+{
+	return ready(p, t) && (!t->lane || p->lane_running[t->lane] < (t->lane_slots ? t->lane_slots : 1));
+}
+
+/* Whether a should start before b (both startable; a after b in plan order). */
+static bool before(const struct pool *p, size_t a, size_t b)
+{
+	if (p->chain[a] != p->chain[b])
+		return p->chain[a] > p->chain[b];
+	return atomic_load(&p->tasks[a].weight) > atomic_load(&p->tasks[b].weight);
+}
+
 static bool any_pending(const struct pool *p)
 {
 	for (size_t i = 0; i < p->nr; i++)
@@ -85,10 +100,10 @@ static void *worker(void *arg)
 	pthread_mutex_lock(&p->lock);
 	for (;;) {
 		settle(p);
-		/* what gates the longest chain first (a base model its package and settings wait on), then plan order */
+		/* what gates the longest chain first (a base model its package and settings wait on) */
 		size_t pick = p->nr;
 		for (size_t i = 0; i < p->nr; i++)
-			if (ready(p, &p->tasks[i]) && (pick == p->nr || p->chain[i] > p->chain[pick]))
+			if (startable(p, &p->tasks[i]) && (pick == p->nr || before(p, i, pick)))
 				pick = i;
 		if (pick == p->nr) {
 			if (!any_pending(p) || (p->running == 0))
@@ -100,6 +115,7 @@ static void *worker(void *arg)
 		t->state = TASK_RUNNING;
 		t->started = monotime_s() - p->t0;
 		p->running++;
+		p->lane_running[t->lane]++;
 		pthread_mutex_unlock(&p->lock);
 		struct strbuf err = STRBUF_INIT;
 		int rc = p->run(p->ctx, pick, &err);
@@ -109,6 +125,7 @@ static void *worker(void *arg)
 		strbuf_add(&t->error, err.buf, err.len);
 		strbuf_release(&err);
 		p->running--;
+		p->lane_running[t->lane]--;
 		pthread_cond_broadcast(&p->changed);
 	}
 	pthread_cond_broadcast(&p->changed);
@@ -155,6 +172,8 @@ size_t scheduler_run(struct task *tasks, size_t nr, int parallelism,
 	for (size_t i = 0; i < nr; i++) {
 		tasks[i].state = TASK_PENDING;
 		strbuf_init(&tasks[i].error);
+		if (tasks[i].lane >= SCHEDULER_LANES)
+			tasks[i].lane = 0; /* a caller's mistake costs the limit, not memory */
 	}
 	pthread_t *threads = calloc((size_t)parallelism, sizeof(*threads));
 	int started = 0;

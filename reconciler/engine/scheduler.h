@@ -10,7 +10,9 @@
  *
  * Of the tasks ready at once, the one that gates the longest chain of
  * dependent tasks starts first (a base model before a model nothing waits
- * on), then plan order.
+ * on), then the heavier (weight: bytes to download), then plan order. Tasks
+ * of one lane run at most lane_slots at once (pulls: the runner's two), so
+ * no thread waits on a backend's slot while other work could run.
  *
  * The caller owns the tasks; the scheduler writes only their state, error
  * and timing fields. run() is called from worker threads, at most
@@ -21,6 +23,8 @@
 #include <stddef.h>
 
 #include "util/strbuf.h"
+
+#define SCHEDULER_LANES 4
 
 enum task_state {
 	TASK_PENDING,
@@ -35,7 +39,11 @@ enum task_state {
 struct task {
 	const size_t *deps; /* indexes of tasks this one waits for */
 	size_t nr_deps;
-	bool blocked; /* set by the caller: never runs */
+	bool blocked;	     /* set by the caller: never runs */
+	unsigned lane;	     /* 0: none; else 1 .. SCHEDULER_LANES - 1 */
+	unsigned lane_slots; /* with lane: how many of the lane's tasks may run at once (>= 1) */
+	/* 0: unknown; the caller may set it while the run goes on (it is read when a task is picked) */
+	_Atomic unsigned long long weight;
 	enum task_state state;
 	struct strbuf error;	  /* why it failed or was skipped */
 	double started, finished; /* seconds since the run began */

@@ -52,10 +52,43 @@ static int model_apply(struct engine *e, const struct action *a, struct strbuf *
 	}
 }
 
+struct size_lookups {
+	struct dmr *d;
+	const struct action *const *creates;
+	unsigned long long *bytes;
+};
+
+static int size_one(void *ctx, size_t i, struct strbuf *err)
+{
+	struct size_lookups *l = ctx;
+	return dmr_remote_size(l->d, l->creates[i]->name, &l->bytes[i], err);
+}
+
+/*
+ * kind.create_sizes: the registry's size of each model to pull, asked all at
+ * once (a few at a time). One the runner cannot tell stays unknown: it only
+ * loses its place in the queue, never the pull.
+ */
+static void model_sizes(struct engine *e, const struct action *const *creates, size_t nr, unsigned long long *bytes)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct size_lookups l = { .d = dmr_session_client(&kinds_backends(e)->dmr, &err), .creates = creates, .bytes = bytes };
+	if (l.d) {
+		struct task *tasks = xcalloc(nr, sizeof(*tasks));
+		scheduler_run(tasks, nr, 8, size_one, &l, &e->stop);
+		for (size_t i = 0; i < nr; i++)
+			strbuf_release(&tasks[i].error);
+		free(tasks);
+	}
+	strbuf_release(&err);
+}
+
 const struct kind kind_model = {
 	.name = "model",
 	.name_is_identity = true,
 	.backend_of = kinds_dmr_backend_of,
+	.create_slots = DMR_PULL_SLOTS,
+	.create_sizes = model_sizes,
 	.noun = "model",
 	.updatable = false,
 	.desired = model_desired,

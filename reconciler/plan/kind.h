@@ -56,6 +56,18 @@ struct kind {
 	 * their own identity).
 	 */
 	void (*backend_of)(struct engine *e, const char **where, const char **info);
+	/*
+	 * Optional: creates of this kind share this many slots of their backend
+	 * (pulls: the runner runs two at once); the engine starts no more.
+	 */
+	unsigned create_slots;
+	/*
+	 * Optional, with create_slots: bytes[i] = what creates[i] will download,
+	 * 0 when unknown. Called beside the run when creates wait for a slot;
+	 * the answers order the ones still waiting (engine/engine_slots.h).
+	 */
+	void (*create_sizes)(struct engine *e, const struct action *const *creates, size_t nr,
+			     unsigned long long *bytes);
 
 	void (*desired)(const struct config *cfg, struct resource_set *out);
 	/* All resources of the kind in one backend call (or a handful). */

@@ -186,6 +186,29 @@ apply_row scratch1 "$here/../../examples/claude-dmr/sandbox.yaml" "$apply_lat" 1
 printf 'version: 1\nproject: scratch\nmodels:\n  ai/smollm2:\n  ai/devstral-small-2:\n  ai/qwen3-coder:\n  ai/gpt-oss:\npackages:\n  gpt-oss:32k:\n    from: ai/gpt-oss\n    context_size: 32000\npolicy:\n  allow:\n    - localhost:12434\nsandboxes:\n  box:\n    agent: claude\n    workspace: ws\n    model: gpt-oss:32k\n    env:\n      ANTHROPIC_BASE_URL: http://host.docker.internal:12434\n' >"$work/four.yaml"
 apply_row scratch2 "$work/four.yaml" "$apply_lat" 1000 "4 pulls (2 slots), a package on the last"
 
+# Pulls of different sizes, each as long as its download (SBXSIM_BANDWIDTH): the critical path is the best
+# split of the downloads over the runner's two slots (sizes from GET /models/{ref}?remote=true), plus one call.
+world sizes
+printf 'version: 1\nproject: sizes\nmodels:\n  ai/gpt-oss:\n  ai/smollm2:\n  ai/devstral-small-2:\n  ai/qwen3-coder:\n' >"$W/sandbox.yaml"
+bw=4000000000
+runner "$apply_lat" SBXSIM_BANDWIDTH=$bw
+pull_sizes=$(for m in ai/gpt-oss ai/smollm2 ai/devstral-small-2 ai/qwen3-coder; do
+	curl -s "$R/models/$m?remote=true" | python3 -c 'import json, sys; print(json.load(sys.stdin)["config"]["size"])'
+done | paste -sd';')
+p=$(best 1 "$bin" -f "$W/sandbox.yaml" --runner "$R" plan -q)
+chain=$(python3 - "$pull_sizes" "$bw" "$apply_lat" <<'PY'
+import itertools, sys
+unit = {"B": 1, "KiB": 2**10, "MiB": 2**20, "GiB": 2**30}
+sizes = [float(n) * unit[u] for n, u in (s.split() for s in sys.argv[1].split(";"))]
+bw, lat = float(sys.argv[2]), float(sys.argv[3]) / 1000
+best = min(max(sum(a), sum(sizes) - sum(a)) for r in range(len(sizes) + 1) for a in itertools.combinations(sizes, r))
+print(best / bw + lat)
+PY
+)
+a=$(best 1 "$bin" -f "$W/sandbox.yaml" --runner "$R" apply --yes -q)
+cp=$(echo "$p + $chain" | bc -l)
+echo "| 4 pulls of 0.26 to 17.3 GiB at $((bw / 1000000000)) GB/s (2 slots; the largest waiting one next) | $apply_lat | by size | $(fmt "$a") s | $(fmt "$cp") s | $(printf '%.2f' "$(echo "$a / $cp" | bc -l)") |"
+
 echo
 echo "## Validate (sbxapply validate on tests/bench/bench_validate's generated file)"
 echo

@@ -38,7 +38,7 @@ fi
 sbxapply doctor -f "$F" --runner "$R"
 check "doctor passes" is "$rc" 0
 check "no check fails" lacks out "FAIL"
-check "sbx found, with its path and version" line_has ok sbx "sbx v0.45.1 at $simdir/sbxsim"
+check "sbx found, with its path and version" line_has ok sbx "sbx v0.45.1 at $simdir/sbx"
 check "the forms in use" line_has ok sbx_forms "the forms sbxapply uses with sbx v0.45.1"
 check "a form and where it came from" has out "policy init                              from sbx policy --help"
 check "what the release lacks" has out "lacks: no --no-input"

@@ -85,6 +85,7 @@ export PATH="$(dirname "$sim"):$PATH"	# sbx is the simulator
 mkdir -p "$work/ws"
 printf 'version: 1\nproject: overlap\nmodels:\n  ai/qwen3-coder:30B-A3B-Q4_K_M:\nsandboxes:\n  overlap-box:\n    agent: shell\n    workspace: ws\n' >"$work/overlap.yaml"
 start_runner SBXSIM_PULL_MS=3000
+calls_reset
 sbxapply -f "$work/overlap.yaml" --runner "$R"
 check "overlap apply succeeds" is "$rc" 0
 first=$(grep -nE 'create (sandbox overlap-box|model ai/qwen3-coder:30B-A3B-Q4_K_M): done' "$work/err" | head -1)
@@ -95,6 +96,7 @@ rm -f "$XDG_STATE_HOME/sbxapply/overlap.json"
 sbxapply -f "$work/overlap.yaml" --runner "$R" --parallelism 1
 first=$(grep -nE 'create (sandbox overlap-box|model ai/qwen3-coder:30B-A3B-Q4_K_M): done' "$work/err" | head -1)
 check "with --parallelism 1 the pull comes first (plan order)" is "${first#*create }" "model ai/qwen3-coder:30B-A3B-Q4_K_M: done"
+check "a pull that never waits for a slot asks no size" is "$(grep -c 'remote=true' "$SBXSIM_STATE_DIR/calls.log")" 0
 
 # 4c. never more than two pulls at once (the runner's own limit: a third would block silently)
 printf 'version: 1\nproject: two\nmodels:\n  ai/smollm2:135M-Q4_K_M:\n  ai/gpt-oss:20B-MXFP4:\n  ai/devstral-small-2:24B-Q4_K_M:\n  ai/qwen3-coder:\n' >"$work/two.yaml"
@@ -107,6 +109,22 @@ grep '"path":"/models/create"' "$SBXSIM_STATE_DIR/calls.log" | sed 's/.*"ts":\([
 check "four pulls were sent" is "$(wc -l <"$work/pull-starts")" 4
 # two start together; the third only once one of them has finished, 2 s later
 check "the third waited for a free slot" awk 'NR == 1 { t0 = $1 } NR == 2 && $1 - t0 > 1.0 { bad = 1 } NR == 3 && $1 - t0 < 1.5 { bad = 1 } END { exit bad }' "$work/pull-starts"
+
+check "and the four sizes were asked, all at once" is "$(grep -c 'remote=true' "$SBXSIM_STATE_DIR/calls.log")" 4
+
+# 4c'. more pulls than slots: of the ones left waiting, the largest first (its size asked beside the
+# first pulls, GET /models/{ref}?remote=true); each pull takes 1 s here, so the finish order is the start order
+printf 'version: 1\nproject: sizes\nmodels:\n  ai/devstral-small-2:24B-Q4_K_M:\n  ai/gpt-oss:20B-MXFP4:\n  ai/qwen3-coder:30B-A3B-Q4_K_M:\n  ai/smollm2:135M-Q4_K_M:\n  ai/smollm2:360M-Q4_K_M:\n' >"$work/sizes.yaml"
+echo '[]' >"$SBXSIM_STATE_DIR/models.json"
+start_runner SBXSIM_PULL_MS=1000
+calls_reset
+sbxapply -f "$work/sizes.yaml" --runner "$R" --parallelism 4
+check "five pulls apply" is "$rc" 0
+grep -o 'create model [^ ]*: done' "$work/err" | sed 's/create model //; s/: done//' >"$work/pull-order"
+check "the two largest of the waiting three went first: 105 MB last, not the 269 MB after it in the file" \
+	is "$(tail -n 1 "$work/pull-order")" "ai/smollm2:135M-Q4_K_M"
+check "the 18.6 GB one was among the second pair" is "$(sed -n 3,4p "$work/pull-order" | grep -c qwen3-coder)" 1
+check "each size asked once" is "$(grep -c 'remote=true' "$SBXSIM_STATE_DIR/calls.log")" 5
 
 # 4d. kill -9 at any moment: the next run finishes the job, and the one after is a no-op
 printf 'version: 1\nproject: killed\nmodels:\n  ai/smollm2:135M-Q4_K_M:\n  ai/gpt-oss:20B-MXFP4:\n  ai/devstral-small-2:24B-Q4_K_M:\n  ai/qwen3-coder:30B-A3B-Q4_K_M:\n    context_size: 4096\npackages:\n  qwen:8k:\n    from: ai/qwen3-coder:30B-A3B-Q4_K_M\n    context_size: 8192\n' >"$work/killed.yaml"

@@ -362,7 +362,7 @@ sbxapply -f "$I" --runner "$R" -q
 mkdir -p "$work/bin3" && cp "$sim" "$work/bin3/sbx"
 SBXAPPLY_SBX="$work/bin3/sbx" sbxapply down -f "$I" --runner "$R" --dry-run
 check "another sbx: nothing of the first is deleted" lacks out "delete sandbox"
-check "and the plan says so" has out "recorded on $(cd "$(dirname "$sim")" && pwd -P)/sbxsim"
+check "and the plan says so" has out "recorded on $(readlink -f "$SBXAPPLY_SBX")"
 stop_runner
 export SBXSIM_STATE_DIR="$work/sim-init" XDG_STATE_HOME="$work/xdg-init"
 

@@ -77,6 +77,36 @@ START_TEST(test_dmr_pull_progress_sum_saturates)
 }
 END_TEST
 
+START_TEST(test_dmr_parse_size)
+{
+	/* the listing's form (docs/backends.md §2), go-units' decimal form, and bare bytes */
+	static const struct {
+		const char *text;
+		unsigned long long bytes;
+	} good[] = {
+		{ "256.35 MiB", 268802458ULL },
+		{ "14.17 GiB", 15214921646ULL },
+		{ "4.1GB", 4100000000ULL },
+		{ "512 B", 512 },
+		{ "512", 512 },
+		{ "1.5 kB", 1500 },
+		{ "2 TiB", 2199023255552ULL },
+	};
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		unsigned long long b = 0;
+		ck_assert_msg(dmr_parse_size(good[i].text, &b) == 0, "%s", good[i].text);
+		ck_assert_msg(b == good[i].bytes, "%s: %llu", good[i].text, b);
+	}
+	static const char *const bad[] = { "", "GiB", "-1 GiB", "14 G", "14.17 GiBs", "lots", "1e30 B", "nan" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		unsigned long long b = 7;
+		ck_assert_msg(dmr_parse_size(bad[i], &b) == -1, "%s", bad[i]);
+		ck_assert_msg(b == 7, "%s changed the output", bad[i]);
+	}
+	ck_assert_int_eq(dmr_parse_size(NULL, &(unsigned long long){ 0 }), -1);
+}
+END_TEST
+
 START_TEST(test_dmr_parse_models_and_configs)
 {
 	static const char models[] =
@@ -127,6 +157,7 @@ int main(void)
 	tcase_add_test(tc, test_dmr_pull_progress);
 	tcase_add_test(tc, test_dmr_pull_progress_numbers_out_of_range);
 	tcase_add_test(tc, test_dmr_pull_progress_sum_saturates);
+	tcase_add_test(tc, test_dmr_parse_size);
 	tcase_add_test(tc, test_dmr_parse_models_and_configs);
 	suite_add_tcase(s, tc);
 	return check_run_suite(s);

@@ -1,6 +1,7 @@
 /* The scheduler: dependencies, failure propagation, blocking, stop, real overlap. */
 #include <check.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -16,6 +17,7 @@ struct script {
 	int arrived; /* rendezvous: tasks in `meet` wait for each other */
 	int meet_mask;
 	atomic_bool *stop_after_first;
+	int lane_mask, lane_now, lane_max; /* tasks of the lane: how many ran at once, at most */
 };
 
 static int run(void *ctx, size_t i, struct strbuf *err)
@@ -23,6 +25,9 @@ static int run(void *ctx, size_t i, struct strbuf *err)
 	struct script *s = ctx;
 	pthread_mutex_lock(&s->lock);
 	s->order[s->nr++] = (int)i;
+	bool in_lane = s->lane_mask & (1 << i);
+	if (in_lane && ++s->lane_now > s->lane_max)
+		s->lane_max = s->lane_now;
 	if (s->meet_mask & (1 << i)) {
 		/* returns only once every task in meet_mask is running at the same time */
 		s->arrived++;
@@ -40,6 +45,13 @@ static int run(void *ctx, size_t i, struct strbuf *err)
 	if (s->stop_after_first)
 		atomic_store(s->stop_after_first, true);
 	pthread_mutex_unlock(&s->lock);
+	if (in_lane) {
+		/* long enough that a third task of the lane would start meanwhile if it could */
+		nanosleep(&(struct timespec){ .tv_nsec = 30 * 1000 * 1000 }, NULL);
+		pthread_mutex_lock(&s->lock);
+		s->lane_now--;
+		pthread_mutex_unlock(&s->lock);
+	}
 	if (s->fail_mask & (1 << i)) {
 		strbuf_addf(err, "task %zu broke", i);
 		return -1;
@@ -152,6 +164,40 @@ START_TEST(cycle_is_reported_not_hung)
 }
 END_TEST
 
+START_TEST(lane_runs_its_slots_and_lets_others_by)
+{
+	/* five pulls with two slots, and one other task; six threads */
+	struct task t[6] = { 0 };
+	for (int i = 0; i < 5; i++) {
+		t[i].lane = 1;
+		t[i].lane_slots = 2;
+	}
+	script.lane_mask = 0x1f;
+	script.meet_mask = (1 << 0) | (1 << 1) | (1 << 5); /* two pulls and the other task at once */
+	ck_assert_uint_eq(scheduler_run(t, 6, 6, run, &script, NULL), 0);
+	ck_assert_int_eq(script.lane_max, 2);
+	ck_assert_int_eq(script.nr, 6);
+	release_tasks(t, 6);
+}
+END_TEST
+
+START_TEST(chain_then_weight_then_plan_order)
+{
+	/* one thread: 4 waits on 2, so 2 goes first; then the heavier; equal weights keep plan order */
+	static const size_t d4[] = { 2 };
+	struct task t[5] = { { 0 }, { 0 }, { 0 }, { 0 }, { .deps = d4, .nr_deps = 1 } };
+	atomic_store(&t[0].weight, 5);
+	atomic_store(&t[1].weight, 50);
+	atomic_store(&t[2].weight, 1);
+	atomic_store(&t[3].weight, 5);
+	ck_assert_uint_eq(scheduler_run(t, 5, 1, run, &script, NULL), 0);
+	static const int want[] = { 2, 1, 0, 3, 4 };
+	for (int i = 0; i < 5; i++)
+		ck_assert_int_eq(script.order[i], want[i]);
+	release_tasks(t, 5);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("scheduler");
@@ -165,6 +211,8 @@ int main(void)
 	tcase_add_test(tc, parallelism_one_does_not_overlap);
 	tcase_add_test(tc, stop_prevents_new_tasks);
 	tcase_add_test(tc, cycle_is_reported_not_hung);
+	tcase_add_test(tc, lane_runs_its_slots_and_lets_others_by);
+	tcase_add_test(tc, chain_then_weight_then_plan_order);
 	suite_add_tcase(s, tc);
 	return check_run_suite(s);
 }

@@ -12,7 +12,6 @@
 
 #define DEFAULT_TCP "http://localhost:12434"
 #define DESKTOP_SOCKET "unix:///var/run/docker.sock"
-#define MAX_PULLS 2
 #define PULL_STALL_S 120
 
 void dmr_init(struct dmr *d)
@@ -301,65 +300,6 @@ int dmr_parse_models(const char *text, size_t len, struct dmr_model **out, size_
 	return 0;
 }
 
-void dmr_pull_progress_init(struct dmr_pull_progress *p)
-{
-	memset(p, 0, sizeof(*p));
-	strbuf_init(&p->error);
-}
-
-void dmr_pull_progress_release(struct dmr_pull_progress *p)
-{
-	for (size_t i = 0; i < p->nr_layers; i++)
-		free(p->layer_ids[i]);
-	free(p->layer_ids);
-	free(p->layer_done);
-	strbuf_release(&p->error);
-}
-
-int dmr_pull_progress_line(struct dmr_pull_progress *p, const char *line, size_t len)
-{
-	cJSON *ev = json_parse(line, len);
-	const char *type = json_string(ev, "type");
-	int progress = 0;
-	if (!type) {
-		cJSON_Delete(ev);
-		return 0; /* tolerate lines we do not understand */
-	}
-	if (!strcmp(type, "error")) {
-		const char *msg = json_string(ev, "message");
-		strbuf_addstr(&p->error, msg ? msg : "the runner reported an error");
-	} else if (!strcmp(type, "success")) {
-		p->success = true;
-	} else if (!strcmp(type, "progress")) {
-		long long total = json_int(ev, "total", 0);
-		const cJSON *layer = json_object(ev, "layer");
-		const char *lid = json_string(layer, "id");
-		if (total > 0)
-			p->total = total;
-		if (lid) {
-			size_t i = 0;
-			while (i < p->nr_layers && strcmp(p->layer_ids[i], lid))
-				i++;
-			if (i == p->nr_layers) {
-				XGROW(p->layer_ids, p->alloc_ids, i + 1);
-				XGROW(p->layer_done, p->alloc_done, i + 1);
-				p->layer_ids[i] = xstrdup(lid);
-				p->nr_layers++;
-			}
-			long long current = json_int(layer, "current", 0);
-			p->layer_done[i] = current > 0 ? current : 0;
-		}
-		/* saturated: the runner's numbers could overflow the sum */
-		long long done = 0;
-		for (size_t i = 0; i < p->nr_layers; i++)
-			done = p->layer_done[i] > LLONG_MAX - done ? LLONG_MAX : done + p->layer_done[i];
-		p->done = done;
-		progress = 1;
-	}
-	cJSON_Delete(ev);
-	return progress;
-}
-
 struct pull_state {
 	struct dmr *d;
 	const char *ref;
@@ -377,7 +317,7 @@ static int on_pull_line(const char *line, size_t len, void *data)
 int dmr_pull(struct dmr *d, const char *ref, struct strbuf *err)
 {
 	pthread_mutex_lock(&d->pull_lock);
-	while (d->pulls_running >= MAX_PULLS)
+	while (d->pulls_running >= DMR_PULL_SLOTS)
 		pthread_cond_wait(&d->pull_slot, &d->pull_lock);
 	d->pulls_running++;
 	pthread_mutex_unlock(&d->pull_lock);
@@ -424,6 +364,31 @@ int dmr_pull(struct dmr *d, const char *ref, struct strbuf *err)
 	d->pulls_running--;
 	pthread_cond_signal(&d->pull_slot);
 	pthread_mutex_unlock(&d->pull_lock);
+	return rc;
+}
+
+int dmr_remote_size(struct dmr *d, const char *ref, unsigned long long *bytes, struct strbuf *err)
+{
+	char *path = xasprintf("/models/%s", ref);
+	struct http_request req;
+	struct http_response res = HTTP_RESPONSE_INIT;
+	request_init(d, &req, "GET", path);
+	req.query = "remote=true";
+	req.timeout_ms = 10000; /* the runner asks the registry: a lookup, never a download */
+	int rc = call(d, &req, &res, err);
+	if (!rc)
+		rc = expect_status(&res, 200, err);
+	if (!rc) {
+		cJSON *body = json_parse(res.body.buf, res.body.len);
+		const char *size = json_string(json_object(body, "config"), "size");
+		if (!size || dmr_parse_size(size, bytes) < 0) {
+			strbuf_addf(err, "'GET %s?remote=true' gave no size", path);
+			rc = -1;
+		}
+		cJSON_Delete(body);
+	}
+	http_response_release(&res);
+	free(path);
 	return rc;
 }
 

@@ -7,8 +7,8 @@
  *
  * A dmr is safe to use from several threads once connected. Errors are
  * appended to `err` as one line naming the request; functions return 0 or -1.
- * Pulls are limited to two at a time (the runner's own limit: a third request
- * would block silently on its side).
+ * Pulls are limited to DMR_PULL_SLOTS at a time (the runner's own limit: a
+ * third request would block silently on its side, docs/backends.md §3).
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -17,6 +17,8 @@
 
 #include "io/http.h"
 #include "util/strbuf.h"
+
+#define DMR_PULL_SLOTS 2
 
 struct dmr_model {
 	char *id;    /* "sha256:..." */
@@ -76,6 +78,16 @@ int dmr_version(struct dmr *d, char **out, struct strbuf *err);
 int dmr_list(struct dmr *d, struct dmr_model **out, size_t *nr, struct strbuf *err);
 void dmr_models_free(struct dmr_model *models, size_t nr);
 int dmr_pull(struct dmr *d, const char *ref, struct strbuf *err);
+/*
+ * What a pull of ref would download, asked before pulling: GET
+ * /models/{ref}?remote=true (the registry's manifest and config, through the
+ * runner; docs/backends.md §2), its config.size in bytes. 0 with *bytes; -1
+ * with err when the runner cannot say (an older runner looks only locally
+ * and answers 404, the registry is out of reach, the answer has no size).
+ */
+int dmr_remote_size(struct dmr *d, const char *ref, unsigned long long *bytes, struct strbuf *err);
+/* config.size as the runner writes it ("14.17 GiB", "4.1 GB", "512 B") in bytes: 0, or -1 when it is not a size. */
+int dmr_parse_size(const char *text, unsigned long long *bytes);
 /* Removes one tag (the model goes when it was the last one); never forces. */
 int dmr_delete(struct dmr *d, const char *ref, struct strbuf *err);
 int dmr_repackage(struct dmr *d, const char *from, const char *target, long context_size, struct strbuf *err);

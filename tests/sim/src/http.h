@@ -53,6 +53,12 @@ bool http_models_route(struct http_req *req, struct http_reply *reply);
 bool http_engines_route(struct http_req *req, struct http_reply *reply);
 /* POST /models/create. */
 void pull_handle(struct http_req *req, struct http_reply *reply);
+/* GET /models/{ref}?remote=true: what the registry holds under ref, as the
+ * runner lists a model but without tags (model-runner's ToModelFromArtifact). */
+void pull_remote_model(const char *ref, struct http_reply *reply);
+struct cat_model;
+/* A model as GET /models lists it (with_tags: an empty "tags" the store fills). */
+cJSON *pull_model_object(const struct cat_model *cm, const char *digest, bool with_tags);
 /* Drop runtime configs of a model id (deleted, or its tag moved away). */
 void engines_forget(const char *id);
 

@@ -235,7 +235,10 @@ bool http_models_route(struct http_req *req, struct http_reply *reply)
 		return true;
 	}
 	if (strcmp(m, "GET") == 0) {
-		get_model(rest, reply);
+		if (query_true(req, "remote"))
+			pull_remote_model(rest, reply);
+		else
+			get_model(rest, reply);
 		return true;
 	}
 	if (strcmp(m, "DELETE") == 0) {

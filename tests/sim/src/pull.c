@@ -140,14 +140,14 @@ static double downloaded(const struct pull *p)
 	return sum;
 }
 
-static cJSON *model_object(const struct pull *p)
+cJSON *pull_model_object(const struct cat_model *cm, const char *digest, bool with_tags)
 {
-	const struct cat_model *cm = p->cm;
 	char size[32];
-	format_binary_size(size, p->total);
+	format_binary_size(size, catalogue_total_size(cm));
 	cJSON *m = cJSON_CreateObject();
-	cJSON_AddStringToObject(m, "id", p->digest);
-	cJSON_AddArrayToObject(m, "tags");
+	cJSON_AddStringToObject(m, "id", digest);
+	if (with_tags)
+		cJSON_AddArrayToObject(m, "tags");
 	cJSON_AddNumberToObject(m, "created", (double)cm->created);
 	cJSON *cfg = cJSON_AddObjectToObject(m, "config");
 	cJSON_AddStringToObject(cfg, "format", "gguf");
@@ -170,7 +170,7 @@ static void commit(struct pull *p)
 	store_lock();
 	cJSON *m = store_find(p->digest);
 	if (!m) {
-		m = model_object(p);
+		m = pull_model_object(p->cm, p->digest, true);
 		cJSON_AddItemToArray(store_models(), m);
 		store_mark_dirty();
 	}
@@ -279,6 +279,26 @@ static void pull_free(void *cls)
 	free(p->canonical);
 	free(p);
 	slot_release();
+}
+
+void pull_remote_model(const char *ref, struct http_reply *reply)
+{
+	char *canonical = ref_normalize(ref);
+	const struct cat_model *cm = canonical ? catalogue_find(canonical) : NULL;
+	bool parsed = canonical != NULL;
+	free(canonical);
+	/* only not-found has a status of its own (writeModelError); the rest come back as a 500 */
+	if (!parsed) {
+		reply_text(reply, 500, "invalid reference format");
+	} else if (!cm) {
+		reply_text(reply, 404, "model not found");
+	} else if (cm->http_status) {
+		reply_text(reply, 500, "unauthorized: authentication required");
+	} else {
+		char digest[72];
+		catalogue_digest(cm, digest);
+		reply_json(reply, 200, pull_model_object(cm, digest, false));
+	}
 }
 
 void pull_handle(struct http_req *req, struct http_reply *reply)

@@ -9,6 +9,18 @@ for ref in ai/smollm2 smollm2 ai/smollm2:latest docker.io/ai/smollm2:latest inde
 	req GET "/models/$ref"
 	check_has "inspect $ref" "$STATUS $BODY" "200 {\"id\":\"$ID\""
 done
+# ?remote=true: what the registry holds, before any pull (no tags: model-runner's ToModelFromArtifact)
+req GET "/models/ai/devstral-small-2?remote=true"
+check_has "remote lookup" "$STATUS $BODY" '200 {"id":"sha256:'
+check_has "remote size" "$BODY" '"size":"14.17 GiB"'
+check_not_has "remote has no tags" "$BODY" '"tags"'
+req GET /models/ai/devstral-small-2
+check_eq "and pulls nothing" "404 model not found" "$STATUS $BODY"
+req GET "/models/ai/no-such-model?remote=true"
+check_eq "remote not found" "404 model not found" "$STATUS $BODY"
+req GET "/models/ai/smollm2?remote=1"
+check_has "remote id is the pulled one" "$STATUS $BODY" "200 {\"id\":\"$ID\""
+
 req GET /models/ai/smollm2:LATEST
 check_eq "tag keeps its case" "404 model not found" "$STATUS $BODY"
 

@@ -1,0 +1,83 @@
+#include "engine_slots.h"
+
+#include <stdlib.h>
+
+#include "engine.h"
+#include "plan/kind.h"
+#include "util/xalloc.h"
+
+static bool in_slots(const struct action *a)
+{
+	return a->kind->create_slots && (a->type == ACTION_CREATE || a->type == ACTION_REPLACE);
+}
+
+/* The lane of a's kind: one per kind with slots, in the order the plan meets them; 0 when lanes ran out. */
+static unsigned lane_of(const struct kind **lanes, const struct kind *k)
+{
+	for (unsigned l = 1; l < SCHEDULER_LANES; l++) {
+		if (!lanes[l])
+			lanes[l] = k;
+		if (lanes[l] == k)
+			return l;
+	}
+	return 0;
+}
+
+/* Per kind: the sizes of its waiting creates, into their tasks' weights. */
+static void *weigh(void *arg)
+{
+	struct engine *e = arg;
+	const struct plan *plan = &e->plan;
+	const struct action **creates = xcalloc(plan->nr + 1, sizeof(*creates));
+	size_t *task_of = xcalloc(plan->nr + 1, sizeof(*task_of));
+	unsigned long long *bytes = xcalloc(plan->nr + 1, sizeof(*bytes));
+	for (const struct kind *const *k = e->opts.registry->kinds; *k; k++) {
+		if (!(*k)->create_sizes)
+			continue;
+		size_t nr = 0;
+		for (size_t i = 0; i < plan->nr; i++)
+			if (plan->actions[i].kind == *k && in_slots(&plan->actions[i]) && !e->tasks[i].blocked) {
+				creates[nr] = &plan->actions[i];
+				task_of[nr++] = i;
+			}
+		if (nr <= (*k)->create_slots)
+			continue; /* none will wait */
+		for (size_t i = 0; i < nr; i++)
+			bytes[i] = 0;
+		(*k)->create_sizes(e, creates, nr, bytes);
+		for (size_t i = 0; i < nr; i++)
+			atomic_store(&e->tasks[task_of[i]].weight, bytes[i]);
+	}
+	free(bytes);
+	free(task_of);
+	free(creates);
+	return NULL;
+}
+
+void engine_slots_start(struct engine *e, struct engine_slots *s)
+{
+	const struct kind *lanes[SCHEDULER_LANES] = { NULL };
+	s->e = e;
+	s->running = false;
+	bool waits = false;
+	size_t count[SCHEDULER_LANES] = { 0 };
+	for (size_t i = 0; i < e->plan.nr; i++) {
+		const struct action *a = &e->plan.actions[i];
+		if (!in_slots(a))
+			continue;
+		unsigned lane = lane_of(lanes, a->kind);
+		e->tasks[i].lane = lane;
+		e->tasks[i].lane_slots = a->kind->create_slots;
+		if (lane && ++count[lane] > a->kind->create_slots && a->kind->create_sizes)
+			waits = true;
+	}
+	if (waits)
+		s->running = pthread_create(&s->thread, NULL, weigh, e) == 0; /* without it: plan order */
+}
+
+void engine_slots_finish(struct engine_slots *s)
+{
+	if (s->running)
+		pthread_join(s->thread, NULL);
+	s->running = false;
+}
