@@ -48,16 +48,20 @@ check "the installed example points at the installed schema" sh -c \
 	'grep -q "schema=../../schema/sandbox.schema.json" "$1/usr/share/sbxapply/examples/full/sandbox.yaml" &&
 	 [ -f "$1/usr/share/sbxapply/schema/sandbox.schema.json" ]' sh "$root"
 check "the installed schema is the binary's" sh -c '"$1/usr/bin/sbxapply" schema | cmp -s - "$1/usr/share/sbxapply/schema/sandbox.schema.json"' sh "$root"
-for f in usr/share/man/man1/sbxapply.1 usr/share/man/man5/sandbox.yaml.5 \
+for f in usr/share/man/man1/sbxapply.1.gz usr/share/man/man5/sandbox.yaml.5.gz \
 	usr/share/bash-completion/completions/sbxapply usr/share/zsh/vendor-completions/_sbxapply \
 	usr/share/fish/vendor_completions.d/sbxapply.fish; do
 	check "$f is in the package" test -s "$root/$f"
 done
 check "the bash completion loads and registers itself" bash -c '. "$1" && complete -p sbxapply | grep -q _sbxapply' \
 	sh "$root/usr/share/bash-completion/completions/sbxapply"
+check "the manuals are gzip'd without a name or time stamp (Debian policy 12.1; reproducible)" sh -c \
+	'for m in "$1"/usr/share/man/man1/sbxapply.1.gz "$1"/usr/share/man/man5/sandbox.yaml.5.gz; do
+	 gzip -t "$m" && [ "$(od -An -tx1 -j4 -N4 "$m" | tr -d " ")" = 00000000 ] &&
+	 [ "$(od -An -tx1 -j3 -N1 "$m" | tr -d " ")" = 00 ] || exit 1; done' sh "$root"
 if command -v man >/dev/null 2>&1; then
 	check "man renders the installed sbxapply(1)" sh -c 'MANWIDTH=80 man -l "$1" 2>/dev/null | grep -q "EXIT STATUS"' \
-		sh "$root/usr/share/man/man1/sbxapply.1"
+		sh "$root/usr/share/man/man1/sbxapply.1.gz"
 fi
 echo "package: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
