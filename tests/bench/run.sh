@@ -145,7 +145,8 @@ echo "## Apply from scratch vs the critical path of its plan"
 echo
 echo "Critical path: one observation (the time of \`plan\` on the same world, measured) plus the longest chain of"
 echo "depends_on in \`plan -o json\`, each action one call of the latency, a pull SBXSIM_PULL_MS more (and no"
-echo "less than the pulls take two at a time, the runner's limit, plus one call)."
+echo "less than the pulls take two at a time, the runner's limit, plus one call). Pulls of different sizes (SBXSIM_BANDWIDTH):"
+echo "the best split of their downloads (sizes from GET /models/{ref}?remote=true) over the two slots, plus one call."
 echo
 echo "| scenario | ms/call | pull ms | apply | critical path | apply / critical path |"
 echo "|---|---|---|---|---|---|"
