@@ -141,16 +141,31 @@ for n in $sweep; do
 done
 
 echo
-echo "## Apply from scratch vs the critical path of its plan"
+echo "## Apply from scratch vs the critical path of its plan, and vs the script"
 echo
 echo "Critical path: one observation (the time of \`plan\` on the same world, measured) plus the longest chain of"
 echo "depends_on in \`plan -o json\`, each action one call of the latency, a pull SBXSIM_PULL_MS more (and no"
 echo "less than the pulls take two at a time, the runner's limit, plus one call). Pulls of different sizes (SBXSIM_BANDWIDTH):"
 echo "the best split of their downloads (sizes from GET /models/{ref}?remote=true) over the two slots, plus one call."
 echo
-echo "| scenario | ms/call | pull ms | apply | critical path | apply / critical path |"
-echo "|---|---|---|---|---|---|"
-# apply_row NAME YAML LATENCY PULL_MS
+echo "| scenario | ms/call | pull ms | apply | critical path | apply / critical path | guide.sh | script / apply |"
+echo "|---|---|---|---|---|---|---|---|"
+# script_time NAME SPEC LATENCY [RUNNER_ENV...]: guide.sh applying SPEC from scratch, in a world of its own
+# (@W@ in SPEC stands for that world's directory); seconds in script_s (not a subshell: it starts a runner)
+script_time() {
+	local name=$1 spec=$2 lat=$3
+	shift 3
+	world "$name"
+	mkdir -p "$W/ws"
+	printf '%s\n' "${spec//@W@/$W}" >"$W/guide.spec"
+	runner "$lat" "$@"
+	script_s=$(best 1 "$here/guide.sh" "$W/guide.spec" "$R")
+}
+# row LABEL LATENCY PULL APPLY CRITICAL_PATH SCRIPT
+row() {
+	echo "| $1 | $2 | $3 | $(fmt "$4") s | $(fmt "$5") s | $(printf '%.2f' "$(echo "$4 / $5" | bc -l)") | $(fmt "$6") s | $(ratio "$6" "$4")x |"
+}
+# apply_row NAME YAML LATENCY PULL_MS LABEL SPEC
 apply_row() {
 	world "$1"
 	cp "$2" "$W/sandbox.yaml"
@@ -179,13 +194,19 @@ PY
 )
 	a=$(best 1 "$bin" -f "$W/sandbox.yaml" --runner "$R" apply --yes -q)
 	cp=$(echo "$p + $chain" | bc -l)
-	echo "| $5 | $3 | $4 | $(fmt "$a") s | $(fmt "$cp") s | $(printf '%.2f' "$(echo "$a / $cp" | bc -l)") |"
+	script_time "$1-script" "$6" "$3" SBXSIM_PULL_MS="$4"
+	row "$5" "$3" "$4" "$a" "$cp" "$script_s"
 }
 apply_lat=100
 $quick && apply_lat=50
-apply_row scratch1 "$here/../../examples/claude-dmr/sandbox.yaml" "$apply_lat" 1000 "guide's example"
+env_line="env @BOX@ ANTHROPIC_BASE_URL http://host.docker.internal:12434"
+apply_row scratch1 "$here/../../examples/claude-dmr/sandbox.yaml" "$apply_lat" 1000 "guide's example" \
+	"$(printf '%s\n' "model ai/devstral-small-2" "model ai/gpt-oss" "package gpt-oss:32k ai/gpt-oss 32000" \
+		"rule localhost:12434" "sandbox claude-dmr claude @W@" "${env_line/@BOX@/claude-dmr}")"
 printf 'version: 1\nproject: scratch\nmodels:\n  ai/smollm2:\n  ai/devstral-small-2:\n  ai/qwen3-coder:\n  ai/gpt-oss:\npackages:\n  gpt-oss:32k:\n    from: ai/gpt-oss\n    context_size: 32000\npolicy:\n  allow:\n    - localhost:12434\nsandboxes:\n  box:\n    agent: claude\n    workspace: ws\n    model: gpt-oss:32k\n    env:\n      ANTHROPIC_BASE_URL: http://host.docker.internal:12434\n' >"$work/four.yaml"
-apply_row scratch2 "$work/four.yaml" "$apply_lat" 1000 "4 pulls (2 slots), a package on the last"
+apply_row scratch2 "$work/four.yaml" "$apply_lat" 1000 "4 pulls (2 slots), a package on the last" \
+	"$(printf '%s\n' "model ai/smollm2" "model ai/devstral-small-2" "model ai/qwen3-coder" "model ai/gpt-oss" \
+		"package gpt-oss:32k ai/gpt-oss 32000" "rule localhost:12434" "sandbox box claude @W@/ws" "${env_line/@BOX@/box}")"
 
 # Pulls of different sizes, each as long as its download (SBXSIM_BANDWIDTH): the critical path is the best
 # split of the downloads over the runner's two slots (sizes from GET /models/{ref}?remote=true), plus one call.
@@ -208,7 +229,10 @@ PY
 )
 a=$(best 1 "$bin" -f "$W/sandbox.yaml" --runner "$R" apply --yes -q)
 cp=$(echo "$p + $chain" | bc -l)
-echo "| 4 pulls of 0.26 to 17.3 GiB at $((bw / 1000000000)) GB/s (2 slots; the largest waiting one next) | $apply_lat | by size | $(fmt "$a") s | $(fmt "$cp") s | $(printf '%.2f' "$(echo "$a / $cp" | bc -l)") |"
+script_time sizes-script "$(printf 'model %s\n' ai/gpt-oss ai/smollm2 ai/devstral-small-2 ai/qwen3-coder)" "$apply_lat" \
+	SBXSIM_BANDWIDTH=$bw
+row "4 pulls of 0.26 to 17.3 GiB at $((bw / 1000000000)) GB/s (2 slots; the largest waiting one next)" "$apply_lat" "by size" \
+	"$a" "$cp" "$script_s"
 
 echo
 echo "## Validate (sbxapply validate on tests/bench/bench_validate's generated file)"
