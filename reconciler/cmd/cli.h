@@ -86,6 +86,9 @@ struct cmd_entry {
 	/* What its positional arguments are, for shell completion: "sandboxes" or "models"
 	 * (names from the file), "files", or NULL (none worth completing). */
 	const char *complete_args;
+	/* Takes "-- AGENT_ARGS": the agent's option whose value is a model ("--model"), so
+	 * completion offers the file's models there and nothing of sbxapply's after "--". */
+	const char *agent_model_option;
 	unsigned exit_codes; /* EXIT_BIT()s of the codes it can return, for its --help; 0: the whole table */
 	int (*exec)(const struct cli_options *opts);
 };

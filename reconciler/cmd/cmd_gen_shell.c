@@ -51,10 +51,11 @@ void gen_bash(FILE *out)
 	      "}\n"
 	      "_sbxapply() {\n"
 	      "\tlocal cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}\n"
-	      "\tlocal cmd='' file='' i w\n"
+	      "\tlocal cmd='' file='' agent='' i w\n"
 	      "\tfor ((i = 1; i < COMP_CWORD; i++)); do\n"
 	      "\t\tw=${COMP_WORDS[i]}\n"
 	      "\t\tcase $w in\n"
+	      "\t\t--) agent=1; break ;; # the rest is the agent's, not sbxapply's\n"
 	      "\t\t-f | --file) file=${COMP_WORDS[i+1]}; i=$((i + 1)) ;;\n"
 	      "\t\t--file=*) file=${w#--file=} ;;\n",
 	      out);
@@ -75,6 +76,18 @@ void gen_bash(FILE *out)
 	      "\t\t*) [ -z \"$cmd\" ] && cmd=$w ;;\n"
 	      "\t\tesac\n"
 	      "\tdone\n"
+	      "\tif [ -n \"$agent\" ]; then\n"
+	      "\t\tcase $cmd in\n",
+	      out);
+	for (size_t c = 0; commands[c]; c++)
+		if (commands[c]->agent_model_option)
+			fprintf(out,
+				"\t\t%s) [ \"$prev\" = %s ] && COMPREPLY=($(compgen -W \"$(_sbxapply_names models \"$file\")\" -- "
+				"\"$cur\")) ;;\n",
+				commands[c]->name, commands[c]->agent_model_option);
+	fputs("\t\tesac\n"
+	      "\t\treturn\n"
+	      "\tfi\n"
 	      "\tcase $prev in\n",
 	      out);
 	for (size_t i = 0; i < nr_option_specs; i++) {
@@ -189,6 +202,15 @@ void gen_zsh(FILE *out)
 	      "\tnames=(${(f)\"$(sbxapply __complete $what ${file:+-f} ${file:+$file} 2>/dev/null)\"})\n"
 	      "\tcompadd \"$@\" -a names\n"
 	      "}\n"
+	      "_sbxapply_agent_or_names() { # [compadd options] what option: after \"--\" only option's value (a model)\n"
+	      "\tlocal what=$argv[-2] opt=$argv[-1]\n"
+	      "\targv[-2,-1]=()\n"
+	      "\tif (( ${words[(I)--]} && ${words[(I)--]} < CURRENT )); then\n"
+	      "\t\t[[ $words[CURRENT-1] == $opt ]] && _sbxapply_names \"$@\" models\n"
+	      "\t\treturn\n"
+	      "\tfi\n"
+	      "\t_sbxapply_names \"$@\" $what\n"
+	      "}\n"
 	      "_sbxapply() {\n"
 	      "\tlocal curcontext=$curcontext state line ret=1\n"
 	      "\ttypeset -A opt_args\n"
@@ -228,6 +250,9 @@ void gen_zsh(FILE *out)
 		const char *what = commands[c]->complete_args;
 		if (what && !strcmp(what, "files"))
 			fputs(" \\\n\t\t'*:file:_files'", out);
+		else if (what && commands[c]->agent_model_option)
+			fprintf(out, " \\\n\t\t'*:%s:_sbxapply_agent_or_names %s %s'", what, what,
+				commands[c]->agent_model_option);
 		else if (what)
 			fprintf(out, " \\\n\t\t'*:%s:_sbxapply_names %s'", what, what);
 		fputs(" && ret=0 ;;\n", out);
@@ -306,7 +331,17 @@ void gen_fish(FILE *out)
 		const char *what = commands[c]->complete_args;
 		if (what && !strcmp(what, "files"))
 			fprintf(out, "complete -c sbxapply -n '__fish_seen_subcommand_from %s' -F\n", commands[c]->name);
-		else if (what)
+		else if (what && commands[c]->agent_model_option) {
+			/* after "--" the words are the agent's: only the model option's value is offered */
+			fprintf(out,
+				"complete -c sbxapply -n '__fish_seen_subcommand_from %s; and not contains -- -- (commandline -opc)' "
+				"-a '(__sbxapply_names %s)'\n",
+				commands[c]->name, what);
+			fprintf(out,
+				"complete -c sbxapply -n '__fish_seen_subcommand_from %s; and contains -- -- (commandline -opc); and "
+				"test (commandline -opc)[-1] = %s' -x -a '(__sbxapply_names models)'\n",
+				commands[c]->name, commands[c]->agent_model_option);
+		} else if (what)
 			fprintf(out, "complete -c sbxapply -n '__fish_seen_subcommand_from %s' -a '(__sbxapply_names %s)'\n",
 				commands[c]->name, what);
 	}

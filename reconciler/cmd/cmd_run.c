@@ -188,6 +188,7 @@ const struct cmd_entry cmd_run_entry = {
 		"agent's.\n",
 	.options = OPT_FILE | OPT_ENGINE,
 	.complete_args = "sandboxes",
+	.agent_model_option = "--model",
 	.exit_codes = EXIT_BIT(EXIT_OK) | EXIT_BIT(EXIT_USAGE) | EXIT_BIT(EXIT_INVALID) | EXIT_BIT(EXIT_BACKEND), /* then the agent's */
 	.exec = run_exec,
 };

@@ -109,7 +109,15 @@ t_bash_completes() {
 	names=$(complete_bash sbxapply -f "$src/examples/full/sandbox.yaml" run "" | sort | tr '\n' ' ')
 	[ "$names" = "claude-dmr codex-box " ] || fail "bash: run names are '$names'" || return 1
 	names=$(complete_bash sbxapply verify -f "$src/examples/full/sandbox.yaml" c | sort | tr '\n' ' ')
-	[ "$names" = "claude-dmr codex-box " ] || fail "bash: verify names are '$names'"
+	[ "$names" = "claude-dmr codex-box " ] || fail "bash: verify names are '$names'" || return 1
+	# after "--" the words are the agent's: its --model takes the file's models, nothing else is offered
+	names=$(complete_bash sbxapply -f "$src/examples/full/sandbox.yaml" run claude-dmr -- --model "" | sort | tr '\n' ' ')
+	[ "$names" = "ai/gpt-oss ai/qwen3-coder gpt-oss:32k " ] || fail "bash: run -- --model offers '$names'" || return 1
+	names=$(complete_bash sbxapply -f "$src/examples/full/sandbox.yaml" run claude-dmr -- "" | tr -d '\n')
+	[ -z "$names" ] || fail "bash: run NAME -- offers '$names'" || return 1
+	# an agent's own -f is not taken for sbxapply's: the models still come from the file before "--"
+	names=$(complete_bash sbxapply -f "$src/examples/full/sandbox.yaml" run claude-dmr -- -f /nonexistent --model g)
+	[ "$names" = "gpt-oss:32k" ] || fail "bash: the agent's -f was taken for sbxapply's ('$names')"
 }
 
 # fish's own completer on the generated script (when fish is installed)
@@ -124,10 +132,12 @@ t_fish_completes() {
 		complete -C "sbxapply vali"; echo ---
 		complete -C "sbxapply validate --st"; echo ---
 		complete -C "sbxapply -f $argv[2] run "; echo ---
-		complete -C "sbxapply validate -o "' "$gen/sbxapply.fish" "$src/examples/full/sandbox.yaml" >"$tmp/fish.out" 2>&1 ||
+		complete -C "sbxapply validate -o "; echo ---
+		complete -C "sbxapply -f $argv[2] run claude-dmr -- --model "; echo ---
+		complete -C "sbxapply -f $argv[2] run claude-dmr -- "' "$gen/sbxapply.fish" "$src/examples/full/sandbox.yaml" >"$tmp/fish.out" 2>&1 ||
 		{ cat "$tmp/fish.out"; fail "fish"; return 1; }
 	cut -f1 "$tmp/fish.out" | tr '\n' ' ' >"$tmp/fish.words"
-	[ "$(cat "$tmp/fish.words")" = "validate --- --strict --- claude-dmr codex-box --- json text " ] ||
+	[ "$(cat "$tmp/fish.words")" = "validate --- --strict --- claude-dmr codex-box --- json text --- ai/gpt-oss ai/qwen3-coder gpt-oss:32k --- " ] ||
 		{ cat "$tmp/fish.out"; fail "fish completes '$(cat "$tmp/fish.words")'"; }
 }
 
@@ -158,6 +168,9 @@ t_zsh_completes() {
 		grep -q "claude-dmr" "$tmp/z" && grep -q "codex-box" "$tmp/z" || { cat "$tmp/z"; fail "zsh: run names"; return 1; }
 	complete_zsh "sbxapply verify -f $src/examples/full/sandbox.yaml cl" >"$tmp/z" &&
 		grep -q "claude-dmr" "$tmp/z" || { cat "$tmp/z"; fail "zsh: verify names after the command's -f"; return 1; }
+	complete_zsh "sbxapply -f $src/examples/full/sandbox.yaml run claude-dmr -- --model " >"$tmp/z" &&
+		grep -q "gpt-oss:32k" "$tmp/z" && grep -q "ai/qwen3-coder" "$tmp/z" && ! grep -q "codex-box" "$tmp/z" ||
+		{ cat "$tmp/z"; fail "zsh: run -- --model"; return 1; }
 }
 
 # __complete: names from the file, without a backend and without validating
