@@ -1,6 +1,10 @@
+/* pipe2(2): the cancel pipe must not leak into the sbx processes other workers spawn meanwhile. */
+#define _GNU_SOURCE
 #include "engine_slots.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "engine.h"
 #include "plan/kind.h"
@@ -26,7 +30,8 @@ static unsigned lane_of(const struct kind **lanes, const struct kind *k)
 /* Per kind: the sizes of its waiting creates, into their tasks' weights. */
 static void *weigh(void *arg)
 {
-	struct engine *e = arg;
+	struct engine_slots *slots = arg;
+	struct engine *e = slots->e;
 	const struct plan *plan = &e->plan;
 	const struct action **creates = xcalloc(plan->nr + 1, sizeof(*creates));
 	size_t *task_of = xcalloc(plan->nr + 1, sizeof(*task_of));
@@ -44,7 +49,7 @@ static void *weigh(void *arg)
 			continue; /* none will wait */
 		for (size_t i = 0; i < nr; i++)
 			bytes[i] = 0;
-		(*k)->create_sizes(e, creates, nr, bytes);
+		(*k)->create_sizes(e, creates, nr, bytes, slots->cancel[0]);
 		for (size_t i = 0; i < nr; i++)
 			atomic_store(&e->tasks[task_of[i]].weight, bytes[i]);
 	}
@@ -59,6 +64,7 @@ void engine_slots_start(struct engine *e, struct engine_slots *s)
 	const struct kind *lanes[SCHEDULER_LANES] = { NULL };
 	s->e = e;
 	s->running = false;
+	s->cancel[0] = s->cancel[1] = -1;
 	bool waits = false;
 	size_t count[SCHEDULER_LANES] = { 0 };
 	for (size_t i = 0; i < e->plan.nr; i++) {
@@ -71,13 +77,22 @@ void engine_slots_start(struct engine *e, struct engine_slots *s)
 		if (lane && ++count[lane] > a->kind->create_slots && a->kind->create_sizes)
 			waits = true;
 	}
-	if (waits)
-		s->running = pthread_create(&s->thread, NULL, weigh, e) == 0; /* without it: plan order */
+	/* without the thread (or its pipe), plan order decides */
+	if (waits && pipe2(s->cancel, O_CLOEXEC) == 0)
+		s->running = pthread_create(&s->thread, NULL, weigh, s) == 0;
 }
 
 void engine_slots_finish(struct engine_slots *s)
 {
-	if (s->running)
+	if (s->running) {
+		if (write(s->cancel[1], "x", 1) < 0) {
+			/* the lookups then end at their own timeout */
+		}
 		pthread_join(s->thread, NULL);
+	}
 	s->running = false;
+	for (int i = 0; i < 2; i++)
+		if (s->cancel[i] >= 0)
+			close(s->cancel[i]);
+	s->cancel[0] = s->cancel[1] = -1;
 }

@@ -9,8 +9,9 @@
  * largest download first, so the last pull to finish starts early.
  *
  * engine_slots_start() sets the lanes on e->tasks (before scheduler_run) and
- * may start one thread; engine_slots_finish() waits for it. The lookups
- * never delay a pull: the first ones start at once, in plan order.
+ * may start one thread; engine_slots_finish() cuts its lookups short (the
+ * run needs no more answers) and waits for it. The lookups never delay a
+ * pull: the first ones start at once, in plan order.
  */
 #include <pthread.h>
 #include <stdbool.h>
@@ -21,6 +22,7 @@ struct engine_slots {
 	struct engine *e;
 	pthread_t thread;
 	bool running;
+	int cancel[2]; /* written by engine_slots_finish(): the lookups stop */
 };
 
 void engine_slots_start(struct engine *e, struct engine_slots *s);

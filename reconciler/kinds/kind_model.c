@@ -54,6 +54,7 @@ static int model_apply(struct engine *e, const struct action *a, struct strbuf *
 
 struct size_lookups {
 	struct dmr *d;
+	int cancel_fd;
 	const struct action *const *creates;
 	unsigned long long *bytes;
 };
@@ -61,7 +62,7 @@ struct size_lookups {
 static int size_one(void *ctx, size_t i, struct strbuf *err)
 {
 	struct size_lookups *l = ctx;
-	return dmr_remote_size(l->d, l->creates[i]->name, &l->bytes[i], err);
+	return dmr_remote_size(l->d, l->creates[i]->name, l->cancel_fd, &l->bytes[i], err);
 }
 
 /*
@@ -69,10 +70,16 @@ static int size_one(void *ctx, size_t i, struct strbuf *err)
  * once (a few at a time). One the runner cannot tell stays unknown: it only
  * loses its place in the queue, never the pull.
  */
-static void model_sizes(struct engine *e, const struct action *const *creates, size_t nr, unsigned long long *bytes)
+static void model_sizes(struct engine *e, const struct action *const *creates, size_t nr, unsigned long long *bytes,
+			int cancel_fd)
 {
 	struct strbuf err = STRBUF_INIT;
-	struct size_lookups l = { .d = dmr_session_client(&kinds_backends(e)->dmr, &err), .creates = creates, .bytes = bytes };
+	struct size_lookups l = {
+		.d = dmr_session_client(&kinds_backends(e)->dmr, &err),
+		.cancel_fd = cancel_fd,
+		.creates = creates,
+		.bytes = bytes,
+	};
 	if (l.d) {
 		struct task *tasks = xcalloc(nr, sizeof(*tasks));
 		scheduler_run(tasks, nr, 8, size_one, &l, &e->stop);

@@ -65,9 +65,10 @@ struct kind {
 	 * Optional, with create_slots: bytes[i] = what creates[i] will download,
 	 * 0 when unknown. Called beside the run when creates wait for a slot;
 	 * the answers order the ones still waiting (engine/engine_slots.h).
+	 * cancel_fd becomes readable once the run needs no more answers: stop.
 	 */
 	void (*create_sizes)(struct engine *e, const struct action *const *creates, size_t nr,
-			     unsigned long long *bytes);
+			     unsigned long long *bytes, int cancel_fd);
 
 	void (*desired)(const struct config *cfg, struct resource_set *out);
 	/* All resources of the kind in one backend call (or a handful). */

@@ -367,15 +367,21 @@ int dmr_pull(struct dmr *d, const char *ref, struct strbuf *err)
 	return rc;
 }
 
-int dmr_remote_size(struct dmr *d, const char *ref, unsigned long long *bytes, struct strbuf *err)
+int dmr_remote_size(struct dmr *d, const char *ref, int cancel_fd, unsigned long long *bytes, struct strbuf *err)
 {
 	char *path = xasprintf("/models/%s", ref);
 	struct http_request req;
 	struct http_response res = HTTP_RESPONSE_INIT;
 	request_init(d, &req, "GET", path);
 	req.query = "remote=true";
+	req.cancel_fd = cancel_fd;
 	req.timeout_ms = 10000; /* the runner asks the registry: a lookup, never a download */
-	int rc = call(d, &req, &res, err);
+	struct http_retry once = { .attempts = 1 };
+	int rc = 0;
+	if (http_do_with_retry(&d->endpoint, &req, &once, &res) < 0) {
+		http_describe_error(&res, err);
+		rc = -1;
+	}
 	if (!rc)
 		rc = expect_status(&res, 200, err);
 	if (!rc) {

@@ -84,8 +84,10 @@ int dmr_pull(struct dmr *d, const char *ref, struct strbuf *err);
  * runner; docs/backends.md §2), its config.size in bytes. 0 with *bytes; -1
  * with err when the runner cannot say (an older runner looks only locally
  * and answers 404, the registry is out of reach, the answer has no size).
+ * Best effort: one attempt, cut short when cancel_fd (not the run's: -1 for
+ * none) becomes readable.
  */
-int dmr_remote_size(struct dmr *d, const char *ref, unsigned long long *bytes, struct strbuf *err);
+int dmr_remote_size(struct dmr *d, const char *ref, int cancel_fd, unsigned long long *bytes, struct strbuf *err);
 /* config.size as the runner writes it ("14.17 GiB", "4.1 GB", "512 B") in bytes: 0, or -1 when it is not a size. */
 int dmr_parse_size(const char *text, unsigned long long *bytes);
 /* Removes one tag (the model goes when it was the last one); never forces. */
