@@ -194,6 +194,7 @@ static int run(const struct cli_options *cli, enum mode mode)
 	struct kinds_options ko;
 	cmd_engine_options(opts, &eo, &ko);
 	eo.read_only = mode != MODE_APPLY || opts->dry_run;
+	ko.observe_only = eo.read_only;
 	enum engine_status status = engine_open(&e, &cfg, &eo, &err);
 	if (status == ENGINE_OK)
 		status = engine_plan(&e, &err);

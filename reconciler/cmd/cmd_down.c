@@ -129,6 +129,7 @@ static int down_exec(const struct cli_options *opts)
 	struct kinds_options ko;
 	cmd_engine_options(opts, &eo, &ko);
 	eo.prune = eo.allow_replace = eo.destroy = true;
+	ko.observe_only = opts->dry_run;
 	enum engine_status status = engine_open(&e, &cfg, &eo, &err);
 	if (status == ENGINE_OK)
 		status = engine_plan(&e, &err);

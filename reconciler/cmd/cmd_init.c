@@ -165,6 +165,7 @@ static int init_exec(const struct cli_options *opts)
 	struct kinds_options ko;
 	cmd_engine_options(opts, &eo, &ko);
 	eo.read_only = true;
+	ko.observe_only = true;
 	eo.observe_all = true;
 	eo.log = NULL; /* the observation prints nothing; the summary says what was found */
 	enum engine_status status = engine_open(&e, &cfg, &eo, &err);

@@ -278,6 +278,7 @@ static int status_exec(const struct cli_options *opts)
 	struct strbuf err = STRBUF_INIT;
 	cmd_engine_options(opts, &eo, &ko);
 	eo.read_only = true;
+	ko.observe_only = true;
 	eo.log = NULL; /* a report on stdout; problems on stderr below */
 	enum engine_status es = engine_open(&e, &cfg, &eo, &err);
 	if (es == ENGINE_OK)

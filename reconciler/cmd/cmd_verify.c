@@ -247,7 +247,8 @@ static int verify_exec(const struct cli_options *opts)
 	const char *env_url = getenv("MODEL_RUNNER_HOST");
 	struct dmr_discovery where = { .flag_url = opts->runner,
 				       .config_url = cfg.runner_endpoint,
-				       .env_url = env_url && *env_url ? env_url : NULL };
+				       .env_url = env_url && *env_url ? env_url : NULL,
+				       .observe_only = true };
 	dmr_session_init(&dmr, &where, cancel_fd, NULL, NULL);
 	sbx_client_init(&sbx, cancel_fd, NULL);
 	char *cache = inventory_dir(opts->state_dir);

@@ -51,7 +51,8 @@ static void print_runner(const struct cli_options *opts)
 	const char *env_url = getenv("MODEL_RUNNER_HOST");
 	struct dmr_discovery where = { .flag_url = opts->runner,
 				       .config_url = have_cfg ? cfg.runner_endpoint : NULL,
-				       .env_url = env_url && *env_url ? env_url : NULL };
+				       .env_url = env_url && *env_url ? env_url : NULL,
+				       .observe_only = true };
 	struct dmr d;
 	struct strbuf err = STRBUF_INIT;
 	char *version = NULL;

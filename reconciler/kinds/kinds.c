@@ -31,6 +31,7 @@ static void *backends_open(const struct backend_env *env)
 		.flag_url = opts->runner_url,
 		.config_url = env->cfg->runner_endpoint,
 		.env_url = env_url && *env_url ? env_url : NULL,
+		.observe_only = opts->observe_only,
 	};
 	struct backends *b = xcalloc(1, sizeof(*b));
 	dmr_session_init(&b->dmr, &where, env->cancel_fd, env->http_calls, env->process_calls);

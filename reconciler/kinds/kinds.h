@@ -14,6 +14,7 @@ struct engine;
 /* What the command line says about the backends (backend_env.options). */
 struct kinds_options {
 	const char *runner_url; /* --runner; NULL: runner.endpoint, MODEL_RUNNER_HOST, discovery */
+	bool observe_only;	/* the command changes nothing: discovery must not start a runner either */
 };
 
 struct backends {

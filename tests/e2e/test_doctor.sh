@@ -63,6 +63,16 @@ check "json: details listed" has out '"lacks: no --no-input: a command that woul
 if [ -n "$have_docker" ]; then
 	sbxapply doctor -f "$F"
 	check "runner found via docker model status" line_has ok runner "(found via docker model status;"
+	# with no runner at all, a check must not have docker pull and start one (MODEL_RUNNER_NO_AUTO_INSTALL)
+	stop_runner
+	rm -f "$SBXSIM_STATE_DIR/runner.addr"
+	calls_reset
+	if isolated doctor -f "$F"; then
+		check "no runner: doctor fails" is "$rc" 4
+		check "and started none" is "$(calls_count '"standalone-runner"')" 0
+		check "though it asked docker model status" test "$(calls_count '"docker-model"')" -ge 1
+	fi
+	start_runner SBXSIM_PULL_MS=20
 fi
 # a runner without GET /version still passes, saying so
 R_old=$R

@@ -149,7 +149,21 @@ if command -v docker >/dev/null 2>&1; then
 	# or, without namespaces, the check runs only when neither is there (the port is free
 	# when this test can take it itself; nothing of someone else's is asked)
 	defaults_tried=yes
-	if ! isolated diff -f "$A"; then
+	# with no runner answering on Docker Engine, `docker model status` would pull and start the
+	# standalone runner: a diff must not let it (MODEL_RUNNER_NO_AUTO_INSTALL), an apply may
+	rm -f "$SBXSIM_STATE_DIR/runner.addr"
+	calls_reset
+	if isolated diff -f "$A"; then
+		check "diff asked docker model status" test "$(calls_count '"docker-model"')" -ge 1
+		check "but no runner was installed or started for it" is "$(calls_count '"standalone-runner"')" 0
+		defaults_rc=$rc
+		cp "$work/err" "$work/diff.err"
+		calls_reset
+		isolated apply -f "$A" --yes
+		check "apply lets docker start the runner it needs" is "$(calls_count '"standalone-runner"')" 1
+		rc=$defaults_rc
+		cp "$work/diff.err" "$work/err"
+	else
 		"$sim" runner --listen 127.0.0.1:12434 --addr-file "$work/probe.addr" >/dev/null 2>&1 &
 		probe=$!
 		i=0; while kill -0 $probe 2>/dev/null && [ ! -s "$work/probe.addr" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done

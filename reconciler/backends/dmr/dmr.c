@@ -102,13 +102,15 @@ static int try_endpoint(struct dmr *d, const char *url, const char *via, struct 
  * ".../v1/"), when the docker client and its model plugin are installed.
  * NULL when there is no answer; *why says what happened.
  */
-static char *endpoint_from_docker(struct dmr *d, struct strbuf *why)
+static char *endpoint_from_docker(struct dmr *d, bool observe_only, struct strbuf *why)
 {
 	struct spawn_request req = SPAWN_REQUEST_INIT;
 	struct spawn_result res = SPAWN_RESULT_INIT;
 	static const char *const argv[] = { "docker", "model", "status", "--json", NULL };
 	char *url = NULL;
 	spawn_request_args(&req, argv);
+	if (observe_only)
+		spawn_request_setenv(&req, "MODEL_RUNNER_NO_AUTO_INSTALL", "1");
 	req.timeout_ms = 15000;
 	req.cancel_fd = d->cancel_fd;
 	req.counter = d->process_counter;
@@ -156,7 +158,7 @@ int dmr_connect(struct dmr *d, const struct dmr_discovery *where, struct strbuf 
 		rc = try_endpoint(d, named, via, &tried);
 	} else {
 		struct strbuf why = STRBUF_INIT;
-		char *reported = endpoint_from_docker(d, &why);
+		char *reported = endpoint_from_docker(d, where->observe_only, &why);
 		rc = reported ? try_endpoint(d, reported, "docker model status", &tried) : -1;
 		if (!reported)
 			strbuf_addf(&tried, "\n  docker model status --json: %s", why.buf);

@@ -56,6 +56,12 @@ struct dmr_discovery {
 	const char *flag_url;	/* --runner */
 	const char *config_url; /* runner.endpoint */
 	const char *env_url;	/* MODEL_RUNNER_HOST */
+	/*
+	 * The command changes nothing: `docker model status` is asked with
+	 * MODEL_RUNNER_NO_AUTO_INSTALL=1, so that on Docker Engine it does not
+	 * pull and start the standalone runner container (docs/backends.md §13).
+	 */
+	bool observe_only;
 };
 
 void dmr_init(struct dmr *d);

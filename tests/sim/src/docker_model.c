@@ -80,12 +80,30 @@ static char *runner_base(bool *manual)
 	return b;
 }
 
+/*
+ * ensureStandaloneRunnerAvailable (cmd/cli/commands/install-runner.go), which
+ * status runs first: on Docker Engine (not a manual install), unless
+ * MODEL_RUNNER_NO_AUTO_INSTALL is set, a missing runner container is pulled
+ * and started. Here no runner answering stands for no container, and the
+ * install is only written to the call log (as "standalone-runner install"):
+ * enough for a test to see whether a command would have started one.
+ */
+static void ensure_standalone_runner(bool manual, bool running)
+{
+	const char *no_auto = getenv("MODEL_RUNNER_NO_AUTO_INSTALL");
+	if (manual || running || (no_auto && *no_auto))
+		return;
+	char *argv[] = { "install", NULL };
+	calllog_other("standalone-runner", 1, argv);
+}
+
 static int status(int argc, char **argv)
 {
 	bool json = argc > 1 && strcmp(argv[1], "--json") == 0;
 	bool manual = false;
 	char *base = runner_base(&manual);
 	char *models = get(base, "/models");
+	ensure_standalone_runner(manual, models != NULL);
 	char *backends = models ? get(base, "/engines/status") : NULL;
 	bool running = backends != NULL;
 	int rc = 0;
