@@ -59,6 +59,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t nr;
 		if (dmr_parse_models(text, len, &models, &nr, &err) == 0)
 			dmr_models_free(models, nr);
+		/* the same bytes as one model (GET /models/{ref}?remote=true): its config.size */
+		unsigned long long bytes;
+		dmr_parse_remote_size(text, len, &bytes);
 		break;
 	}
 	case 1: {

@@ -1,16 +1,18 @@
 /*
  * What Docker Model Runner's answers and pull stream become (backends/dmr/dmr.h,
- * docs/backends.md §2-§3): the model and configure lists, and the progress of a
- * pull. Its inputs are fuzzed by tests/fuzz/fuzz_state.c; the findings stay here.
+ * docs/backends.md §2-§3): the model and configure lists, the progress of a
+ * pull, and sizes (real answers from tests/conformance/dmr/). Its inputs are fuzzed by tests/fuzz/fuzz_state.c; the findings stay here.
  */
 #include <check.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "backends/dmr/dmr.h"
 #include "check_main.h"
 #include "util/strbuf.h"
+#include "util/xalloc.h"
 
 static void feed(struct dmr_pull_progress *p, const char *line)
 {
@@ -107,6 +109,39 @@ START_TEST(test_dmr_parse_size)
 }
 END_TEST
 
+/* Real answers pasted in public (tests/conformance/dmr/): each sample's "# expect: size=N". */
+START_TEST(test_dmr_remote_size_samples)
+{
+	static const char *const samples[] = { "inspect-remote@model-cli-pr81.txt" };
+	for (size_t i = 0; i < sizeof(samples) / sizeof(samples[0]); i++) {
+		char *path = xasprintf("%s/%s", CONFORMANCE_DIR, samples[i]);
+		FILE *f = fopen(path, "r");
+		ck_assert_msg(f != NULL, "%s", path);
+		struct strbuf text = STRBUF_INIT;
+		char buf[4096];
+		size_t n;
+		while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+			strbuf_add(&text, buf, n);
+		fclose(f);
+		const char *expect = strstr(text.buf, "# expect: size=");
+		const char *body = strstr(text.buf, "\n---\n");
+		ck_assert_msg(expect && body, "%s: no expect line or no body", samples[i]);
+		unsigned long long want = strtoull(expect + strlen("# expect: size="), NULL, 10), got = 0;
+		body += 5;
+		ck_assert_int_eq(dmr_parse_remote_size(body, strlen(body), &got), 0);
+		ck_assert_msg(got == want, "%s: %llu, expected %llu", samples[i], got, want);
+		strbuf_release(&text);
+		free(path);
+	}
+	/* what a runner that ignores ?remote answers for a model it lacks, and a local listing's shape */
+	static const char *const none[] = { "model not found\n", "{\"id\":\"sha256:1\",\"config\":{}}", "" };
+	for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++) {
+		unsigned long long b = 0;
+		ck_assert_int_eq(dmr_parse_remote_size(none[i], strlen(none[i]), &b), -1);
+	}
+}
+END_TEST
+
 START_TEST(test_dmr_parse_models_and_configs)
 {
 	static const char models[] =
@@ -158,6 +193,7 @@ int main(void)
 	tcase_add_test(tc, test_dmr_pull_progress_numbers_out_of_range);
 	tcase_add_test(tc, test_dmr_pull_progress_sum_saturates);
 	tcase_add_test(tc, test_dmr_parse_size);
+	tcase_add_test(tc, test_dmr_remote_size_samples);
 	tcase_add_test(tc, test_dmr_parse_models_and_configs);
 	suite_add_tcase(s, tc);
 	return check_run_suite(s);

@@ -386,14 +386,9 @@ int dmr_remote_size(struct dmr *d, const char *ref, int cancel_fd, unsigned long
 	}
 	if (!rc)
 		rc = expect_status(&res, 200, err);
-	if (!rc) {
-		cJSON *body = json_parse(res.body.buf, res.body.len);
-		const char *size = json_string(json_object(body, "config"), "size");
-		if (!size || dmr_parse_size(size, bytes) < 0) {
-			strbuf_addf(err, "'GET %s?remote=true' gave no size", path);
-			rc = -1;
-		}
-		cJSON_Delete(body);
+	if (!rc && dmr_parse_remote_size(res.body.buf, res.body.len, bytes) < 0) {
+		strbuf_addf(err, "'GET %s?remote=true' gave no size", path);
+		rc = -1;
 	}
 	http_response_release(&res);
 	free(path);

@@ -96,6 +96,8 @@ int dmr_pull(struct dmr *d, const char *ref, struct strbuf *err);
 int dmr_remote_size(struct dmr *d, const char *ref, int cancel_fd, unsigned long long *bytes, struct strbuf *err);
 /* config.size as the runner writes it ("14.17 GiB", "4.1 GB", "512 B") in bytes: 0, or -1 when it is not a size. */
 int dmr_parse_size(const char *text, unsigned long long *bytes);
+/* The body of GET /models/{ref}?remote=true to its config.size in bytes: 0, or -1 when it has none. */
+int dmr_parse_remote_size(const char *text, size_t len, unsigned long long *bytes);
 /* Removes one tag (the model goes when it was the last one); never forces. */
 int dmr_delete(struct dmr *d, const char *ref, struct strbuf *err);
 int dmr_repackage(struct dmr *d, const char *from, const char *target, long context_size, struct strbuf *err);

@@ -1,7 +1,8 @@
 /*
  * The runner's answers that need no request to read: a pull's NDJSON
- * progress stream line by line (docs/backends.md §3) and config.size
- * (§2). Pure, for dmr.c, the tests and the fuzzers.
+ * progress stream line by line (docs/backends.md §3) and config.size, of a
+ * listed model or of a remote one (§2). Pure, for dmr.c, the tests and the
+ * fuzzers.
  */
 #include "dmr.h"
 
@@ -102,4 +103,12 @@ int dmr_parse_size(const char *text, unsigned long long *bytes)
 		return -1;
 	*bytes = (unsigned long long)(n * unit + 0.5);
 	return 0;
+}
+
+int dmr_parse_remote_size(const char *text, size_t len, unsigned long long *bytes)
+{
+	cJSON *body = json_parse(text, len);
+	int rc = dmr_parse_size(json_string(json_object(body, "config"), "size"), bytes);
+	cJSON_Delete(body);
+	return rc;
 }
