@@ -106,14 +106,18 @@ static int secret_apply(struct engine *e, const struct action *a, struct strbuf 
 	const char *slash = strchr(a->name, '/');
 	char *sandbox = slash ? xstrndup(a->name, (size_t)(slash - a->name)) : NULL;
 	const char *service = slash ? slash + 1 : a->name;
-	/* v0.38+: `secret set SERVICE [--sandbox S]`; before: `secret set -g|SANDBOX SERVICE` (docs/backends.md §10) */
+	/*
+	 * v0.38+: `secret set SERVICE [--sandbox S]`; before: `secret set -g|SANDBOX SERVICE`
+	 * (docs/backends.md §10). rm's form is read from rm's own help page.
+	 */
+	bool rm = a->type == ACTION_DELETE;
 	const char *args[8];
 	size_t n = 0;
 	args[n++] = "secret";
-	args[n++] = a->type == ACTION_DELETE ? "rm" : "set";
-	if (a->type == ACTION_DELETE && c->caps.secret_rm_force)
+	args[n++] = rm ? "rm" : "set";
+	if (rm && c->caps.secret_rm_force)
 		args[n++] = "-f"; /* rm asks for a confirmation no terminal can give here */
-	if (c->caps.secret_scope == SBX_SECRET_FLAG) {
+	if ((rm ? c->caps.secret_rm_scope : c->caps.secret_scope) == SBX_SECRET_FLAG) {
 		args[n++] = service;
 		if (sandbox) {
 			args[n++] = "--sandbox";

@@ -119,7 +119,10 @@ static void summarise_help(const struct sample *s, struct strbuf *out)
 		case SBX_PROBE_SECRET_SET:
 			strbuf_addf(out, " secret_scope=%s", c.secret_scope == SBX_SECRET_FLAG ? "flag" : "positional");
 			break;
-		case SBX_PROBE_SECRET_RM: strbuf_addf(out, " secret_rm_force=%d", c.secret_rm_force); break;
+		case SBX_PROBE_SECRET_RM:
+			strbuf_addf(out, " secret_rm_force=%d secret_rm_scope=%s", c.secret_rm_force,
+				    c.secret_rm_scope == SBX_SECRET_FLAG ? "flag" : "positional");
+			break;
 		case SBX_PROBE_RUN: strbuf_addf(out, " run_name=%d", c.run_name); break;
 		case SBX_PROBE_RM: strbuf_addf(out, " rm_force=%d", c.rm_force); break;
 		case SBX_PROBE_CREATE: strbuf_addf(out, " create_env=%d", c.create_env); break;

@@ -206,6 +206,42 @@ START_TEST(silent_help_keeps_the_table)
 }
 END_TEST
 
+/* secret rm's scope comes from rm's own page: a release whose set moved to --sandbox while rm kept -g|SANDBOX is read as such */
+START_TEST(secret_rm_scope_is_its_own)
+{
+	const char *old_rm = "Remove a secret\n\nUsage:\n  sbx secret rm [-g | SANDBOX] [SERVICE] [flags]\n\n"
+			     "Flags:\n  -f, --force    Delete without confirmation prompt\n"
+			     "  -g, --global   Use global secret scope\n  -h, --help     help for rm\n\n"
+			     "Global Flags:\n  -D, --debug   Enable debug logging\n";
+	const char *new_rm = "Remove a secret\n\nUsage:\n  sbx secret rm [SERVICE] [flags]\n\n"
+			     "Flags:\n  -f, --force            Delete without confirmation prompt\n"
+			     "      --sandbox string   Remove the secret scoped to one sandbox\n  -h, --help   help for rm\n\n"
+			     "Global Flags:\n  -D, --debug   Enable debug logging\n";
+	struct sbx_help h;
+	struct sbx_caps c = table(40);
+	ck_assert_int_eq(c.secret_rm_scope, SBX_SECRET_FLAG); /* the table's guess, seen in v0.39 (sbx-releases#555) */
+	ck_assert_int_eq(sbx_help_parse(old_rm, strlen(old_rm), &h), 0);
+	sbx_caps_apply_help(&c, SBX_PROBE_SECRET_RM, &h);
+	sbx_help_release(&h);
+	ck_assert_int_eq(c.secret_rm_scope, SBX_SECRET_POSITIONAL);
+	ck_assert_int_eq(c.secret_scope, SBX_SECRET_FLAG); /* set's is untouched */
+	ck_assert(c.secret_rm_force);
+	c = table(31);
+	ck_assert_int_eq(c.secret_rm_scope, SBX_SECRET_POSITIONAL);
+	ck_assert_int_eq(sbx_help_parse(new_rm, strlen(new_rm), &h), 0);
+	sbx_caps_apply_help(&c, SBX_PROBE_SECRET_RM, &h);
+	sbx_help_release(&h);
+	ck_assert_int_eq(c.secret_rm_scope, SBX_SECRET_FLAG);
+	/* and it survives the cache */
+	struct strbuf sb = STRBUF_INIT;
+	struct sbx_caps back;
+	sbx_caps_encode(&c, &sb);
+	ck_assert_int_eq(sbx_caps_decode(&back, sb.buf), 0);
+	ck_assert_int_eq(back.secret_rm_scope, SBX_SECRET_FLAG);
+	strbuf_release(&sb);
+}
+END_TEST
+
 /* ---- sbx ls ---- */
 
 START_TEST(sandboxes_behind_banner)
@@ -510,6 +546,7 @@ int main(void)
 	tcase_add_test(tc, caps_encode_round_trip);
 	tcase_add_test(tc, help_pages_read_tolerantly);
 	tcase_add_test(tc, silent_help_keeps_the_table);
+	tcase_add_test(tc, secret_rm_scope_is_its_own);
 	tcase_add_test(tc, error_reason_skips_warnings);
 	suite_add_tcase(s, tc);
 

@@ -61,6 +61,8 @@ void sbx_caps_from_table(struct sbx_caps *caps, int major, int minor, int patch)
 	caps->rm_force = m >= 29;
 	caps->secret_scope = m >= 38 ? SBX_SECRET_FLAG : SBX_SECRET_POSITIONAL;
 	caps->secret_rm_force = m >= 29; /* -f is in the oldest reference page (v0.29-v0.31) */
+	/* `secret rm --sandbox S SERVICE` in v0.39.0 (sbx-releases#555); assumed to have come with set's in v0.38 */
+	caps->secret_rm_scope = m >= 38 ? SBX_SECRET_FLAG : SBX_SECRET_POSITIONAL;
 	caps->run_name = m >= 33;
 	caps->create_env = m >= 39;
 }
@@ -112,6 +114,10 @@ void sbx_caps_apply_help(struct sbx_caps *caps, enum sbx_probe p, const struct s
 		break;
 	case SBX_PROBE_SECRET_RM:
 		caps->secret_rm_force = sbx_help_has_flag(h, "--force") || sbx_help_has_flag(h, "-f");
+		if (sbx_help_has_flag(h, "--sandbox"))
+			caps->secret_rm_scope = SBX_SECRET_FLAG;
+		else if (sbx_help_has_flag(h, "-g") || sbx_help_has_flag(h, "--global"))
+			caps->secret_rm_scope = SBX_SECRET_POSITIONAL;
 		break;
 	case SBX_PROBE_RUN:
 		caps->run_name = sbx_help_has_flag(h, "--name");
@@ -158,7 +164,10 @@ void sbx_caps_describe(const struct sbx_caps *caps, struct strbuf *out)
 	strbuf_addf(out, "  %-20s %-40s from %s\n", "secret scope",
 		    caps->secret_scope == SBX_SECRET_FLAG ? "secret set SERVICE --sandbox S" : "secret set -g | SANDBOX SERVICE",
 		    origin(caps, SBX_PROBE_SECRET_SET));
-	strbuf_addf(out, "  %-20s %-40s from %s\n", "secret removal", caps->secret_rm_force ? "secret rm -f" : "secret rm",
+	strbuf_addf(out, "  %-20s %-40s from %s\n", "secret removal",
+		    caps->secret_rm_scope == SBX_SECRET_FLAG
+			    ? (caps->secret_rm_force ? "secret rm -f SERVICE --sandbox S" : "secret rm SERVICE --sandbox S")
+			    : (caps->secret_rm_force ? "secret rm -f -g | SANDBOX SERVICE" : "secret rm -g | SANDBOX SERVICE"),
 		    origin(caps, SBX_PROBE_SECRET_RM));
 	strbuf_addf(out, "  %-20s %-40s from %s\n", "run", caps->run_name ? "run --name NAME" : "run NAME",
 		    origin(caps, SBX_PROBE_RUN));
@@ -188,10 +197,11 @@ void sbx_caps_lacks(const struct sbx_caps *caps, struct strbuf *out)
 void sbx_caps_encode(const struct sbx_caps *caps, struct strbuf *out)
 {
 	strbuf_addf(out, "version=%d.%d.%d no_input=%d ls_json=%d policy_list=%d policy_ls_wide=%d policy_init=%d "
-			 "rule_scope=%d rm_force=%d secret_scope=%d secret_rm_force=%d run_name=%d create_env=%d from_help=%u",
+			 "rule_scope=%d rm_force=%d secret_scope=%d secret_rm_force=%d secret_rm_scope=%d run_name=%d create_env=%d "
+			 "from_help=%u",
 		    caps->major, caps->minor, caps->patch, caps->no_input, caps->ls_json, (int)caps->policy_list,
 		    caps->policy_ls_wide, caps->policy_init, (int)caps->rule_scope, caps->rm_force, (int)caps->secret_scope,
-		    caps->secret_rm_force, caps->run_name, caps->create_env, caps->from_help);
+		    caps->secret_rm_force, (int)caps->secret_rm_scope, caps->run_name, caps->create_env, caps->from_help);
 }
 
 int sbx_caps_decode(struct sbx_caps *caps, const char *text)
@@ -200,12 +210,14 @@ int sbx_caps_decode(struct sbx_caps *caps, const char *text)
 	unsigned from_help;
 	memset(caps, 0, sizeof(*caps));
 	if (sscanf(text, "version=%d.%d.%d no_input=%d ls_json=%d policy_list=%d policy_ls_wide=%d policy_init=%d "
-			 "rule_scope=%d rm_force=%d secret_scope=%d secret_rm_force=%d run_name=%d create_env=%d from_help=%u",
+			 "rule_scope=%d rm_force=%d secret_scope=%d secret_rm_force=%d secret_rm_scope=%d run_name=%d create_env=%d "
+			 "from_help=%u",
 		   &caps->major, &caps->minor, &caps->patch, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8],
-		   &v[9], &v[10], &from_help) != 15)
-		return -1;
+		   &v[11], &v[9], &v[10], &from_help) != 16)
+		return -1; /* a cache from before secret_rm_scope too: asked again */
 	if (v[2] < SBX_POLICY_JSON || v[2] > SBX_POLICY_TABLE_OLD || v[5] < SBX_SCOPE_GLOBAL_ONLY ||
-	    v[5] > SBX_SCOPE_FLAG || v[7] < SBX_SECRET_POSITIONAL || v[7] > SBX_SECRET_FLAG)
+	    v[5] > SBX_SCOPE_FLAG || v[7] < SBX_SECRET_POSITIONAL || v[7] > SBX_SECRET_FLAG ||
+	    v[11] < SBX_SECRET_POSITIONAL || v[11] > SBX_SECRET_FLAG)
 		return -1;
 	caps->no_input = v[0];
 	caps->ls_json = v[1];
@@ -216,6 +228,7 @@ int sbx_caps_decode(struct sbx_caps *caps, const char *text)
 	caps->rm_force = v[6];
 	caps->secret_scope = (enum sbx_secret_scope)v[7];
 	caps->secret_rm_force = v[8];
+	caps->secret_rm_scope = (enum sbx_secret_scope)v[11];
 	caps->run_name = v[9];
 	caps->create_env = v[10];
 	caps->from_help = from_help;

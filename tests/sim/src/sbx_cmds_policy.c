@@ -407,7 +407,8 @@ static const struct sbx_cmd cmds[] = {
 	  .args = "0-1",
 	  .daemon = true,
 	  .run = sbx_cmd_secret_ls },
-	/* docs@0ed7166 sbx_secret_rm.yaml (flags sbxsim simulates); the v0.38+ form is sbxsim's own. */
+	/* docs@0ed7166 sbx_secret_rm.yaml (flags sbxsim simulates); the --sandbox form is seen in v0.39.0
+	 * (sbx-releases#555), its help text is sbxsim's own, and v0.38 for it is assumed. */
 	{ .path = "secret rm",
 	  .short_ = "Remove a secret",
 	  .use = "sbx secret rm [-g | SANDBOX] [SERVICE] [flags]",
