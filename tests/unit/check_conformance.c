@@ -88,9 +88,7 @@ static void summarise_help(const struct sample *s, struct strbuf *out)
 		{ "sbx policy allow network --help", SBX_PROBE_ALLOW },
 		{ "sbx secret set --help", SBX_PROBE_SECRET_SET },
 		{ "sbx secret rm --help", SBX_PROBE_SECRET_RM },
-		{ "sbx run --help", SBX_PROBE_RUN },
 		{ "sbx rm --help", SBX_PROBE_RM },
-		{ "sbx create --help", SBX_PROBE_CREATE },
 	};
 	struct sbx_help h;
 	if (sbx_help_parse(s->body, s->body_len, &h) < 0) {
@@ -123,9 +121,7 @@ static void summarise_help(const struct sample *s, struct strbuf *out)
 			strbuf_addf(out, " secret_rm_force=%d secret_rm_scope=%s", c.secret_rm_force,
 				    c.secret_rm_scope == SBX_SECRET_FLAG ? "flag" : "positional");
 			break;
-		case SBX_PROBE_RUN: strbuf_addf(out, " run_name=%d", c.run_name); break;
 		case SBX_PROBE_RM: strbuf_addf(out, " rm_force=%d", c.rm_force); break;
-		case SBX_PROBE_CREATE: strbuf_addf(out, " create_env=%d", c.create_env); break;
 		default: break;
 		}
 	}

@@ -12,9 +12,7 @@ static const char *const probe_argv[SBX_NR_PROBES][6] = {
 	[SBX_PROBE_ALLOW] = { "policy", "allow", "network", "--help", NULL },
 	[SBX_PROBE_SECRET_SET] = { "secret", "set", "--help", NULL },
 	[SBX_PROBE_SECRET_RM] = { "secret", "rm", "--help", NULL },
-	[SBX_PROBE_RUN] = { "run", "--help", NULL },
 	[SBX_PROBE_RM] = { "rm", "--help", NULL },
-	[SBX_PROBE_CREATE] = { "create", "--help", NULL },
 };
 
 static const char *const probe_names[SBX_NR_PROBES] = {
@@ -25,9 +23,7 @@ static const char *const probe_names[SBX_NR_PROBES] = {
 	[SBX_PROBE_ALLOW] = "sbx policy allow network --help",
 	[SBX_PROBE_SECRET_SET] = "sbx secret set --help",
 	[SBX_PROBE_SECRET_RM] = "sbx secret rm --help",
-	[SBX_PROBE_RUN] = "sbx run --help",
 	[SBX_PROBE_RM] = "sbx rm --help",
-	[SBX_PROBE_CREATE] = "sbx create --help",
 };
 
 const char *const *sbx_probe_args(enum sbx_probe p)
@@ -61,10 +57,9 @@ void sbx_caps_from_table(struct sbx_caps *caps, int major, int minor, int patch)
 	caps->rm_force = m >= 29;
 	caps->secret_scope = m >= 38 ? SBX_SECRET_FLAG : SBX_SECRET_POSITIONAL;
 	caps->secret_rm_force = m >= 29; /* -f is in the oldest reference page (v0.29-v0.31) */
-	/* `secret rm --sandbox S SERVICE` in v0.39.0 (sbx-releases#555); assumed to have come with set's in v0.38 */
-	caps->secret_rm_scope = m >= 38 ? SBX_SECRET_FLAG : SBX_SECRET_POSITIONAL;
-	caps->run_name = m >= 33;
-	caps->create_env = m >= 39;
+	/* `secret rm --sandbox S SERVICE` seen in v0.39.0 (sbx-releases#555); when it came is not known */
+	caps->secret_rm_scope = m >= 39 ? SBX_SECRET_FLAG : SBX_SECRET_POSITIONAL;
+	caps->run_name = m >= 33; /* only the table: no help page tells `run --name NAME` from run NAME */
 }
 
 void sbx_caps_apply_help(struct sbx_caps *caps, enum sbx_probe p, const struct sbx_help *h)
@@ -119,14 +114,8 @@ void sbx_caps_apply_help(struct sbx_caps *caps, enum sbx_probe p, const struct s
 		else if (sbx_help_has_flag(h, "-g") || sbx_help_has_flag(h, "--global"))
 			caps->secret_rm_scope = SBX_SECRET_POSITIONAL;
 		break;
-	case SBX_PROBE_RUN:
-		caps->run_name = sbx_help_has_flag(h, "--name");
-		break;
 	case SBX_PROBE_RM:
 		caps->rm_force = sbx_help_has_flag(h, "--force") || sbx_help_has_flag(h, "-f");
-		break;
-	case SBX_PROBE_CREATE:
-		caps->create_env = sbx_help_has_flag(h, "--env") || sbx_help_has_flag(h, "-e");
 		break;
 	default:
 		return;
@@ -169,12 +158,11 @@ void sbx_caps_describe(const struct sbx_caps *caps, struct strbuf *out)
 			    ? (caps->secret_rm_force ? "secret rm -f SERVICE --sandbox S" : "secret rm SERVICE --sandbox S")
 			    : (caps->secret_rm_force ? "secret rm -f -g | SANDBOX SERVICE" : "secret rm -g | SANDBOX SERVICE"),
 		    origin(caps, SBX_PROBE_SECRET_RM));
+	/* no help page tells the forms apart: `--name` names a new sandbox before v0.33 too (docs@15a7780 sbx_run.yaml) */
 	strbuf_addf(out, "  %-20s %-40s from %s\n", "run", caps->run_name ? "run --name NAME" : "run NAME",
-		    origin(caps, SBX_PROBE_RUN));
+		    "the release table");
 	strbuf_addf(out, "  %-20s %-40s from %s\n", "remove", caps->rm_force ? "rm -f (after stop)" : "rm",
 		    origin(caps, SBX_PROBE_RM));
-	strbuf_addf(out, "  %-20s %-40s from %s\n", "env at create", caps->create_env ? "create -e (unused)" : "none",
-		    origin(caps, SBX_PROBE_CREATE));
 }
 
 void sbx_caps_lacks(const struct sbx_caps *caps, struct strbuf *out)
@@ -197,27 +185,27 @@ void sbx_caps_lacks(const struct sbx_caps *caps, struct strbuf *out)
 void sbx_caps_encode(const struct sbx_caps *caps, struct strbuf *out)
 {
 	strbuf_addf(out, "version=%d.%d.%d no_input=%d ls_json=%d policy_list=%d policy_ls_wide=%d policy_init=%d "
-			 "rule_scope=%d rm_force=%d secret_scope=%d secret_rm_force=%d secret_rm_scope=%d run_name=%d create_env=%d "
+			 "rule_scope=%d rm_force=%d secret_scope=%d secret_rm_force=%d secret_rm_scope=%d run_name=%d "
 			 "from_help=%u",
 		    caps->major, caps->minor, caps->patch, caps->no_input, caps->ls_json, (int)caps->policy_list,
 		    caps->policy_ls_wide, caps->policy_init, (int)caps->rule_scope, caps->rm_force, (int)caps->secret_scope,
-		    caps->secret_rm_force, (int)caps->secret_rm_scope, caps->run_name, caps->create_env, caps->from_help);
+		    caps->secret_rm_force, (int)caps->secret_rm_scope, caps->run_name, caps->from_help);
 }
 
 int sbx_caps_decode(struct sbx_caps *caps, const char *text)
 {
-	int v[12];
+	int v[11];
 	unsigned from_help;
 	memset(caps, 0, sizeof(*caps));
 	if (sscanf(text, "version=%d.%d.%d no_input=%d ls_json=%d policy_list=%d policy_ls_wide=%d policy_init=%d "
-			 "rule_scope=%d rm_force=%d secret_scope=%d secret_rm_force=%d secret_rm_scope=%d run_name=%d create_env=%d "
+			 "rule_scope=%d rm_force=%d secret_scope=%d secret_rm_force=%d secret_rm_scope=%d run_name=%d "
 			 "from_help=%u",
 		   &caps->major, &caps->minor, &caps->patch, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8],
-		   &v[11], &v[9], &v[10], &from_help) != 16)
-		return -1; /* a cache from before secret_rm_scope too: asked again */
+		   &v[10], &v[9], &from_help) != 15)
+		return -1; /* a cache of another layout (before secret_rm_scope): asked again */
 	if (v[2] < SBX_POLICY_JSON || v[2] > SBX_POLICY_TABLE_OLD || v[5] < SBX_SCOPE_GLOBAL_ONLY ||
 	    v[5] > SBX_SCOPE_FLAG || v[7] < SBX_SECRET_POSITIONAL || v[7] > SBX_SECRET_FLAG ||
-	    v[11] < SBX_SECRET_POSITIONAL || v[11] > SBX_SECRET_FLAG)
+	    v[10] < SBX_SECRET_POSITIONAL || v[10] > SBX_SECRET_FLAG)
 		return -1;
 	caps->no_input = v[0];
 	caps->ls_json = v[1];
@@ -228,9 +216,8 @@ int sbx_caps_decode(struct sbx_caps *caps, const char *text)
 	caps->rm_force = v[6];
 	caps->secret_scope = (enum sbx_secret_scope)v[7];
 	caps->secret_rm_force = v[8];
-	caps->secret_rm_scope = (enum sbx_secret_scope)v[11];
+	caps->secret_rm_scope = (enum sbx_secret_scope)v[10];
 	caps->run_name = v[9];
-	caps->create_env = v[10];
 	caps->from_help = from_help;
 	return 0;
 }

@@ -33,7 +33,7 @@ enum sbx_rule_scope {
 /* How `secret set` and `secret rm` name their scope (each read from its own help page). */
 enum sbx_secret_scope {
 	SBX_SECRET_POSITIONAL, /* `secret set -g SERVICE` | `secret set SANDBOX SERVICE` (before v0.38) */
-	SBX_SECRET_FLAG,       /* `secret set SERVICE` global, `--sandbox S` scoped (v0.38+; rm: seen in v0.39) */
+	SBX_SECRET_FLAG,       /* `secret set SERVICE` global, `--sandbox S` scoped (v0.38+; rm: seen in v0.39.0) */
 };
 
 /* The help pages asked for, one per command whose spelling changed. */
@@ -45,9 +45,7 @@ enum sbx_probe {
 	SBX_PROBE_ALLOW,      /* sbx policy allow network --help: the rule scope syntax */
 	SBX_PROBE_SECRET_SET, /* sbx secret set --help: the secret scope syntax */
 	SBX_PROBE_SECRET_RM,  /* sbx secret rm --help: -f/--force, and its own scope syntax */
-	SBX_PROBE_RUN,	      /* sbx run --help: --name */
 	SBX_PROBE_RM,	      /* sbx rm --help: -f/--force */
-	SBX_PROBE_CREATE,     /* sbx create --help: -e/--env */
 	SBX_NR_PROBES,
 };
 
@@ -64,7 +62,6 @@ struct sbx_caps {
 	bool secret_rm_force;		       /* `secret rm -f`: without it, rm asks on a terminal */
 	enum sbx_secret_scope secret_rm_scope; /* rm's own: never assumed to follow set's */
 	bool run_name;			       /* `run --name NAME`; false: `run NAME` */
-	bool create_env;		       /* `create -e K=V` */
 	unsigned from_help;		       /* bit (1 << probe) per help page that was read and used */
 };
 

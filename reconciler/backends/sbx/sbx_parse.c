@@ -174,7 +174,11 @@ int sbx_parse_secrets(const char *text, size_t len, struct sbx_secret **out, siz
 	struct sbx_table t;
 	if (sbx_table_parse(text, len, "SERVICE", &t) < 0) {
 		sbx_table_release(&t);
-		/* an empty store may print nothing at all */
+		/* an empty store prints nothing, or one sentence: `No secrets found for scope "S".` (v0.39.0, SBXI#518) */
+		static const char none[] = "No secrets found";
+		for (size_t i = 0; i + sizeof(none) - 1 <= len; i++)
+			if ((i == 0 || text[i - 1] == '\n') && !strncmp(text + i, none, sizeof(none) - 1))
+				return 0;
 		for (size_t i = 0; i < len; i++)
 			if (!isspace((unsigned char)text[i])) {
 				strbuf_addstr(err, "the secret list has no SERVICE column");

@@ -61,9 +61,9 @@ static const struct sbx_flagdef secret_set_flags[] = {
 
 static const struct sbx_flagdef secret_rm_flags[] = {
 	{ .name = "force", .shorthand = 'f', .usage = "Delete without confirmation prompt" },
-	{ .name = "global", .shorthand = 'g', .usage = "Use global secret scope", .unless = F_SECRET_SET_V2 },
-	{ .name = "global", .shorthand = 'g', .usage = "Use global secret scope", .deprecated = "secrets are global by default; use --sandbox to scope one to a sandbox", .feat = F_SECRET_SET_V2 },
-	{ .name = "sandbox", .type = "string", .usage = "Remove the secret scoped to one sandbox", .feat = F_SECRET_SET_V2 },
+	{ .name = "global", .shorthand = 'g', .usage = "Use global secret scope", .unless = F_SECRET_RM_V2 },
+	{ .name = "global", .shorthand = 'g', .usage = "Use global secret scope", .deprecated = "secrets are global by default; use --sandbox to scope one to a sandbox", .feat = F_SECRET_RM_V2 },
+	{ .name = "sandbox", .type = "string", .usage = "Remove the secret scoped to one sandbox", .feat = F_SECRET_RM_V2 },
 	{ 0 },
 };
 
@@ -408,12 +408,12 @@ static const struct sbx_cmd cmds[] = {
 	  .daemon = true,
 	  .run = sbx_cmd_secret_ls },
 	/* docs@0ed7166 sbx_secret_rm.yaml (flags sbxsim simulates); the --sandbox form is seen in v0.39.0
-	 * (sbx-releases#555), its help text is sbxsim's own, and v0.38 for it is assumed. */
+	 * (sbx-releases#555), its help text is sbxsim's own. */
 	{ .path = "secret rm",
 	  .short_ = "Remove a secret",
 	  .use = "sbx secret rm [-g | SANDBOX] [SERVICE] [flags]",
 	  .flags = secret_rm_flags,
-	  .unless = F_SECRET_SET_V2,
+	  .unless = F_SECRET_RM_V2,
 	  .args = "0-2",
 	  .daemon = true,
 	  .run = sbx_cmd_secret_rm },
@@ -421,7 +421,7 @@ static const struct sbx_cmd cmds[] = {
 	  .short_ = "Remove a secret",
 	  .use = "sbx secret rm [SERVICE] [flags]",
 	  .flags = secret_rm_flags,
-	  .feat = F_SECRET_SET_V2,
+	  .feat = F_SECRET_RM_V2,
 	  .args = "0-2",
 	  .daemon = true,
 	  .run = sbx_cmd_secret_rm },

@@ -121,6 +121,15 @@ static const struct sbx_feature_row rows[] = {
 	{ F_SECRET_SET_V2, "secret-set-v2", SBXV(38, 0), SBXV_LATEST, SBX_NOT_CONFIRMED,
 	  "`secret set SERVICE [--sandbox S]`, global by default; `-g` and `SANDBOX SERVICE` warn",
 	  SBXRN("v0.38.0") ", " DOCS(C2B, "sbx_secret_set.yaml") },
+	/* rm's change is its own row: the reference pages show only the positional form */
+	{ F_SECRET_RM_V2, "secret-rm-v2", SBXV(39, 0), SBXV_LATEST, SBX_NOT_CONFIRMED,
+	  "`secret rm SERVICE [--sandbox S]`; asks `Delete selected secret? (y/N)`, prints `Deleted secret for service "
+	  "\"S\" in scope \"C\"`",
+	  SBXI("555") " (v0.39.0; the release it came in is not known)" },
+	{ F_SECRET_LS_EMPTY_LINE, "secret-ls-empty-line", SBXV(39, 0), SBXV_LATEST, SBX_NOT_CONFIRMED,
+	  "`secret ls` of a scope with no secrets prints `No secrets found for scope \"S\".` (unscoped: `No secrets "
+	  "found.`, invented)",
+	  SBXI("518") " (v0.39.0; secret-ls-empty@v0.39.0-i518.txt)" },
 	{ F_SECRET_AWS, "secret-aws", SBXV_ANY, THROUGH(37), SBX_NOT_CONFIRMED, "secret service `aws`",
 	  DOCS(C00B, "sbx_secret_set.yaml") " (gone at c2b0924)" },
 	{ F_SECRET_OPENROUTER, "secret-openrouter", SBXV(38, 0), SBXV_LATEST, SBX_NOT_CONFIRMED, "secret service `openrouter`",

@@ -46,8 +46,8 @@ static int find(cJSON *list, const char *service, const char *scope)
 }
 
 /* Scope ("global" or a sandbox name) and service from the release's syntax. */
-static int scope_and_service(struct sbx_ctx *ctx, const struct args *a, const char *verb, const char **scope,
-			     const char **service)
+static int scope_and_service(struct sbx_ctx *ctx, const struct args *a, const char *verb, enum sbx_feature v2,
+			     const char **scope, const char **service)
 {
 	bool global = arg_set(a, "global");
 	*scope = "global";
@@ -57,7 +57,7 @@ static int scope_and_service(struct sbx_ctx *ctx, const struct args *a, const ch
 	if (a->npos == 2) {
 		if (global || arg_str(a, "sandbox"))
 			return sbx_error(ctx, "give the sandbox either as an argument or with a flag, not both");
-		if (sbx_has(ctx, F_SECRET_SET_V2))
+		if (sbx_has(ctx, v2))
 			sbx_warn(ctx, "\"sbx secret %s SANDBOX SERVICE\" is deprecated; use \"sbx secret %s SERVICE --sandbox SANDBOX\"",
 				 verb, verb);
 		*scope = a->pos[0];
@@ -66,7 +66,7 @@ static int scope_and_service(struct sbx_ctx *ctx, const struct args *a, const ch
 		*service = a->pos[0];
 		if (arg_str(a, "sandbox"))
 			*scope = arg_str(a, "sandbox");
-		else if (!global && !sbx_has(ctx, F_SECRET_SET_V2))
+		else if (!global && !sbx_has(ctx, v2))
 			return sbx_error(ctx, "either --global (-g) or a sandbox name is required");
 	}
 	if (!sbx_in_list(sbx_services(ctx), *service))
@@ -86,7 +86,7 @@ static int scope_and_service(struct sbx_ctx *ctx, const struct args *a, const ch
 int sbx_cmd_secret_set(struct sbx_ctx *ctx, const struct args *a)
 {
 	const char *scope, *service;
-	if (scope_and_service(ctx, a, "set", &scope, &service))
+	if (scope_and_service(ctx, a, "set", F_SECRET_SET_V2, &scope, &service))
 		return 1;
 	if (arg_set(a, "oauth"))
 		return sbx_error(ctx, "sbxsim does not simulate --oauth");
@@ -155,7 +155,15 @@ int sbx_cmd_secret_ls(struct sbx_ctx *ctx, const struct args *a)
 		cells[r * 3 + 2] = masked[i];
 		r++;
 	}
-	table_print(ctx->out, cells, 3, r);
+	if (r == 1 && sbx_has(ctx, F_SECRET_LS_EMPTY_LINE)) {
+		/* the scoped sentence is v0.39.0's (sbx-releases#518); the unscoped one is sbxsim's own */
+		if (only_sandbox)
+			fprintf(ctx->out, "No secrets found for scope \"%s\".\n", only_sandbox);
+		else
+			fputs("No secrets found.\n", ctx->out);
+	} else {
+		table_print(ctx->out, cells, 3, r);
+	}
 	for (int i = 0; i < n; i++)
 		free(masked[i]);
 	free(masked);
@@ -167,10 +175,13 @@ int sbx_cmd_secret_ls(struct sbx_ctx *ctx, const struct args *a)
 int sbx_cmd_secret_rm(struct sbx_ctx *ctx, const struct args *a)
 {
 	const char *scope, *service;
-	if (scope_and_service(ctx, a, "rm", &scope, &service))
+	if (scope_and_service(ctx, a, "rm", F_SECRET_RM_V2, &scope, &service))
 		return 1;
+	bool v2 = sbx_has(ctx, F_SECRET_RM_V2);
+	const char *shown = strcmp(scope, "global") ? scope : "(global)";
 	bool no_tty = false;
-	char *question = xasprintf("Remove the %s secret (%s)?", service, scope);
+	/* v0.39.0's words (sbx-releases#555); the older ones are sbxsim's own */
+	char *question = v2 ? xstrdup("Delete selected secret?") : xasprintf("Remove the %s secret (%s)?", service, scope);
 	bool yes = arg_set(a, "force") || sbx_confirm(ctx, question, &no_tty);
 	free(question);
 	if (!yes)
@@ -180,12 +191,17 @@ int sbx_cmd_secret_rm(struct sbx_ctx *ctx, const struct args *a)
 	cJSON *doc = state_load("secrets.json", "{\"secrets\":[]}");
 	cJSON *list = cJSON_GetObjectItemCaseSensitive(doc, "secrets");
 	int idx = find(list, service, scope), rc = 0;
-	if (idx < 0) {
+	if (idx < 0 && v2) {
+		rc = sbx_error(ctx, "No secret found for service \"%s\" in scope \"%s\"", service, shown);
+	} else if (idx < 0) {
 		rc = sbx_error(ctx, "no secret for service \"%s\"", service);
 	} else {
 		cJSON_DeleteItemFromArray(list, idx);
 		state_save("secrets.json", doc);
-		fprintf(ctx->out, "Secret for %s removed\n", service);
+		if (v2)
+			fprintf(ctx->out, "Deleted secret for service \"%s\" in scope \"%s\"\n", service, shown);
+		else
+			fprintf(ctx->out, "Secret for %s removed\n", service);
 	}
 	cJSON_Delete(doc);
 	state_unlock(lock);

@@ -172,10 +172,23 @@ sb1       shell   running   -       $WS" "$OUT"
 	if [ "$N" -lt 3800 ]; then check_eq "$V aws" 0 "$RC"; else check_eq "$V no aws" "1 ERROR: unknown service \"aws\"" "$RC $ERR"; fi
 	if [ "$N" -lt 3800 ]; then run_sbx secret set -g copilot -t x; else run_sbx secret set copilot -t x; fi
 	if [ "$N" -ge 4200 ]; then check_eq "$V copilot" 0 "$RC"; else check_eq "$V no copilot" 1 "$RC"; fi
-	if [ "$N" -lt 3800 ]; then run_sbx secret rm -g github; else run_sbx secret rm github; fi
+	# rm's own form: positional before v0.39 (so v0.38 pairs the new set with the old rm), --sandbox
+	# from v0.39.0 with its words (sbx-releases#555)
+	if [ "$N" -lt 3900 ]; then run_sbx secret rm -g github; else run_sbx secret rm github; fi
 	check_like "$V secret rm asks" "$RC $ERR" "1 ERROR: confirmation required*"
-	if [ "$N" -lt 3800 ]; then run_sbx secret rm -g github -f; else run_sbx secret rm github -f; fi
-	check_eq "$V secret rm -f" "0 Secret for github removed" "$RC $OUT"
+	if [ "$N" -lt 3900 ]; then run_sbx secret rm -g github -f; else run_sbx secret rm github -f; fi
+	if [ "$N" -lt 3900 ]; then
+		check_eq "$V secret rm -f" "0 Secret for github removed" "$RC $OUT"
+		run_sbx secret rm openai --sandbox sb1 -f
+		check_eq "$V no rm --sandbox" "1 ERROR: unknown flag: --sandbox" "$RC $ERR"
+	else
+		check_eq "$V secret rm -f" "0 Deleted secret for service \"github\" in scope \"(global)\"" "$RC $OUT"
+		run_sbx secret rm openai --sandbox sb1 -f
+		check_eq "$V secret rm --sandbox" "0 Deleted secret for service \"openai\" in scope \"sb1\"" "$RC $OUT"
+		run_sbx secret ls sb1
+		check_eq "$V an empty scope is a sentence (secret-ls-empty@v0.39.0-i518.txt)" \
+			"$(sed '1,/^---$/d' "$SAMPLES/secret-ls-empty@v0.39.0-i518.txt" | sed 's/codex-test2/sb1/')" "$OUT"
+	fi
 	if [ "$N" -lt 2900 ]; then run_sbx rm sb1; else run_sbx rm -f sb1; fi
 	run_sbx secret ls sb1
 	check_not_has "$V rm drops the sandbox's secrets" "$OUT" "openai"
