@@ -148,17 +148,26 @@ static int sandbox_observe(struct engine *e, struct resource_set *out, struct st
 		 * inventory does not know yet is adopted as declared, rather than
 		 * replaced for a value nobody can read.
 		 */
+		/*
+		 * The key names and the forms of these values are not confirmed
+		 * (docs/backends.md §6): a live value that does not read as a
+		 * number of CPUs or a size is treated as not shown, never as a
+		 * change that would replace the sandbox on every run.
+		 */
 		const struct cfg_sandbox *decl = config_find_sandbox(e->cfg, s->name);
 		bool known = inventory_find(&e->inventory, kind_sandbox.name, s->name) != NULL;
-		if (decl && decl->cpus && (s->cpus || !known)) {
+		char *end = NULL;
+		double live_cpus = s->cpus ? strtod(s->cpus, &end) : 0;
+		const char *cpus_shown = s->cpus && end != s->cpus && !*end && live_cpus > 0 ? s->cpus : NULL;
+		if (decl && decl->cpus && (cpus_shown || !known)) {
 			char cpus[32];
 			snprintf(cpus, sizeof(cpus), "%ld", decl->cpus);
-			resource_set_field(r, "cpus", s->cpus ? s->cpus : cpus, false);
+			resource_set_field(r, "cpus", cpus_shown && live_cpus != (double)decl->cpus ? cpus_shown : cpus, false);
 		}
-		if (decl && decl->memory && (s->memory || !known)) {
-			bool same = s->memory && memory_bytes(s->memory) >= 0 &&
-				    memory_bytes(s->memory) == memory_bytes(decl->memory);
-			resource_set_field(r, "memory", s->memory && !same ? s->memory : decl->memory, false);
+		const char *memory_shown = s->memory && memory_bytes(s->memory) >= 0 ? s->memory : NULL;
+		if (decl && decl->memory && (memory_shown || !known)) {
+			bool same = memory_shown && memory_bytes(memory_shown) == memory_bytes(decl->memory);
+			resource_set_field(r, "memory", memory_shown && !same ? memory_shown : decl->memory, false);
 		}
 		if (s->id)
 			r->observed_id = xstrdup(s->id);

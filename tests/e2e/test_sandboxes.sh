@@ -234,6 +234,39 @@ YAML
 	sbxapply -f "$d/codex.yaml" --runner "$R"
 	check "$profile: in sync after the replacement" is "$(mutations)" 0
 
+	# 9b. sizes: from v0.45 `sbx ls` shows cpus and memory, in a form no source shows (docs/backends.md §6):
+	# one sbxapply cannot read is not taken for a change (the sandbox would be replaced on every run),
+	# a readable different one is
+	if [ "$minor" -ge 45 ]; then
+		mkdir -p "$d/sized"
+		printf 'version: 1\nproject: sized\nsandboxes:\n  sized:\n    agent: shell\n    workspace: sized\n    cpus: 2\n    memory: 4g\n' >"$d/sized.yaml"
+		sbxapply -f "$d/sized.yaml" --runner "$R"
+		check "$profile: sized sandbox made" is "$rc" 0
+		resize() { # resize CPUS MEMORY: what sbx ls shows for it, as JSON values
+			python3 - "$SBXSIM_STATE_DIR/sandboxes.json" "$1" "$2" <<'PY'
+import json, sys
+path, cpus, memory = sys.argv[1:]
+doc = json.load(open(path))
+for sb in (doc["sandboxes"] if isinstance(doc, dict) else doc):
+    if sb.get("name") == "sized":
+        sb["cpus"], sb["memory"] = json.loads(cpus), json.loads(memory)
+json.dump(doc, open(path, "w"))
+PY
+		}
+		resize 2 '"4 GiB"'
+		sbx ls --json >"$work/ls.json"
+		check "$profile: sbx now shows forms sbxapply cannot read" has_file "$work/ls.json" '4 GiB'
+		sbxapply diff -f "$d/sized.yaml" --runner "$R"
+		check "$profile: an unreadable size is no change" is "$rc" 0
+		resize 2 '"4096m"'
+		sbxapply diff -f "$d/sized.yaml" --runner "$R"
+		check "$profile: the same size in another unit is no change" is "$rc" 0
+		resize 4 '"8g"'
+		sbxapply diff -f "$d/sized.yaml" --runner "$R"
+		check "$profile: a readable different size is" is "$rc" 1
+		check "$profile: a replacement, blocked" has out "-/+ replace sandbox sized"
+	fi
+
 	# 10. down: what this project created goes (stopped, then removed); what it adopted stays
 	calls_reset
 	sbxapply down -f "$d/codex.yaml" --runner "$R" --yes

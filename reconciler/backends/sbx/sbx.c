@@ -151,9 +151,15 @@ static bool unknown_syntax(const struct spawn_result *res)
 int sbx_call(struct sbx_client *c, const char *const *args, const void *in, size_t in_len,
 	     struct spawn_result *res, struct strbuf *err)
 {
+	return sbx_call_timeout(c, args, in, in_len, c->timeout_ms, res, err);
+}
+
+int sbx_call_timeout(struct sbx_client *c, const char *const *args, const void *in, size_t in_len, int timeout_ms,
+		     struct spawn_result *res, struct strbuf *err)
+{
 	if (sbx_client_detect(c, err) < 0)
 		return -1;
-	int rc = run(c, args, c->caps.no_input, c->timeout_ms, in, in_len, res, err);
+	int rc = run(c, args, c->caps.no_input, timeout_ms, in, in_len, res, err);
 	if (rc < 0 && c->from_cache && unknown_syntax(res)) {
 		/* the cached answer no longer fits this binary: the next run asks it again */
 		sbx_client_forget_cached(c);

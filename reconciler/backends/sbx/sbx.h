@@ -75,6 +75,9 @@ bool sbx_client_take_warning(struct sbx_client *c, struct strbuf *out);
  */
 int sbx_call(struct sbx_client *c, const char *const *args, const void *in, size_t in_len,
 	     struct spawn_result *res, struct strbuf *err);
+/* The same with a timeout of its own (the client's is shared by every thread using it). */
+int sbx_call_timeout(struct sbx_client *c, const char *const *args, const void *in, size_t in_len, int timeout_ms,
+		     struct spawn_result *res, struct strbuf *err);
 
 /* Runs `sbx ARGS...` exactly as given: no --no-input, no detection first (the probes use it). */
 int sbx_run_plain(struct sbx_client *c, const char *const *args, int timeout_ms, struct spawn_result *res,

@@ -158,13 +158,11 @@ int sbx_probe_run(struct sbx_client *c, const char *sandbox, const struct sbx_pr
 	const char *args[] = { "exec", sandbox, "bash", "-l", "-c",
 			       sbx_probe_script, "sbxapply", req->var, req->models_path, req->chat_path,
 			       models_s, chat_s, req->body, NULL };
-	/* both requests may take their whole time: a first request loads the model */
-	int saved = c->timeout_ms, need = (req->models_timeout_s + req->chat_timeout_s + 30) * 1000;
-	if (c->timeout_ms < need)
-		c->timeout_ms = need;
+	/* both requests may take their whole time: a first request loads the model. Several sandboxes are
+	 * probed at once through one client, so the longer timeout is this call's, not the client's. */
+	int need = (req->models_timeout_s + req->chat_timeout_s + 30) * 1000;
 	struct spawn_result res = SPAWN_RESULT_INIT;
-	int rc = sbx_call(c, args, NULL, 0, &res, err);
-	c->timeout_ms = saved;
+	int rc = sbx_call_timeout(c, args, NULL, 0, c->timeout_ms > need ? c->timeout_ms : need, &res, err);
 	if (rc == 0)
 		sbx_probe_parse(res.out.buf, res.out.len, out);
 	spawn_result_release(&res);
