@@ -10,11 +10,6 @@
 #include "plan/kind.h"
 #include "util/xalloc.h"
 
-static bool in_slots(const struct action *a)
-{
-	return a->kind->create_slots && (a->type == ACTION_CREATE || a->type == ACTION_REPLACE);
-}
-
 /* The lane of a's kind: one per kind with slots, in the order the plan meets them; 0 when lanes ran out. */
 static unsigned lane_of(const struct kind **lanes, const struct kind *k)
 {
@@ -27,34 +22,34 @@ static unsigned lane_of(const struct kind **lanes, const struct kind *k)
 	return 0;
 }
 
-/* Per kind: the sizes of its waiting creates, into their tasks' weights. */
+/* Whether a counts against its kind's slots: a create of a kind with slots that is not blocked. */
+static bool in_slots(const struct engine *e, size_t i)
+{
+	const struct action *a = &e->plan.actions[i];
+	return a->kind->create_slots && (a->type == ACTION_CREATE || a->type == ACTION_REPLACE) && !e->tasks[i].blocked;
+}
+
+/* Per kind whose creates queue: their sizes, into their tasks' weights as each answer comes. */
 static void *weigh(void *arg)
 {
 	struct engine_slots *slots = arg;
 	struct engine *e = slots->e;
 	const struct plan *plan = &e->plan;
 	const struct action **creates = xcalloc(plan->nr + 1, sizeof(*creates));
-	size_t *task_of = xcalloc(plan->nr + 1, sizeof(*task_of));
-	unsigned long long *bytes = xcalloc(plan->nr + 1, sizeof(*bytes));
+	_Atomic unsigned long long **weights = xcalloc(plan->nr + 1, sizeof(*weights));
 	for (const struct kind *const *k = e->opts.registry->kinds; *k; k++) {
 		if (!(*k)->create_sizes)
 			continue;
 		size_t nr = 0;
 		for (size_t i = 0; i < plan->nr; i++)
-			if (plan->actions[i].kind == *k && in_slots(&plan->actions[i]) && !e->tasks[i].blocked) {
+			if (plan->actions[i].kind == *k && in_slots(e, i)) {
 				creates[nr] = &plan->actions[i];
-				task_of[nr++] = i;
+				weights[nr++] = &e->tasks[i].weight;
 			}
-		if (nr <= (*k)->create_slots)
-			continue; /* none will wait */
-		for (size_t i = 0; i < nr; i++)
-			bytes[i] = 0;
-		(*k)->create_sizes(e, creates, nr, bytes, slots->cancel[0]);
-		for (size_t i = 0; i < nr; i++)
-			atomic_store(&e->tasks[task_of[i]].weight, bytes[i]);
+		if (nr > (size_t)(*k)->create_slots + 1)
+			(*k)->create_sizes(e, creates, nr, (_Atomic unsigned long long *const *)weights, slots->cancel[0]);
 	}
-	free(bytes);
-	free(task_of);
+	free(weights);
 	free(creates);
 	return NULL;
 }
@@ -69,12 +64,13 @@ void engine_slots_start(struct engine *e, struct engine_slots *s)
 	size_t count[SCHEDULER_LANES] = { 0 };
 	for (size_t i = 0; i < e->plan.nr; i++) {
 		const struct action *a = &e->plan.actions[i];
-		if (!in_slots(a))
+		if (!in_slots(e, i))
 			continue;
 		unsigned lane = lane_of(lanes, a->kind);
 		e->tasks[i].lane = lane;
 		e->tasks[i].lane_slots = a->kind->create_slots;
-		if (lane && ++count[lane] > a->kind->create_slots && a->kind->create_sizes)
+		/* with one create left waiting there is nothing to choose between */
+		if (lane && ++count[lane] > a->kind->create_slots + 1 && a->kind->create_sizes)
 			waits = true;
 	}
 	/* without the thread (or its pipe), plan order decides */

@@ -3,10 +3,11 @@
 /*
  * Creates that share a backend's slots (kind.create_slots: the runner pulls
  * two models at a time) get a lane of their own in the scheduler, so no
- * worker waits on a slot while other work could run. When more of them wait
- * than there are slots, their sizes are looked up beside the run
- * (kind.create_sizes) and order the ones still waiting: of equal chains, the
- * largest download first, so the last pull to finish starts early.
+ * worker waits on a slot while other work could run. When two or more of
+ * them will wait for a slot, their sizes are looked up beside the run
+ * (kind.create_sizes), each stored as it comes, and order the ones still
+ * waiting: of equal chains, the largest download first, so the last pull to
+ * finish starts early.
  *
  * engine_slots_start() sets the lanes on e->tasks (before scheduler_run) and
  * may start one thread; engine_slots_finish() cuts its lookups short (the

@@ -56,13 +56,17 @@ struct size_lookups {
 	struct dmr *d;
 	int cancel_fd;
 	const struct action *const *creates;
-	unsigned long long *bytes;
+	_Atomic unsigned long long *const *weights;
 };
 
 static int size_one(void *ctx, size_t i, struct strbuf *err)
 {
 	struct size_lookups *l = ctx;
-	return dmr_remote_size(l->d, l->creates[i]->name, l->cancel_fd, &l->bytes[i], err);
+	unsigned long long bytes;
+	if (dmr_remote_size(l->d, l->creates[i]->name, l->cancel_fd, &bytes, err) < 0)
+		return -1;
+	atomic_store(l->weights[i], bytes); /* at once: a slot may free before the slowest answer */
+	return 0;
 }
 
 /*
@@ -70,15 +74,15 @@ static int size_one(void *ctx, size_t i, struct strbuf *err)
  * once (a few at a time). One the runner cannot tell stays unknown: it only
  * loses its place in the queue, never the pull.
  */
-static void model_sizes(struct engine *e, const struct action *const *creates, size_t nr, unsigned long long *bytes,
-			int cancel_fd)
+static void model_sizes(struct engine *e, const struct action *const *creates, size_t nr,
+			_Atomic unsigned long long *const *weights, int cancel_fd)
 {
 	struct strbuf err = STRBUF_INIT;
 	struct size_lookups l = {
 		.d = dmr_session_client(&kinds_backends(e)->dmr, &err),
 		.cancel_fd = cancel_fd,
 		.creates = creates,
-		.bytes = bytes,
+		.weights = weights,
 	};
 	if (l.d) {
 		struct task *tasks = xcalloc(nr, sizeof(*tasks));

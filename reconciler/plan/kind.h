@@ -62,13 +62,14 @@ struct kind {
 	 */
 	unsigned create_slots;
 	/*
-	 * Optional, with create_slots: bytes[i] = what creates[i] will download,
-	 * 0 when unknown. Called beside the run when creates wait for a slot;
-	 * the answers order the ones still waiting (engine/engine_slots.h).
-	 * cancel_fd becomes readable once the run needs no more answers: stop.
+	 * Optional, with create_slots: stores in *weights[i] what creates[i]
+	 * will download, as each answer comes (unknown: left 0). Called beside
+	 * the run when creates wait for a slot; the answers order the ones
+	 * still waiting (engine/engine_slots.h). cancel_fd becomes readable once
+	 * the run needs no more answers: stop.
 	 */
 	void (*create_sizes)(struct engine *e, const struct action *const *creates, size_t nr,
-			     unsigned long long *bytes, int cancel_fd);
+			     _Atomic unsigned long long *const *weights, int cancel_fd);
 
 	void (*desired)(const struct config *cfg, struct resource_set *out);
 	/* All resources of the kind in one backend call (or a handful). */

@@ -128,15 +128,23 @@ check "each size asked once" is "$(grep -c 'remote=true' "$SBXSIM_STATE_DIR/call
 
 # 4c''. the lookups are best effort: a registry that never answers them does not hold the run up (they are
 # cut short when the pulls are done, not left to their 10 s timeout), and the pulls still happen
-printf 'version: 1\nproject: hung\nmodels:\n  ai/smollm2:135M-Q4_K_M:\n  ai/smollm2:360M-Q4_K_M:\n  ai/gpt-oss:20B-MXFP4:\n' >"$work/hung.yaml"
+printf 'version: 1\nproject: hung\nmodels:\n  ai/smollm2:135M-Q4_K_M:\n  ai/smollm2:360M-Q4_K_M:\n  ai/gpt-oss:20B-MXFP4:\n  ai/qwen3-coder:30B-A3B-Q4_K_M:\n' >"$work/hung.yaml"
 echo '[]' >"$SBXSIM_STATE_DIR/models.json"
 start_runner SBXSIM_PULL_MS=300 'SBXSIM_FAULTS=http.GET /models/*=hang'
+# three pulls leave one waiting, with nothing to choose between: no size is asked
+printf 'version: 1\nproject: three\nmodels:\n  ai/smollm2:135M-Q4_K_M:\n  ai/smollm2:360M-Q4_K_M:\n  ai/gpt-oss:20B-MXFP4:\n' >"$work/three.yaml"
+calls_reset
+sbxapply -f "$work/three.yaml" --runner "$R"
+check "three pulls apply" is "$rc" 0
+check "and ask no size" is "$(grep -c 'remote=true' "$SBXSIM_STATE_DIR/calls.log")" 0
+echo '[]' >"$SBXSIM_STATE_DIR/models.json"
+rm -f "$XDG_STATE_HOME/sbxapply/three.json"
 calls_reset
 t0=$(date +%s)
 sbxapply -f "$work/hung.yaml" --runner "$R"
-check "three pulls apply while every size lookup hangs" is "$rc" 0
+check "four pulls apply while every size lookup hangs" is "$rc" 0
 check "and the run did not wait for the lookups' timeout" test $(($(date +%s) - t0)) -lt 8
-check "the lookups were asked" is "$(grep -c 'remote=true' "$SBXSIM_STATE_DIR/calls.log")" 3
+check "the lookups were asked" is "$(grep -c 'remote=true' "$SBXSIM_STATE_DIR/calls.log")" 4
 
 # 4d. kill -9 at any moment: the next run finishes the job, and the one after is a no-op
 printf 'version: 1\nproject: killed\nmodels:\n  ai/smollm2:135M-Q4_K_M:\n  ai/gpt-oss:20B-MXFP4:\n  ai/devstral-small-2:24B-Q4_K_M:\n  ai/qwen3-coder:30B-A3B-Q4_K_M:\n    context_size: 4096\npackages:\n  qwen:8k:\n    from: ai/qwen3-coder:30B-A3B-Q4_K_M\n    context_size: 8192\n' >"$work/killed.yaml"
