@@ -161,3 +161,17 @@ void cmd_hint_no_file(const struct cli_options *opts)
 			"what this machine has with 'sbxapply init --from-host'\n",
 		opts->file);
 }
+
+void cmd_runner_error_line(const char *err, struct strbuf *out)
+{
+	const char *end = strstr(err, "\nEnable it with");
+	size_t len = end ? (size_t)(end - err) : strlen(err);
+	for (size_t i = 0; i < len; i++) {
+		if (!strncmp(err + i, "\n  ", 3)) {
+			strbuf_addstr(out, out->len && out->buf[out->len - 1] == ':' ? " " : "; ");
+			i += 2;
+		} else {
+			strbuf_addch(out, err[i] == '\n' ? ' ' : err[i]);
+		}
+	}
+}

@@ -43,6 +43,12 @@ void cmd_hint_no_file(const struct cli_options *opts);
 /* The process exit code (cli.h) for what a run came to. */
 int cmd_exit_code(enum engine_status status);
 
+/*
+ * dmr_connect()'s message on one line, without its closing advice:
+ * "Docker Model Runner does not answer; tried: A: why; B: why" (doctor, verify, version).
+ */
+void cmd_runner_error_line(const char *err, struct strbuf *out);
+
 enum cmd_answer {
 	CMD_NO_TERMINAL,
 	CMD_DECLINED,

@@ -27,6 +27,7 @@
 #include "backends/sbx/sbx.h"
 #include "backends/sbx/sbx_parse.h"
 #include "cmd/cli.h"
+#include "cmd/cmd_common.h"
 #include "cmd/cmd_doctor_report.h"
 #include "cmd/cmd_requires.h"
 #include "lang/config.h"
@@ -259,7 +260,7 @@ static void check_runner(struct doctor *d)
 	dmr_init(&runner);
 	runner.cancel_fd = d->cancel_fd;
 	if (dmr_connect(&runner, &where, &err) < 0) {
-		doctor_runner_error_line(err.buf, &line);
+		cmd_runner_error_line(err.buf, &line);
 		doctor_add(&d->report, "runner", DOCTOR_FAIL,
 			   xstrdup("start Docker Model Runner: 'docker desktop enable model-runner --tcp 12434' (Docker "
 				   "Desktop) or install docker-model-plugin (Docker Engine); if it runs elsewhere, name it "

@@ -123,20 +123,6 @@ void doctor_print_json(const struct doctor_report *r, int code)
 	strbuf_release(&out);
 }
 
-void doctor_runner_error_line(const char *err, struct strbuf *out)
-{
-	const char *end = strstr(err, "\nEnable it with");
-	size_t len = end ? (size_t)(end - err) : strlen(err);
-	for (size_t i = 0; i < len; i++) {
-		if (!strncmp(err + i, "\n  ", 3)) {
-			strbuf_addstr(out, out->len && out->buf[out->len - 1] == ':' ? " " : "; ");
-			i += 2;
-		} else {
-			strbuf_addch(out, err[i] == '\n' ? ' ' : err[i]);
-		}
-	}
-}
-
 char *doctor_plugin_version(const char *out)
 {
 	const char *p = strstr(out, "Docker Model Runner version ");

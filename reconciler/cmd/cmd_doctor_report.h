@@ -43,12 +43,6 @@ void doctor_print_text(const struct doctor_report *r, bool quiet);
 void doctor_print_json(const struct doctor_report *r, int code);
 
 /*
- * dmr_connect()'s message on one line, without its closing advice:
- * "Docker Model Runner does not answer; tried: A: why; B: why".
- */
-void doctor_runner_error_line(const char *err, struct strbuf *out);
-
-/*
  * The plugin's version from `docker model version`, whichever form it
  * printed (docs/backends.md §13): "Docker Model Runner version vX" in older
  * releases, "Client:\n Version:    vX" in newer ones (the client's, the

@@ -334,7 +334,7 @@ done:
 const struct cmd_entry cmd_status_entry = {
 	.name = "status",
 	.summary = "list the project's resources with their live state (alias: ps)",
-	.usage = "sbxapply status [-f FILE] [-o text|json] [-q] [--runner URL] [--refresh]",
+	.usage = "sbxapply status [-f FILE] [-o text|json] [-q] [--runner URL] [--refresh] [--parallelism N]",
 	.help = STATUS_HELP,
 	.options = OPT_FILE | OPT_OUTPUT | OPT_QUIET | OPT_ENGINE | OPT_OBSERVE,
 	.exit_codes = STATUS_EXIT_CODES,
@@ -345,7 +345,7 @@ const struct cmd_entry cmd_status_entry = {
 const struct cmd_entry cmd_ps_entry = {
 	.name = "ps",
 	.summary = "the same as status",
-	.usage = "sbxapply ps [-f FILE] [-o text|json] [-q] [--runner URL] [--refresh]",
+	.usage = "sbxapply ps [-f FILE] [-o text|json] [-q] [--runner URL] [--refresh] [--parallelism N]",
 	.help = STATUS_HELP,
 	.options = OPT_FILE | OPT_OUTPUT | OPT_QUIET | OPT_ENGINE | OPT_OBSERVE,
 	.exit_codes = STATUS_EXIT_CODES,

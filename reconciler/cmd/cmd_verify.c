@@ -64,20 +64,9 @@ static void check_runner(struct verify *v)
 		verify_add(v->report, NULL, "runner", V_OK, NULL, NULL, "Docker Model Runner answers at %s (found via %s; %zu models)",
 			   v->runner->endpoint.url, v->runner->found_via, v->nr_models);
 	} else {
-		/* dmr_connect's message lists every place tried, then how to enable the runner: keep the list */
-		char *cut = strstr(err.buf, "\nEnable it with");
-		if (cut)
-			strbuf_setlen(&err, (size_t)(cut - err.buf));
-		/* "tried:\n  A: why\n  B: why" on one line: "tried: A: why; B: why" */
+		/* every place tried, on one line, without the advice the fix below gives */
 		struct strbuf one = STRBUF_INIT;
-		for (const char *p = err.buf; *p; p++) {
-			if (!strncmp(p, "\n  ", 3)) {
-				strbuf_addstr(&one, one.len && one.buf[one.len - 1] == ':' ? " " : "; ");
-				p += 2;
-			} else {
-				strbuf_addch(&one, *p);
-			}
-		}
+		cmd_runner_error_line(err.buf, &one);
 		v->report->backend_down = true;
 		char *why = verify_excerpt(one.buf, 600);
 		strbuf_release(&one);

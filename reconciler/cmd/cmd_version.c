@@ -7,6 +7,7 @@
 #include "backends/dmr/dmr.h"
 #include "backends/sbx/sbx.h"
 #include "cmd/cli.h"
+#include "cmd/cmd_common.h"
 #include "io/libinfo.h"
 #include "lang/config.h"
 #include "plan/inventory.h"
@@ -58,10 +59,10 @@ static void print_runner(const struct cli_options *opts)
 	char *version = NULL;
 	dmr_init(&d);
 	if (dmr_connect(&d, &where, &err) < 0) {
-		char *cut = strstr(err.buf, "\nEnable it with");
-		if (cut)
-			strbuf_setlen(&err, (size_t)(cut - err.buf));
-		printf("runner: not reachable: %s\n", err.buf);
+		struct strbuf line = STRBUF_INIT;
+		cmd_runner_error_line(err.buf, &line);
+		printf("runner: not reachable: %s\n", line.buf);
+		strbuf_release(&line);
 	} else {
 		int rc = dmr_version(&d, &version, &err);
 		if (rc > 0)

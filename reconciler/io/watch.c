@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "os/monotime.h"
 #include "util/xalloc.h"
 
 #define EVENTS (IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_MODIFY | IN_ATTRIB)
@@ -115,13 +116,6 @@ static int wait_in_seconds(struct file_watch *w, int cancel_fd)
 	return 1;
 }
 
-static long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Reads what the descriptor holds: 1 when an event named one of our files, 0 when none did, -1 on an error. */
 static int drain(struct file_watch *w)
 {
@@ -155,13 +149,13 @@ int file_watch_wait(struct file_watch *w, int cancel_fd, long quiet_ms)
 		quiet_ms = 0;
 	struct pollfd fds[2] = { { .fd = w->fd, .events = POLLIN }, { .fd = cancel_fd, .events = POLLIN } };
 	nfds_t nfds = cancel_fd >= 0 ? 2 : 1;
-	long last = -1, first = -1; /* when our files last changed, and first */
+	long long last = -1, first = -1; /* when our files last changed, and first */
 	for (;;) {
 		int timeout = -1;
 		if (last >= 0) {
-			long left = last + quiet_ms - now_ms();
+			long long left = last + quiet_ms - monotime_ms();
 			/* editors that keep writing: act after ten seconds anyway */
-			long cap = first + 10000 - now_ms();
+			long long cap = first + 10000 - monotime_ms();
 			if (cap < left)
 				left = cap;
 			if (left <= 0)
@@ -181,7 +175,7 @@ int file_watch_wait(struct file_watch *w, int cancel_fd, long quiet_ms)
 		if (ours < 0)
 			return -1;
 		if (ours) {
-			last = now_ms();
+			last = monotime_ms();
 			if (first < 0)
 				first = last;
 		}

@@ -89,12 +89,15 @@ int write_file_atomic(const char *path, const void *data, size_t len, struct str
 		}
 		off += (size_t)n;
 	}
-	if (fsync(fd) < 0 || close(fd) < 0) {
-		fd = -1;
-		strbuf_addf(err, "cannot write '%s': %s", tmp, strerror(errno));
+	/* closed whatever fsync says: a failed fsync must not leak the descriptor */
+	int bad = fsync(fd) < 0 ? errno : 0;
+	if (close(fd) < 0 && !bad)
+		bad = errno;
+	fd = -1;
+	if (bad) {
+		strbuf_addf(err, "cannot write '%s': %s", tmp, strerror(bad));
 		goto done;
 	}
-	fd = -1;
 	if (rename(tmp, path) < 0) {
 		strbuf_addf(err, "cannot replace '%s': %s", path, strerror(errno));
 		goto done;

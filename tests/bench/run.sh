@@ -1,7 +1,7 @@
 #!/bin/bash
 # The benchmark: sbxapply against sbxsim, each row with its baseline measured in the same run.
 #   tests/bench/run.sh BUILD_DIR [--quick]
-# Full: about 10 minutes on 2 cores (half of it validating 100,000 entries); --quick: under
+# Full: 5 to 10 minutes on 2 cores (much of it validating 100,000 entries); --quick: about
 # a minute (fewer latencies and sizes).
 # Prints markdown tables (README's "Benchmark" section holds a copy). Needs bash, curl,
 # python3 and /usr/bin/time. Everything lives in a temporary directory; nothing is left.

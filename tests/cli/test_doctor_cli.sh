@@ -55,13 +55,17 @@ check "no file: still exit 4" [ "$rc" -eq 4 ]
 check "no file: a warning" grep -qE "^warn  file       sandbox.yaml does not exist" "$tmp/out"
 check "no file: every problem has a fix" every_problem_has_a_fix
 
-# a state directory that cannot be made (not checkable as root, who may write anywhere)
+# a state directory that cannot be made: under a read-only directory, or (as root too, who may write
+# anywhere) under a regular file
 if [ "$(id -u)" != 0 ]; then
 	mkdir -p "$tmp/ro" && chmod 555 "$tmp/ro"
 	doctor --runner "http://127.0.0.1:$port" --state-dir "$tmp/ro/state"
 	check "read-only state dir fails" grep -qE "^FAIL  state_dir  $tmp/ro/state does not exist and cannot be made" "$tmp/out"
-	check "state dir fix" has out "or use --state-dir DIR"
 fi
+: >"$tmp/plainfile"
+doctor --runner "http://127.0.0.1:$port" --state-dir "$tmp/plainfile/state"
+check "a state dir that cannot be made fails" grep -qE "^FAIL  state_dir  $tmp/plainfile/state does not exist and cannot be made" "$tmp/out"
+check "state dir fix" has out "or use --state-dir DIR"
 doctor --runner "http://127.0.0.1:$port" --state-dir /dev/null
 check "a state dir that is a file fails" grep -qE "^FAIL  state_dir  cannot write in /dev/null: not a directory" "$tmp/out"
 

@@ -7,9 +7,8 @@
 # installed version and the file position; version shows the runner's version.
 # Usage: test_doctor.sh SBXAPPLY SBXSIM
 . "$(dirname "$0")/lib.sh"
-case $bin in /*) ;; *) bin="$PWD/$bin" ;; esac
-simdir=$(cd "$(dirname "$sim")" && pwd)
-export PATH="$simdir:$PATH" SBXSIM_SBX_VERSION=0.45.1 SBXSIM_POLICY_INIT=balanced
+use_sim_sbx
+export SBXSIM_SBX_VERSION=0.45.1 SBXSIM_POLICY_INIT=balanced
 example="$(cd "$(dirname "$0")/../../examples/claude-dmr" && pwd)/sandbox.yaml"
 mkdir -p "$work/guide"
 cp "$example" "$work/guide/sandbox.yaml"
@@ -127,6 +126,7 @@ check "json: in sync" has out '"sync": "in_sync"'
 check "json: last applied" has out '"last_applied": "20'
 sbxapply status -f "$F" --runner "$R" -q
 check "quiet, all in sync: nothing printed" is "$(cat "$work/out")" ""
+check "quiet, all in sync: exit 0" is "$rc" 0
 # changed by hand: a stopped sandbox, a deleted model, a removed rule
 sbx stop claude-dmr >/dev/null
 curl -s -X DELETE "$R/models/ai/devstral-small-2" >/dev/null

@@ -49,6 +49,7 @@ check "an undeclared name" is "$rc" 2
 check "an undeclared name: why" has err "sandbox 'claude-dmx' is not declared"
 sbxapply verify -f "$F" --runner "$R" -q
 check "quiet: nothing when all pass" is "$(cat "$work/out")" ""
+check "quiet: and still exit 0" is "$rc" 0
 
 # 2a. the rule removed: the proxy refuses, the fix is the rule
 sbx policy rm network --resource localhost:12434 >/dev/null

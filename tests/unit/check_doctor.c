@@ -10,6 +10,7 @@
 
 #include "check_main.h"
 #include "cmd/cli.h"
+#include "cmd/cmd_common.h"
 #include "cmd/cmd_doctor_report.h"
 #include "util/xalloc.h"
 
@@ -51,7 +52,7 @@ START_TEST(runner_error_on_one_line)
 			  "  unix:///var/run/docker.sock (Docker Desktop socket): No such file or directory\n"
 			  "Enable it with 'docker desktop enable model-runner --tcp 12434' (Docker Desktop) or ...";
 	struct strbuf out = STRBUF_INIT;
-	doctor_runner_error_line(err, &out);
+	cmd_runner_error_line(err, &out);
 	ck_assert_str_eq(out.buf, "Docker Model Runner does not answer; tried: http://127.0.0.1:1 (--runner): cannot "
 				  "connect to 'http://127.0.0.1:1': Connection refused; unix:///var/run/docker.sock "
 				  "(Docker Desktop socket): No such file or directory");
