@@ -55,7 +55,7 @@ const struct option_spec option_specs[] = {
 	{ NULL, "--show-secrets", OPT_ENGINE, V_NONE, offsetof(struct cli_options, show_secrets), NULL,
 	  "print sensitive values instead of (sensitive)" },
 	{ NULL, "--refresh", OPT_ENGINE, V_NONE, offsetof(struct cli_options, refresh), NULL,
-	  "also read state that needs starting a stopped sandbox (its env)" },
+	  "read every sandbox's env: also where the inventory vouches for it, and in stopped ones (starting them)" },
 	{ NULL, "--prune", OPT_CHANGE, V_NONE, offsetof(struct cli_options, prune), NULL,
 	  "delete what this project created and the file no longer declares" },
 	{ NULL, "--allow-replace", OPT_CHANGE, V_NONE, offsetof(struct cli_options, allow_replace), NULL,

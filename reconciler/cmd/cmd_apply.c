@@ -224,8 +224,15 @@ static int run(const struct cli_options *cli, enum mode mode)
 		rc = changes ? EXIT_CHANGES : EXIT_OK;
 		goto done;
 	}
-	if (opts->dry_run || !e.plan.nr)
-		goto done; /* nothing to do: not even an adoption to record */
+	if (opts->dry_run)
+		goto done;
+	if (!e.plan.nr) {
+		/* nothing to do; what observation confirmed (env blocks read back as written) is kept */
+		if (engine_record_observation(&e, &err) < 0)
+			fprintf(stderr, "sbxapply: warning: the inventory was not updated (%s): the next run reads again\n",
+				err.buf);
+		goto done;
+	}
 	if (ask && (rc = ask_destruction(&e)))
 		goto done;
 	rc = cmd_exit_code(engine_apply(&e, &err));

@@ -138,6 +138,8 @@ static void live_state(struct status *st, struct row *row, const struct kind *k,
 		state = obs ? "set" : "missing";
 	} else if (!strcmp(k->name, "env")) {
 		state = obs ? "written" : "missing";
+		if (obs && obs->vouched)
+			strbuf_addf(&d, "not read: %s (--refresh reads it)", obs->vouched);
 	}
 	row->state = xstrdup(state);
 	row->details = strbuf_detach(&d, NULL);

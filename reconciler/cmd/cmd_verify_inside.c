@@ -162,7 +162,7 @@ static void check_base_url(struct verify *v, const struct cfg_sandbox *s, const 
 	bool hide = t->declared && t->declared->value.sensitive && !v->opts->show_secrets;
 	if (r->end == SBX_PROBE_UNSET) {
 		char *fix = t->declared
-				    ? xasprintf("sbxapply apply writes it (%s declares it in env)", file)
+				    ? xasprintf("sbxapply apply --refresh writes it (%s declares it in env)", file)
 				    : xasprintf("add %s: %s to the sandbox's env (or the top-level env) in %s, then run "
 						"sbxapply apply",
 						t->var, GUIDE_BASE_URL, file);
@@ -173,14 +173,15 @@ static void check_base_url(struct verify *v, const struct cfg_sandbox *s, const 
 	if (r->end == SBX_PROBE_INVALID) {
 		char *value = verify_excerpt(r->base ? r->base : "", 120);
 		verify_add(v->report, s->name, "base_url", V_FAIL, "base_url_invalid",
-			   xasprintf("set %s to %s in the env of %s, then run sbxapply apply", t->var, GUIDE_BASE_URL, file),
+			   xasprintf("set %s to %s in the env of %s, then run sbxapply apply --refresh", t->var,
+				     GUIDE_BASE_URL, file),
 			   "%s=%s is not an http:// or https:// URL", t->var, hide ? "(sensitive)" : value);
 		free(value);
 		return;
 	}
 	struct strbuf note = STRBUF_INIT;
 	if (t->declared && r->base && strcmp(t->declared->value.text, r->base))
-		strbuf_addf(&note, "; %s declares %s: sbxapply apply writes it", file,
+		strbuf_addf(&note, "; %s declares %s: sbxapply apply --refresh writes it", file,
 			    hide ? "another value" : t->declared->value.text);
 	verify_add(v->report, s->name, "base_url", V_OK, NULL, NULL, "%s=%s %s%s", t->var, hide ? "(sensitive)" : r->base,
 		   r->from_file ? "from /etc/sandbox-persistent.sh (a login shell did not set it)" : "in a login shell",

@@ -321,6 +321,18 @@ static size_t identify_made(struct engine *e)
 	return first;
 }
 
+int engine_record_observation(struct engine *e, struct strbuf *err)
+{
+	int rc = 0;
+	pthread_mutex_lock(&e->inventory_lock);
+	if (engine_record_confirmed_locked(e) && engine_save_locked(e) < 0) {
+		strbuf_addstr(err, e->state_err.buf);
+		rc = -1;
+	}
+	pthread_mutex_unlock(&e->inventory_lock);
+	return rc;
+}
+
 enum engine_status engine_apply(struct engine *e, struct strbuf *err)
 {
 	struct plan *plan = &e->plan;
@@ -349,6 +361,7 @@ enum engine_status engine_apply(struct engine *e, struct strbuf *err)
 	}
 	size_t first_late = identify_made(e);
 	pthread_mutex_lock(&e->inventory_lock);
+	engine_record_confirmed_locked(e);
 	engine_record_late_attrs_locked(e, first_late);
 	engine_forget_vanished(e);
 	engine_save_locked(e);
@@ -419,7 +432,8 @@ static void set_digest(const struct resource_set *set, const char *salt, char ou
 		char fields[65];
 		resource_digest(r, fields);
 		lines[i] = xasprintf("%s/%s %s %s %s", r->kind->name, r->name, fields, r->observed_id ? r->observed_id : "-",
-				     r->unknown ? "unknown" : "known");
+				     r->unknown ? "unknown" : r->vouched ? "vouched"
+									 : "known");
 	}
 	qsort(lines, set->nr, sizeof(*lines), compare_ids);
 	struct sha256 h;

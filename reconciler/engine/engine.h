@@ -81,6 +81,8 @@ struct engine {
 	void *backends;		       /* registry->backends_open()'s, opaque here */
 	struct engine_attr *attrs;     /* set during apply, recorded when the action completes */
 	size_t nr_attrs, alloc_attrs;
+	struct engine_attr *confirms; /* seen during observation, recorded by apply (engine_confirm_attr) */
+	size_t nr_confirms, alloc_confirms;
 	atomic_ulong http_calls, process_calls;
 	atomic_bool stop;
 	/*
@@ -105,6 +107,13 @@ enum engine_status engine_plan(struct engine *e, struct strbuf *err);
  * are listed in err.
  */
 enum engine_status engine_apply(struct engine *e, struct strbuf *err);
+/*
+ * An apply with an empty plan: records what observation confirmed
+ * (engine_confirm_attr) and saves when that changed the inventory. -1 with
+ * err when the save failed (nothing else depends on it: the next run reads
+ * again what it could not vouch for).
+ */
+int engine_record_observation(struct engine *e, struct strbuf *err);
 void engine_close(struct engine *e);
 /*
  * Digests of the desired set (the file after interpolation) and of the
@@ -118,6 +127,13 @@ void engine_state_digests(const struct engine *e, char desired[65], char observe
 void *engine_backends(struct engine *e);
 /* For kinds, during apply: remember key=value in the inventory entry of action a once it completes. */
 void engine_set_attr(struct engine *e, const struct action *a, const char *key, const char *value);
+/*
+ * For kinds, during observation: key=value is now known to hold for the
+ * inventory entry kind/name (e.g. what was read matches what was recorded).
+ * An apply records it on that entry when no action of its run touches it
+ * (an action records its own). Never recorded by diff or plan.
+ */
+void engine_confirm_attr(struct engine *e, const char *kind, const char *name, const char *key, const char *value);
 /* For kinds: a line on the log, e.g. progress. */
 void engine_log(struct engine *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 bool engine_cancelled(const struct engine *e);

@@ -51,30 +51,63 @@ size_t engine_resolve_intents(struct engine *e)
 	return n;
 }
 
-void engine_set_attr(struct engine *e, const struct action *a, const char *key, const char *value)
+static void push_attr(struct engine *e, struct engine_attr **list, size_t *nr, size_t *alloc, const char *kind,
+		      const char *name, const char *key, const char *value)
 {
 	pthread_mutex_lock(&e->inventory_lock);
-	XGROW(e->attrs, e->alloc_attrs, e->nr_attrs + 1);
-	e->attrs[e->nr_attrs++] = (struct engine_attr){
-		xstrdup(a->kind->name),
-		xstrdup(a->name),
-		xstrdup(key),
-		xstrdup(value),
-	};
+	XGROW(*list, *alloc, *nr + 1);
+	(*list)[(*nr)++] = (struct engine_attr){ xstrdup(kind), xstrdup(name), xstrdup(key), xstrdup(value) };
 	pthread_mutex_unlock(&e->inventory_lock);
+}
+
+void engine_set_attr(struct engine *e, const struct action *a, const char *key, const char *value)
+{
+	push_attr(e, &e->attrs, &e->nr_attrs, &e->alloc_attrs, a->kind->name, a->name, key, value);
+}
+
+void engine_confirm_attr(struct engine *e, const char *kind, const char *name, const char *key, const char *value)
+{
+	push_attr(e, &e->confirms, &e->nr_confirms, &e->alloc_confirms, kind, name, key, value);
+}
+
+bool engine_record_confirmed_locked(struct engine *e)
+{
+	bool changed = false;
+	for (size_t i = 0; i < e->nr_confirms; i++) {
+		const struct engine_attr *c = &e->confirms[i];
+		bool touched = false;
+		for (size_t k = 0; k < e->plan.nr && !touched; k++)
+			touched = !strcmp(e->plan.actions[k].kind->name, c->kind) && !strcmp(e->plan.actions[k].name, c->name);
+		struct inv_entry *en = NULL;
+		for (size_t k = 0; k < e->inventory.nr && !touched && !en; k++)
+			if (!strcmp(e->inventory.entries[k].kind, c->kind) && !strcmp(e->inventory.entries[k].name, c->name))
+				en = &e->inventory.entries[k];
+		const char *was = en ? inv_entry_attr(en, c->key) : NULL;
+		if (en && (!was || strcmp(was, c->value))) {
+			inv_entry_set_attr(en, c->key, c->value);
+			changed = true;
+		}
+	}
+	return changed;
+}
+
+static void free_attr_list(struct engine_attr **list, size_t *nr, size_t *alloc)
+{
+	for (size_t i = 0; i < *nr; i++) {
+		free((*list)[i].kind);
+		free((*list)[i].name);
+		free((*list)[i].key);
+		free((*list)[i].value);
+	}
+	free(*list);
+	*list = NULL;
+	*nr = *alloc = 0;
 }
 
 void engine_free_attrs(struct engine *e)
 {
-	for (size_t i = 0; i < e->nr_attrs; i++) {
-		free(e->attrs[i].kind);
-		free(e->attrs[i].name);
-		free(e->attrs[i].key);
-		free(e->attrs[i].value);
-	}
-	free(e->attrs);
-	e->attrs = NULL;
-	e->nr_attrs = e->alloc_attrs = 0;
+	free_attr_list(&e->attrs, &e->nr_attrs, &e->alloc_attrs);
+	free_attr_list(&e->confirms, &e->nr_confirms, &e->alloc_confirms);
 }
 
 /*

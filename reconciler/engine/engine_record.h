@@ -26,6 +26,12 @@ int engine_write_intent(struct engine *e, const struct action *a, struct strbuf 
 void engine_record(struct engine *e, const struct action *a);
 /* Sets the attributes set after their actions were recorded (index first on), holding inventory_lock. */
 void engine_record_late_attrs_locked(struct engine *e, size_t first);
+/*
+ * Sets the observation's confirmed attributes (engine_confirm_attr) on the
+ * entries no action of e->plan touches, holding inventory_lock; true when
+ * one changed (then the inventory needs saving).
+ */
+bool engine_record_confirmed_locked(struct engine *e);
 /* Forgets entries of observed kinds whose resource is gone from everywhere (holding inventory_lock). */
 void engine_forget_vanished(struct engine *e);
 void engine_free_attrs(struct engine *e);

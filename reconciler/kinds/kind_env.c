@@ -12,6 +12,14 @@
  * --refresh; without it the plan says its drift was not checked, unless the
  * file changed since the last apply (then the change is applied, compared
  * through the inventory's digests) or sbxapply never wrote the block.
+ *
+ * A running sandbox is not read either when the inventory vouches for its
+ * block: sbxapply wrote it, or read it back as recorded, on the very sandbox
+ * `sbx ls` lists now (its id or creation time, the entry's "sandbox"
+ * attribute). A sandbox re-made under the name, an inventory from before
+ * the attribute, or --refresh: read. So a no-op run is one round of calls;
+ * what it cannot see is an edit made inside the sandbox to the block itself
+ * (--refresh finds it), and the plan says which blocks it did not read.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +109,34 @@ static int read_block(struct engine *e, struct sbx_client *c, const char *name, 
 	return rc;
 }
 
+/* Whether identity is one no other sandbox of the name has: an id or a creation time, not a workspace. */
+static bool tells_apart(const char *identity)
+{
+	return identity && (!strncmp(identity, "id:", 3) || !strncmp(identity, "created:", 8));
+}
+
+/* The sandbox's identity when it tells_apart(), else NULL. */
+static char *strong_identity(const struct sbx_sandbox *s)
+{
+	char *id = kinds_sbx_identity(s);
+	if (id && !tells_apart(id)) {
+		free(id);
+		id = NULL;
+	}
+	return id;
+}
+
+/* Whether the inventory's entry says sbxapply wrote or read s's block, on s itself. */
+static bool vouched_by_inventory(const struct engine *e, const struct sbx_sandbox *s)
+{
+	const struct inv_entry *last = inventory_find(&e->inventory, kind_env.name, s->name);
+	const char *on = last ? inv_entry_attr(last, "sandbox") : NULL;
+	char *now = strong_identity(s);
+	bool same = on && now && !strcmp(on, now);
+	free(now);
+	return same;
+}
+
 /*
  * A stopped sandbox without --refresh: NULL when its env must be read or
  * written anyway, else a resource that carries the file's changes since the
@@ -136,11 +172,48 @@ static struct resource *unread(struct engine *e, const struct sbx_sandbox *s)
 	return r;
 }
 
+/*
+ * A running sandbox whose block the inventory vouches for: a resource that
+ * says so when the file declares what was recorded, else NULL (the file
+ * changed it since: it is read, to show the old values before the write).
+ */
+static struct resource *vouched(struct engine *e, const struct sbx_sandbox *s)
+{
+	struct resource *r = unread(e, s);
+	if (!r || !r->unknown) {
+		resource_free(r);
+		return NULL;
+	}
+	free(r->unknown);
+	r->unknown = NULL;
+	r->vouched = xstrdup("the inventory vouches for each, as sbxapply last wrote or read it on the sandbox listed now");
+	return r;
+}
+
+/* Whether the block read into r is exactly what the inventory recorded (every field's digest, no more). */
+static bool read_as_recorded(const struct engine *e, const struct resource *r)
+{
+	const struct inv_entry *last = inventory_find(&e->inventory, kind_env.name, r->name);
+	if (!last || last->nr_fields != r->nr_fields)
+		return false;
+	for (size_t i = 0; i < r->nr_fields; i++) {
+		char digest[65];
+		const char *recorded = inv_entry_digest(last, r->fields[i].name);
+		if (!r->fields[i].value || !recorded)
+			return false;
+		inventory_field_digest(&e->inventory, r->fields[i].name, r->fields[i].value, digest);
+		if (strcmp(recorded, digest))
+			return false;
+	}
+	return true;
+}
+
 /* The env reads of one observation, run in parallel (one `sbx exec` each). */
 struct env_reads {
 	struct engine *e;
 	struct sbx_client *c;
 	const char **names;
+	char **identity; /* strong_identity() of each, or NULL */
 	struct resource **out;
 	bool *present;
 };
@@ -166,6 +239,7 @@ static int env_observe(struct engine *e, struct resource_set *out, struct strbuf
 	struct env_reads reads = { .e = e,
 				   .c = c,
 				   .names = xcalloc(nr + 1, sizeof(*reads.names)),
+				   .identity = xcalloc(nr + 1, sizeof(*reads.identity)),
 				   .out = xcalloc(nr + 1, sizeof(*reads.out)),
 				   .present = xcalloc(nr + 1, sizeof(*reads.present)) };
 	size_t nr_reads = 0;
@@ -182,12 +256,20 @@ static int env_observe(struct engine *e, struct resource_set *out, struct strbuf
 				resource_set_add(out, r);
 			continue;
 		}
+		struct resource *v = !e->opts.refresh && !e->opts.observe_all && vouched_by_inventory(e, s)
+					     ? vouched(e, s)
+					     : NULL;
+		if (v) {
+			resource_set_add(out, v);
+			continue;
+		}
 		bool seen = false; /* a name listed twice is still read once */
 		for (size_t k = 0; k < nr_reads && !seen; k++)
 			seen = !strcmp(reads.names[k], s->name);
 		if (seen)
 			continue;
 		reads.names[nr_reads] = s->name;
+		reads.identity[nr_reads] = strong_identity(s);
 		reads.out[nr_reads++] = resource_new(&kind_env, s->name, NULL);
 	}
 	int rc = 0;
@@ -200,19 +282,48 @@ static int env_observe(struct engine *e, struct resource_set *out, struct strbuf
 				strbuf_addstr(err, tasks[i].error.len ? tasks[i].error.buf : "interrupted");
 			}
 			strbuf_release(&tasks[i].error);
+			/* read back as recorded, on a sandbox told apart by its id: an apply lets the next run trust it */
+			if (rc == 0 && reads.present[i] && reads.identity[i] && read_as_recorded(e, reads.out[i]))
+				engine_confirm_attr(e, kind_env.name, reads.names[i], "sandbox", reads.identity[i]);
 			/* no block at all: absent, so writing one is a creation this project owns */
 			if (rc == 0 && reads.present[i])
 				resource_set_add(out, reads.out[i]);
 			else
 				resource_free(reads.out[i]);
+			free(reads.identity[i]);
 		}
 		free(tasks);
 	}
 	free(reads.names);
+	free(reads.identity);
 	free(reads.out);
 	free(reads.present);
 	sbx_sandboxes_free(list, nr);
 	return rc;
+}
+
+/* The sandbox this run finds under name, told apart by its id, and neither created nor replaced by the run; else NULL. */
+static const char *listed_sandbox(const struct engine *e, const char *name)
+{
+	for (size_t i = 0; i < e->plan.nr; i++) {
+		const struct action *a = &e->plan.actions[i];
+		if (a->kind == &kind_sandbox && !strcmp(a->name, name) &&
+		    (a->type == ACTION_CREATE || a->type == ACTION_REPLACE))
+			return NULL; /* its identity is listed after the run: kinds_env_sandbox_made() */
+	}
+	const struct resource *o = resource_set_find(&e->observed, &kind_sandbox, name);
+	const char *id = o ? o->identity : NULL;
+	return tells_apart(id) ? id : NULL;
+}
+
+void kinds_env_sandbox_made(struct engine *e, const char *name, const char *identity)
+{
+	for (size_t i = 0; i < e->plan.nr; i++) {
+		const struct action *a = &e->plan.actions[i];
+		if (a->kind == &kind_env && !strcmp(a->name, name) && a->type != ACTION_DELETE &&
+		    e->tasks[i].state == TASK_DONE && tells_apart(identity))
+			engine_set_attr(e, a, "sandbox", identity);
+	}
 }
 
 static void env_refine(const struct plan_context *pc, struct action *a)
@@ -261,6 +372,11 @@ static int env_apply(struct engine *e, const struct action *a, struct strbuf *er
 	if (rc < 0 && a->type == ACTION_DELETE && sbx_no_such_sandbox(&res)) {
 		strbuf_reset(err); /* the sandbox went first, and its /etc with it */
 		rc = 0;
+	}
+	if (rc == 0 && a->type != ACTION_DELETE) {
+		/* what the next run's vouching compares with the listing; "" trusts nothing */
+		const char *on = listed_sandbox(e, a->name);
+		engine_set_attr(e, a, "sandbox", on ? on : "");
 	}
 	spawn_result_release(&res);
 	explicit_bzero(in.buf, in.len);

@@ -81,7 +81,7 @@ static long long memory_bytes(const char *text)
  * What tells this sandbox from another of the same name: its id (v0.33+),
  * else its creation time (listed from v0.45), else its workspace (docs/backends.md §6).
  */
-static char *identity_of(const struct sbx_sandbox *s)
+char *kinds_sbx_identity(const struct sbx_sandbox *s)
 {
 	if (s->id)
 		return xasprintf("id:%s", s->id);
@@ -114,9 +114,10 @@ void kinds_sbx_identify(struct engine *e, const struct action *const *made, size
 		for (size_t i = 0; i < nr; i++)
 			for (size_t k = 0; k < nr_list && made[i]->kind == &kind_sandbox; k++)
 				if (!strcmp(list[k].name, made[i]->name)) {
-					char *id = identity_of(&list[k]);
+					char *id = kinds_sbx_identity(&list[k]);
 					if (id)
 						engine_set_attr(e, made[i], "identity", id);
+					kinds_env_sandbox_made(e, made[i]->name, id);
 					free(id);
 				}
 	sbx_sandboxes_free(list, nr_list);
@@ -171,7 +172,7 @@ static int sandbox_observe(struct engine *e, struct resource_set *out, struct st
 		}
 		if (s->id)
 			r->observed_id = xstrdup(s->id);
-		r->identity = identity_of(s);
+		r->identity = kinds_sbx_identity(s);
 		resource_set_add(out, r);
 	}
 	sbx_sandboxes_free(list, nr);

@@ -14,7 +14,7 @@
  * sandboxes created after it); sandbox-scoped secrets, rules and env depend
  * on their sandbox. Observation is one `sbx ls`, one `sbx policy ls` and one
  * `sbx secret ls` per run, shared between kinds, plus one `sbx exec` per
- * running sandbox with env.
+ * running sandbox with env that the inventory cannot vouch for (kind_env.c).
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -30,6 +30,16 @@ extern const struct kind kind_secret;
 extern const struct kind kind_sandbox;
 extern const struct kind kind_policy_rule;
 extern const struct kind kind_env;
+
+/*
+ * What tells sandbox s from another of the same name, as "id:...", "created:..."
+ * or, with neither listed, "workspace:..." (weak: a sandbox re-made on the same
+ * folder has it too); NULL when nothing is listed. The caller frees it.
+ */
+char *kinds_sbx_identity(const struct sbx_sandbox *s);
+
+/* After the run created or replaced sandbox name (identity as listed then): its env block written in the run was written there. */
+void kinds_env_sandbox_made(struct engine *e, const char *name, const char *identity);
 
 /* kind_registry.identify for sandboxes: one `sbx ls` after the run for the ones it created. */
 void kinds_sbx_identify(struct engine *e, const struct action *const *made, size_t nr);

@@ -203,6 +203,23 @@ static void plan_desired(struct plan *plan, const struct plan_context *pc, const
 	check_shared(plan, pc, d, plan->nr > before ? &plan->actions[plan->nr - 1] : NULL);
 }
 
+/* Whether the kind's refine() turns in-sync d into an action (then left in the plan). */
+static bool refined_into_action(struct plan *plan, const struct plan_context *pc, const struct resource *d,
+				const struct resource *o)
+{
+	if (!d->kind->refine)
+		return false;
+	struct action *a = new_action(plan, ACTION_NOOP, d, o);
+	a->reason = xstrdup("in sync");
+	a->refined = true;
+	d->kind->refine(pc, a);
+	if (a->type != ACTION_NOOP)
+		return true;
+	free_action(a);
+	plan->nr--;
+	return false;
+}
+
 static void plan_desired_one(struct plan *plan, const struct plan_context *pc, const struct resource *d)
 {
 	const struct resource *o = resource_set_find(pc->observed, d->kind, d->name);
@@ -220,8 +237,14 @@ static void plan_desired_one(struct plan *plan, const struct plan_context *pc, c
 				action_add_change(a, d->fields[i].name, NULL, d->fields[i].value, d->fields[i].sensitive);
 		return;
 	}
-	if (o->unknown) {
-		plan_add_note(plan, "%s %s: not checked: %s", d->kind->noun, d->display, o->unknown);
+	if (o->unknown || o->vouched) {
+		/* not read, so taken as in sync, unless the kind knows better (its sandbox is replaced) */
+		if (refined_into_action(plan, pc, d, o))
+			return;
+		if (o->unknown)
+			plan_add_note(plan, "%s %s: not checked: %s", d->kind->noun, d->display, o->unknown);
+		else
+			plan->not_read++;
 		plan->in_sync++;
 		return;
 	}
@@ -233,17 +256,8 @@ static void plan_desired_one(struct plan *plan, const struct plan_context *pc, c
 		free(probe.changes);
 		if (last) {
 			/* in sync field by field; the kind may still know better (a re-pulled base) */
-			if (d->kind->refine) {
-				a = new_action(plan, ACTION_NOOP, d, o);
-				a->reason = xstrdup("in sync");
-				a->refined = true;
-				d->kind->refine(pc, a);
-				if (a->type != ACTION_NOOP)
-					return;
-				free_action(a);
-				plan->nr--;
-			}
-			plan->in_sync++;
+			if (!refined_into_action(plan, pc, d, o))
+				plan->in_sync++;
 			return;
 		}
 		a = new_action(plan, ACTION_NOOP, d, o);
@@ -417,6 +431,32 @@ static void block_unsafe(struct plan *plan, const struct plan_options *opts)
 	}
 }
 
+/* What was taken from the inventory instead of read: said once per kind, with the names when few. */
+static void note_vouched(struct plan *plan, const struct plan_context *pc, const struct kind *k)
+{
+	struct strbuf names = STRBUF_INIT;
+	size_t n = 0;
+	const char *why = NULL;
+	for (size_t i = 0; i < pc->desired->nr; i++) {
+		const struct resource *d = pc->desired->items[i];
+		const struct resource *o = d->kind == k ? resource_set_find(pc->observed, k, d->name) : NULL;
+		bool acted = false; /* refine() made it an action: then it is not left unread */
+		for (size_t a = 0; o && o->vouched && a < plan->nr && !acted; a++)
+			acted = plan->actions[a].desired == d;
+		if (!o || !o->vouched || acted)
+			continue;
+		why = o->vouched;
+		if (n++ < 5)
+			strbuf_addf(&names, "%s%s", n > 1 ? ", " : "", d->display);
+	}
+	if (n > 5)
+		strbuf_addf(&names, " and %zu more", n - 5);
+	if (n)
+		plan_add_note(plan, "%s %s: not read: %s; --refresh reads %s", k->noun, names.buf, why,
+			      n == 1 ? "it" : "them");
+	strbuf_release(&names);
+}
+
 /* Entries recorded on another instance of their backend: said once, and left alone. */
 static void note_other_backends(struct plan *plan, const struct plan_context *pc)
 {
@@ -448,6 +488,7 @@ void plan_build(struct plan *plan, const struct resource_set *desired, const str
 		for (size_t i = 0; i < desired->nr; i++)
 			if (desired->items[i]->kind == kind_table[k])
 				plan_desired(plan, &pc, desired->items[i]);
+		note_vouched(plan, &pc, kind_table[k]);
 		for (size_t i = 0; i < observed->nr; i++) {
 			const struct resource *o = observed->items[i];
 			if (o->kind == kind_table[k] && !resource_set_find(desired, o->kind, o->name))

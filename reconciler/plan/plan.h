@@ -66,7 +66,8 @@ struct plan {
 	size_t nr, alloc;
 	char **notes; /* things the user should know that are not actions */
 	size_t nr_notes, alloc_notes;
-	size_t in_sync; /* desired resources needing nothing */
+	size_t in_sync;	 /* desired resources needing nothing */
+	size_t not_read; /* of those, how many the inventory vouched for without a read (resource.vouched) */
 };
 
 struct plan_options {

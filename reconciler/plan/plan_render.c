@@ -125,6 +125,7 @@ void plan_render_json(const struct plan *plan, const struct render_options *o, s
 	jsonw_kv_int(&w, "adopt", (long long)plan_count(plan, ACTION_NOOP));
 	jsonw_kv_int(&w, "blocked", (long long)plan_count_blocked(plan));
 	jsonw_kv_int(&w, "in_sync", (long long)plan->in_sync);
+	jsonw_kv_int(&w, "not_read", (long long)plan->not_read);
 	jsonw_end_object(&w);
 	jsonw_key(&w, "actions");
 	jsonw_begin_array(&w);

@@ -33,6 +33,7 @@ void resource_free(struct resource *r)
 	free(r->observed_id);
 	free(r->identity);
 	free(r->unknown);
+	free(r->vouched);
 	free(r);
 }
 

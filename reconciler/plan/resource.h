@@ -37,6 +37,7 @@ struct resource {
 	char *observed_id; /* observed only: the backend's id, e.g. a model digest */
 	char *identity;	   /* observed only: what tells this one from another of the same name (an id), or NULL */
 	char *unknown;	   /* observed only: why its fields could not be read, or NULL */
+	char *vouched;	   /* observed only: not read, as the inventory vouches it is as recorded: why, or NULL */
 };
 
 struct resource_set {

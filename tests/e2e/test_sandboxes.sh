@@ -63,6 +63,9 @@ scenario() {
 	check "$profile: second run posts nothing" is "$(calls_count '"method":"(POST|DELETE)"')" 0
 	check "$profile: one sbx ls" is "$(calls_count '"argv":\["sbx",("--no-input",)?"ls"')" 1
 	check "$profile: one policy ls" is "$(calls_count '"policy","ls"')" 1
+	# the env block sbxapply wrote is not read back where `sbx ls` tells the sandbox apart (an id, v0.33+)
+	if [ "$minor" -ge 33 ]; then reads=0; else reads=1; fi
+	check "$profile: env read only where no id vouches" is "$(calls_count '"argv":\["sbx",("--no-input",)?"exec"')" "$reads"
 	sbxapply diff -f "$F" --runner "$R"
 	check "$profile: diff says in sync" is "$rc" 0
 	# sandboxd down: every listing starts with a banner (docs/backends.md §7), which changes nothing
@@ -368,6 +371,18 @@ calls_reset
 SBXSIM_SBX_VERSION=0.54.1 XDG_STATE_HOME="$work/xdg-054" sbxapply plan -f "$work/init/b.yaml"
 check "--no-input where the help lists it" is "$(calls_count '"argv":\["sbx","--no-input","policy","ls"')" 1
 
+# drop_env_attr: the inventory as it was before env entries recorded their sandbox
+drop_env_attr() {
+	python3 - "$inv" <<'PY'
+import json, sys
+inv = json.load(open(sys.argv[1]))
+for e in inv["resources"]:
+    if e["kind"] == "env":
+        e["attrs"].pop("sandbox", None)
+json.dump(inv, open(sys.argv[1], "w"), indent=2)
+PY
+}
+
 # Identity: a sandbox re-made by hand under a name this project created is not ours.
 export SBXSIM_STATE_DIR="$work/sim-id" XDG_STATE_HOME="$work/xdg-id"
 mkdir -p "$SBXSIM_STATE_DIR" "$work/id/project"
@@ -384,9 +399,65 @@ check "two sbx ls in all" is "$(calls_count '"argv":\["sbx",("--no-input",)?"ls"
 check "the id listing comes after the env write" is \
 	"$(grep -E '"argv":\["sbx",("--no-input",)?"(ls","--(json|format)|exec)"' "$SBXSIM_STATE_DIR/calls.log" | tail -1 | grep -c '"ls"')" 1
 check "and the sbx it lives on" has_file "$XDG_STATE_HOME/sbxapply/claude-dmr.json" '"backend_info": "v0.45.1"'
+# The env block: recorded with the id of the sandbox it was written on, so a no-op run does not read
+# it back; an edit made inside the sandbox to the block is found with --refresh
+inv="$XDG_STATE_HOME/sbxapply/claude-dmr.json"
+made_id=$(sbx ls --json | tr -d ' \n' | grep -o '"id":"[^"]*","name":"claude-dmr"' | sed 's/^"id":"//; s/".*//')
+check "env: recorded with its sandbox" is "$(grep -c "\"sandbox\": \"id:$made_id\"" "$inv")" 1
+calls_reset
+sbxapply diff -f "$I" --runner "$R"
+check "env: a no-op diff" is "$rc" 0
+check "env: reads no env" is "$(calls_count '"exec"')" 0
+check "env: and says so" has out "env of sandbox claude-dmr: not read: the inventory vouches for each"
+sbxapply diff -f "$I" --runner "$R" -o json
+check "env: JSON counts it" has out '"not_read": 1'
+etc="$SBXSIM_STATE_DIR/sandboxes/claude-dmr/etc/sandbox-persistent.sh"
+sed -i 's#ANTHROPIC_BASE_URL=.*#ANTHROPIC_BASE_URL=http://edited-inside#' "$etc"
+sbxapply diff -f "$I" --runner "$R"
+check "env: an edit inside is not read without --refresh" is "$rc" 0
+sbxapply diff -f "$I" --runner "$R" --refresh
+check "env: --refresh finds it" is "$rc" 1
+check "env: and shows it" has out '"http://edited-inside" -> "http://host.docker.internal:12434"'
+check "env: --refresh vouches for nothing" lacks out "not read"
+calls_reset
+sbxapply -f "$I" --runner "$R" --refresh -q
+check "env: apply --refresh repairs it" is "$(grep -c "^export ANTHROPIC_BASE_URL='http://host.docker.internal:12434'$" "$etc")" 1
+check "env: with one write" is "$(calls_count '"exec".*"write"')" 1
+# an inventory from before the attribute (or one whose sandbox changed) is read, and an apply that
+# reads the block back as recorded vouches for it again; diff records nothing
+drop_env_attr
+calls_reset
+sbxapply diff -f "$I" --runner "$R"
+check "env: without the attribute, diff reads it" is "$(calls_count '"exec"')" 1
+check "env: and records nothing" is "$(grep -c '"sandbox": "id:' "$inv")" 0
+sbxapply -f "$I" --runner "$R"
+check "env: a no-op apply" has out "No changes:"
+check "env: records the sandbox it read the block on" is "$(grep -c "\"sandbox\": \"id:$made_id\"" "$inv")" 1
+calls_reset
+sbxapply diff -f "$I" --runner "$R"
+check "env: then not read again" is "$(calls_count '"exec"')" 0
+# a block read back unlike the record vouches for nothing
+sed -i 's#ANTHROPIC_BASE_URL=.*#ANTHROPIC_BASE_URL=http://edited-inside#' "$etc"
+drop_env_attr
+sbxapply plan -f "$I" --runner "$R"
+check "env: an edited block read back" is "$rc" 1
+check "env: plans the repair" has out "update env of sandbox claude-dmr"
+sbxapply -f "$I" --runner "$R" -q
+check "env: repaired" is "$(grep -c "^export ANTHROPIC_BASE_URL='http://host.docker.internal:12434'$" "$etc")" 1
+# the file changed to what was edited inside: in sync, but unlike the record, so nothing is vouched for
+sed -i 's#ANTHROPIC_BASE_URL=.*#ANTHROPIC_BASE_URL=http://edited-inside#' "$etc"
+sed 's#http://host.docker.internal:12434#http://edited-inside#' "$I" >"$work/id/edited.yaml"
+drop_env_attr
+sbxapply -f "$work/id/edited.yaml" --runner "$R"
+check "env: matching the file" has out "No changes:"
+check "env: unlike the record, not vouched for" is "$(grep -c '"sandbox": "id:' "$inv")" 0
+sbxapply -f "$I" --runner "$R" -q
 sbx rm -f claude-dmr >/dev/null 2>&1
 sbx create claude "$work/id/project" --name claude-dmr >/dev/null 2>&1
 hand_id=$(sbx ls --json | tr -d ' \n' | grep -o '"id":"[^"]*","name":"claude-dmr"')
+calls_reset
+sbxapply diff -f "$I" --runner "$R"
+check "env: a sandbox re-made by hand is read, not vouched for" is "$(calls_count '"exec"')" 1
 sbxapply down -f "$I" --runner "$R" --dry-run
 check "down leaves a sandbox made by hand alone" lacks out "delete sandbox claude-dmr"
 check "and says it was made elsewhere" has out "sandbox claude-dmr was made elsewhere"

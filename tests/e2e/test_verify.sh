@@ -118,19 +118,20 @@ start_runner
 sbxapply verify -f "$F" --runner "$R"
 check "base url missing fails" is "$rc" 5
 check "base url missing: named" line_has FAIL claude-dmr base_url "ANTHROPIC_BASE_URL is not set in a login shell of the sandbox, nor in /etc/sandbox-persistent.sh"
-check "base url missing: fix" line_has FAIL claude-dmr base_url "cause: base URL unset; fix: sbxapply apply writes it"
+check "base url missing: fix" line_has FAIL claude-dmr base_url "cause: base URL unset; fix: sbxapply apply --refresh writes it"
 check "base url missing: the rest not checked" line_has skip claude-dmr proxy "not checked: needs ANTHROPIC_BASE_URL"
 sed '/^    env:/d; /ANTHROPIC_BASE_URL:/d' "$F" >"$work/guide/noenv.yaml"
 sbxapply verify -f "$work/guide/noenv.yaml" --runner "$R"
 check "base url undeclared: fix" line_has FAIL claude-dmr base_url "fix: add ANTHROPIC_BASE_URL: http://host.docker.internal:12434 to the sandbox's env"
-sbxapply -f "$F" --runner "$R"
+sbxapply -f "$F" --runner "$R" --refresh
 sbxapply verify -f "$F" --runner "$R"
-check "apply writes it back" is "$rc" 0
+check "apply --refresh writes it back" is "$rc" 0
 # a value that is not a URL never reaches curl as an option
 printf "export ANTHROPIC_BASE_URL='-K/etc/passwd'\n" >"$SBXSIM_STATE_DIR/sandboxes/claude-dmr/etc/sandbox-persistent.sh"
 sbxapply verify -f "$F" --runner "$R"
 check "base url invalid" line_has FAIL claude-dmr base_url "ANTHROPIC_BASE_URL=-K/etc/passwd is not an http:// or https:// URL"
-sbxapply -f "$F" --runner "$R"
+check "base url invalid: fix" line_has FAIL claude-dmr base_url "then run sbxapply apply --refresh"
+sbxapply -f "$F" --runner "$R" --refresh
 
 # 6. a stopped sandbox is not started without --start
 sbx stop claude-dmr >/dev/null

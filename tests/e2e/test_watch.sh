@@ -78,13 +78,22 @@ check "as one run" is "$(grep -c 'changed: applying' "$work/watch.err")" 1
 kill -INT "$watcher"
 wait "$watcher"
 
-# one round of observation: each running sandbox's env is read once, GET /models and sbx ls once
+# one round of observation: GET /models and sbx ls once; no env read, as watch wrote each block on the
+# sandbox listed now; with --refresh each running sandbox's env is read, once
 calls_reset
 sbxapply -f "$F" --runner "$R" diff --parallelism 2
 check "diff takes --parallelism and is in sync" is "$rc" 0
-check "each sandbox's env is read once" is "$(calls_count '"argv":\["sbx","exec"')" 3
+check "no env is read" is "$(calls_count '"argv":\["sbx","exec"')" 0
+check "and the plan says so" has out "env of sandbox box1, box2, box3: not read: the inventory vouches for each"
 check "GET /models is made once" is "$(calls_count '"method":"GET","path":"/models"')" 1
 check "sbx ls is made once" is "$(calls_count '"argv":\["sbx","ls"')" 1
+calls_reset
+sbxapply -f "$F" --runner "$R" diff --parallelism 2 --refresh
+check "--refresh: in sync" is "$rc" 0
+check "--refresh: each sandbox's env is read once" is "$(calls_count '"argv":\["sbx","exec"')" 3
+check "--refresh: nothing said about vouching" lacks out "not read"
+check "--refresh: GET /models and sbx ls once" is \
+	"$(calls_count '"method":"GET","path":"/models"') $(calls_count '"argv":\["sbx","ls"')" "1 1"
 sbxapply -f "$F" --runner "$R" plan --parallelism 1
 check "plan takes --parallelism" is "$rc" 0
 finish

@@ -218,6 +218,56 @@ START_TEST(env_key_missing_from_the_block_is_absent_not_unobservable)
 }
 END_TEST
 
+/* observe_box() without reading the env: the kind's resource for a block it did not read (vouched or unknown) */
+static void observe_box_unread(struct fixture *f, const char *agent, bool vouched)
+{
+	observe_box(f, agent, "one", true);
+	struct resource *env = (struct resource *)resource_set_find(&f->observed, &kind_env, "box1");
+	resource_set_field(env, "A", NULL, false); /* nothing was read */
+	if (vouched)
+		env->vouched = strdup("the inventory vouches");
+	else
+		env->unknown = strdup("the sandbox is stopped");
+}
+
+START_TEST(a_vouched_env_is_in_sync_counted_and_said_once)
+{
+	struct fixture f;
+	fixture_desired(&f, "version: 1\nproject: t\nsandboxes:\n  box1:\n    agent: claude\n    workspace: .\n"
+			    "    env:\n      A: one\n");
+	observe_sbx(&f, "v0.45.1", "yes");
+	observe_box_unread(&f, "claude", true);
+	plan_build(&f.plan, &f.desired, &f.observed, &f.inv, ALL_KINDS);
+	ck_assert_ptr_null(find_action(&f.plan, &kind_env, "box1"));
+	ck_assert_uint_eq(f.plan.not_read, 1);
+	ck_assert_uint_eq(f.plan.in_sync, 2); /* the sandbox and its env */
+	ck_assert_uint_eq(f.plan.nr_notes, 1);
+	ck_assert_str_eq(f.plan.notes[0], "env of sandbox box1: not read: the inventory vouches; --refresh reads it");
+	fixture_release(&f);
+}
+END_TEST
+
+START_TEST(an_env_not_read_is_still_written_again_when_its_sandbox_is_replaced)
+{
+	for (int vouched = 0; vouched <= 1; vouched++) {
+		struct fixture f;
+		fixture_desired(&f, "version: 1\nproject: t\nsandboxes:\n  box1:\n    agent: codex\n    workspace: .\n"
+				    "    env:\n      A: one\n");
+		observe_sbx(&f, "v0.45.1", "yes");
+		observe_box_unread(&f, "claude", vouched);
+		plan_build(&f.plan, &f.desired, &f.observed, &f.inv, ALL_KINDS);
+		const struct action *env = find_action(&f.plan, &kind_env, "box1");
+		ck_assert_ptr_nonnull(env);
+		ck_assert_int_eq(env->type, ACTION_UPDATE);
+		ck_assert_ptr_nonnull(strstr(env->reason, "is replaced"));
+		ck_assert_uint_eq(f.plan.not_read, 0);
+		for (size_t i = 0; i < f.plan.nr_notes; i++) /* nothing said about a read that did not happen */
+			ck_assert_msg(!strstr(f.plan.notes[i], "not read") && !strstr(f.plan.notes[i], "not checked"), "%s", f.plan.notes[i]);
+		fixture_release(&f);
+	}
+}
+END_TEST
+
 int main(void)
 {
 	if (!mkdtemp(project))
@@ -229,6 +279,8 @@ int main(void)
 	tcase_add_test(tc, rules_wait_for_a_declared_init_and_are_never_blocked_by_an_unknown_store);
 	tcase_add_test(tc, replacing_a_sandbox_rewrites_its_env_after_it);
 	tcase_add_test(tc, env_key_missing_from_the_block_is_absent_not_unobservable);
+	tcase_add_test(tc, a_vouched_env_is_in_sync_counted_and_said_once);
+	tcase_add_test(tc, an_env_not_read_is_still_written_again_when_its_sandbox_is_replaced);
 	suite_add_tcase(s, tc);
 
 	int rc = check_run_suite(s);
