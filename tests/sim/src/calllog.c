@@ -4,10 +4,14 @@
 #include "util.h"
 
 #include <cjson/cJSON.h>
+#include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static void append_line(cJSON *obj)
@@ -49,9 +53,61 @@ void calllog_other(const char *kind, int argc, char **argv)
 	cJSON_Delete(o);
 }
 
+/* This process's file under <state>/inflight while it runs (removed at exit, by this process only: forks do not). */
+static char *g_inflight;
+static pid_t g_inflight_pid;
+
+static void inflight_leave(void)
+{
+	if (g_inflight && getpid() == g_inflight_pid)
+		unlink(g_inflight);
+}
+
+/* Registers this call of `command` as in flight; returns how many others of it are. */
+static int inflight_enter(const char *command)
+{
+	char *dir = state_path("inflight");
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+		free(dir);
+		return 0;
+	}
+	g_inflight_pid = getpid();
+	g_inflight = xasprintf("%s/%ld-%s", dir, (long)g_inflight_pid, command);
+	int fd = open(g_inflight, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	if (fd >= 0)
+		close(fd);
+	atexit(inflight_leave);
+	int others = 0;
+	DIR *d = opendir(dir);
+	const struct dirent *de;
+	while (d && (de = readdir(d))) {
+		char *end;
+		long pid = strtol(de->d_name, &end, 10);
+		if (*end != '-' || strcmp(end + 1, command) || pid == (long)g_inflight_pid)
+			continue;
+		/* a killed call leaves its file: counted only while its process lives */
+		if (kill((pid_t)pid, 0) == 0 || errno == EPERM)
+			others++;
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+	return others;
+}
+
 void calllog_sbx(int argc, char **argv)
 {
-	calllog_other("sbx", argc, argv);
+	int i = 1;
+	while (i < argc && argv[i][0] == '-')
+		i++;
+	int others = i < argc && !strchr(argv[i], '/') ? inflight_enter(argv[i]) : 0;
+	cJSON *o = header("sbx");
+	cJSON *a = cJSON_AddArrayToObject(o, "argv");
+	for (int k = 0; k < argc; k++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(argv[k]));
+	cJSON_AddNumberToObject(o, "concurrent", others);
+	append_line(o);
+	cJSON_Delete(o);
 }
 
 void calllog_http(const char *method, const char *path, const char *query, const char *transport)

@@ -8,6 +8,7 @@
  * pulls take SBXSIM_PULL_MS when that is set.  The model enters the store
  * only when the stream reaches its success line.
  */
+#include "calllog.h"
 #include "catalogue.h"
 #include "faults.h"
 #include "http.h"
@@ -26,9 +27,18 @@ static pthread_mutex_t g_slot_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t g_slot_cv = PTHREAD_COND_INITIALIZER;
 static int g_active;
 
-static void slot_acquire(void)
+/*
+ * A request that finds both slots taken waits, and the call log says so
+ * ("pull-queued", with the reference asked): a client that keeps to the
+ * runner's limit never causes one.
+ */
+static void slot_acquire(const char *ref)
 {
 	pthread_mutex_lock(&g_slot_mu);
+	if (g_active >= MAX_PULLS) {
+		char *argv[] = { (char *)(ref ? ref : ""), NULL };
+		calllog_other("pull-queued", 1, argv);
+	}
 	while (g_active >= MAX_PULLS && !g_http_stopping) {
 		struct timespec ts;
 		clock_gettime(CLOCK_REALTIME, &ts);
@@ -81,7 +91,16 @@ struct pull {
 	char cached_size[32];
 	char *pending;
 	size_t plen, poff;
+	bool slot_held; /* released with the last line, as DMR's handler returns after writing it */
 };
+
+static void pull_slot_done(struct pull *p)
+{
+	if (p->slot_held) {
+		p->slot_held = false;
+		slot_release();
+	}
+}
 
 static void emit(struct pull *p, const char *line)
 {
@@ -265,6 +284,8 @@ static ssize_t reader(void *cls, uint64_t pos, char *buf, size_t max)
 			return MHD_CONTENT_READER_END_WITH_ERROR;
 		}
 		produce(p);
+		if (p->phase == ENDED)
+			pull_slot_done(p); /* before the client can read the last line and ask for the next pull */
 	}
 	size_t n = p->plen - p->poff < max ? p->plen - p->poff : max;
 	memcpy(buf, p->pending + p->poff, n);
@@ -277,8 +298,8 @@ static void pull_free(void *cls)
 	struct pull *p = cls;
 	free(p->pending);
 	free(p->canonical);
+	pull_slot_done(p);
 	free(p);
-	slot_release();
 }
 
 void pull_remote_model(const char *ref, struct http_reply *reply)
@@ -313,7 +334,7 @@ void pull_handle(struct http_req *req, struct http_reply *reply)
 	char *canonical = cJSON_IsString(from) ? ref_normalize(from->valuestring) : NULL;
 	cJSON_Delete(body);
 
-	slot_acquire();
+	slot_acquire(canonical);
 	const struct cat_model *cm = canonical ? catalogue_find(canonical) : NULL;
 	struct fault fault;
 	bool faulted = faults_check("pull", &fault);
@@ -335,6 +356,7 @@ void pull_handle(struct http_req *req, struct http_reply *reply)
 	}
 
 	struct pull *p = xcalloc(1, sizeof(*p));
+	p->slot_held = true;
 	p->cm = cm;
 	p->canonical = canonical;
 	catalogue_digest(cm, p->digest);

@@ -214,7 +214,7 @@ done
 release 0.45.1 -par
 PIDS=
 for i in 1 2 3 4 5 6 7 8; do
-	"$SBX" create shell --name "par$i" . >/dev/null 2>&1 &
+	SBXSIM_LATENCY_MS=300 "$SBX" create shell --name "par$i" . >/dev/null 2>&1 &
 	PIDS="$PIDS $!"
 done
 # shellcheck disable=SC2086
@@ -222,8 +222,11 @@ wait $PIDS
 run_sbx ls -q
 check_eq "eight concurrent creates" 8 "$(echo "$OUT" | grep -c '^par[0-9]$')"
 check_eq "one log line per call, none torn" "$(grep -c '"kind":"sbx"' "$SBXSIM_STATE_DIR/calls.log")" \
-	"$(grep -c '^{"ts":[0-9.]*,"pid":[0-9]*,"kind":"sbx","argv":\[.*\]}$' "$SBXSIM_STATE_DIR/calls.log")"
-check_has "sbx argv logged" "$(cat "$SBXSIM_STATE_DIR/calls.log")" '"kind":"sbx","argv":["sbx","ls","-q"]}'
+	"$(grep -c '^{"ts":[0-9.]*,"pid":[0-9]*,"kind":"sbx","argv":\[.*\],"concurrent":[0-9]*}$' "$SBXSIM_STATE_DIR/calls.log")"
+check_has "sbx argv logged" "$(cat "$SBXSIM_STATE_DIR/calls.log")" '"kind":"sbx","argv":["sbx","ls","-q"],"concurrent":0}'
+check_eq "the eight creates overlapped (each lasts 300 ms: one saw another running)" 1 \
+	"$(grep -c '"argv":\["sbx","create".*"concurrent":[1-7]}' "$SBXSIM_STATE_DIR/calls.log" | awk '{ print ($1 > 0) }')"
+check_eq "and none is left in flight" 0 "$(ls "$SBXSIM_STATE_DIR/inflight" | wc -l | tr -d ' ')"
 
 # Declining the rm prompt: exit 0 until v0.45, 1 from then (needs a terminal: script(1)).
 if script -qec true /dev/null >/dev/null 2>&1; then
