@@ -70,7 +70,7 @@ START_TEST(release_table)
 	ck_assert(c.policy_init);
 	ck_assert_int_eq(c.policy_list, SBX_POLICY_TABLE_OLD);
 	c = table(35);
-	ck_assert_int_eq(c.policy_list, SBX_POLICY_JSON);
+	ck_assert_int_eq(c.policy_list, SBX_POLICY_WIDE); /* real samples, where the JSON has no documented shape */
 	ck_assert(c.policy_ls_wide);
 	ck_assert_int_eq(c.secret_scope, SBX_SECRET_POSITIONAL);
 	c = table(38);
@@ -105,6 +105,18 @@ START_TEST(caps_encode_round_trip)
 	char *bad = strstr(sb.buf, "rule_scope=");
 	bad[strlen("rule_scope=")] = '9';
 	ck_assert_int_eq(sbx_caps_decode(&back, sb.buf), -1);
+	/* a cache from before --wide was preferred over --json reads as --wide where the release has it */
+	c = table(45);
+	c.policy_list = SBX_POLICY_JSON;
+	strbuf_reset(&sb);
+	sbx_caps_encode(&c, &sb);
+	ck_assert_int_eq(sbx_caps_decode(&back, sb.buf), 0);
+	ck_assert_int_eq(back.policy_list, SBX_POLICY_WIDE);
+	c.policy_ls_wide = false; /* a --json-only sbx (none known) keeps it */
+	strbuf_reset(&sb);
+	sbx_caps_encode(&c, &sb);
+	ck_assert_int_eq(sbx_caps_decode(&back, sb.buf), 0);
+	ck_assert_int_eq(back.policy_list, SBX_POLICY_JSON);
 	strbuf_release(&sb);
 }
 END_TEST

@@ -49,7 +49,8 @@ void sbx_caps_from_table(struct sbx_caps *caps, int major, int minor, int patch)
 	int m = major > 0 ? 1000 : minor;
 	caps->no_input = false;
 	caps->ls_json = true; /* `ls --json` works across the whole range */
-	caps->policy_list = m >= 35 ? SBX_POLICY_JSON : SBX_POLICY_TABLE_OLD;
+	/* --wide over --json: the rule table has real samples, the JSON no documented shape (docs/backends.md §7) */
+	caps->policy_list = m >= 35 ? SBX_POLICY_WIDE : SBX_POLICY_TABLE_OLD;
 	caps->policy_ls_wide = m >= 35;
 	caps->policy_init = m >= 34;
 	caps->rule_scope = m >= 32 ? SBX_SCOPE_FLAG : m >= 29 ? SBX_SCOPE_POSITIONAL
@@ -87,9 +88,9 @@ void sbx_caps_apply_help(struct sbx_caps *caps, enum sbx_probe p, const struct s
 		break;
 	case SBX_PROBE_POLICY_LS:
 		caps->policy_ls_wide = sbx_help_has_flag(h, "--wide");
-		caps->policy_list = sbx_help_has_flag(h, "--json") ? SBX_POLICY_JSON
-				    : caps->policy_ls_wide	   ? SBX_POLICY_WIDE
-								   : SBX_POLICY_TABLE_OLD;
+		caps->policy_list = caps->policy_ls_wide	     ? SBX_POLICY_WIDE
+				    : sbx_help_has_flag(h, "--json") ? SBX_POLICY_JSON
+								     : SBX_POLICY_TABLE_OLD;
 		break;
 	case SBX_PROBE_ALLOW:
 		if (sbx_help_has_flag(h, "--sandbox"))
@@ -211,6 +212,8 @@ int sbx_caps_decode(struct sbx_caps *caps, const char *text)
 	caps->ls_json = v[1];
 	caps->policy_list = (enum sbx_policy_format)v[2];
 	caps->policy_ls_wide = v[3];
+	if (caps->policy_ls_wide && caps->policy_list == SBX_POLICY_JSON)
+		caps->policy_list = SBX_POLICY_WIDE; /* remembered before --wide was preferred */
 	caps->policy_init = v[4];
 	caps->rule_scope = (enum sbx_rule_scope)v[5];
 	caps->rm_force = v[6];

@@ -54,7 +54,7 @@ struct sbx_caps {
 	bool no_input; /* global --no-input */
 	bool ls_json;  /* `ls --json`; false: `ls --format json` */
 	enum sbx_policy_format policy_list;
-	bool policy_ls_wide; /* `policy ls --wide`: read when the JSON holds no rule */
+	bool policy_ls_wide; /* `policy ls --wide` (v0.35+): the rule table, read before --json */
 	bool policy_init;    /* `policy init P`; false: `policy set-default P` */
 	enum sbx_rule_scope rule_scope;
 	bool rm_force; /* `rm -f`: without it, rm asks on a terminal */
