@@ -27,13 +27,13 @@ enum cli_option_flag {
 	OPT_FILE = 1 << 0,	/* -f, --file */
 	OPT_OUTPUT = 1 << 1,	/* -o, --output text|json */
 	OPT_QUIET = 1 << 2,	/* -q, --quiet */
-	OPT_ENGINE = 1 << 3,	/* --state-dir, --runner, --show-secrets, --refresh */
-	OPT_CHANGE = 1 << 4,	/* --prune, --allow-replace */
+	OPT_ENGINE = 1 << 3,	/* --state-dir, --runner */
+	OPT_CHANGE = 1 << 4,	/* --prune, --allow-replace, --adopt, --force-shared */
 	OPT_APPLY = 1 << 5,	/* --parallelism, --lock-timeout, --dry-run */
 	OPT_YES = 1 << 6,	/* --yes */
 	OPT_OUT = 1 << 7,	/* --out / -out FILE */
 	OPT_STRICT = 1 << 8,	/* --strict */
-	OPT_ADOPT = 1 << 9,	/* --adopt, --force-shared */
+	OPT_SECRETS = 1 << 9,	/* --show-secrets: the commands that print values (plans, verify) */
 	OPT_VERIFY = 1 << 10,	/* --start */
 	OPT_OBSERVE = 1 << 11,	/* --parallelism on commands that observe without applying (diff, plan) */
 	OPT_WATCH = 1 << 12,	/* --debounce */
@@ -43,6 +43,7 @@ enum cli_option_flag {
 	OPT_MARKDOWN = 1 << 16, /* not an option: the command takes -o markdown */
 	OPT_INIT = 1 << 17,	/* init: --from-host */
 	OPT_FORCE = 1 << 18,	/* init, import: --force (replace the file they write) */
+	OPT_REFRESH = 1 << 19,	/* --refresh: the commands whose observation reads env blocks */
 };
 
 /* The exit codes a command can return, as the bits of cmd_entry.exit_codes. */

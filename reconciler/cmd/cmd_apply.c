@@ -260,7 +260,7 @@ const struct cmd_entry cmd_apply_entry = {
 		"stops starting actions and the next run resumes. A second run changes nothing.\n"
 		"With PLANFILE (from 'sbxapply plan -out'), applies exactly that plan, and refuses\n"
 		"when the file, the live state or the inventory moved since it was made.\n",
-	.options = OPT_FILE | OPT_QUIET | OPT_ENGINE | OPT_CHANGE | OPT_APPLY | OPT_YES | OPT_STRICT | OPT_ADOPT | OPT_FORMAT,
+	.options = OPT_FILE | OPT_QUIET | OPT_ENGINE | OPT_CHANGE | OPT_APPLY | OPT_YES | OPT_STRICT | OPT_SECRETS | OPT_REFRESH | OPT_FORMAT,
 	.exit_codes = EXIT_BIT(EXIT_OK) | EXIT_BIT(EXIT_USAGE) | EXIT_BIT(EXIT_INVALID) | EXIT_BIT(EXIT_BACKEND) | EXIT_BIT(EXIT_APPLY_FAILED) | EXIT_BIT(EXIT_LOCKED) | EXIT_BIT(EXIT_STATE) | EXIT_BIT(EXIT_BLOCKED) | EXIT_BIT(EXIT_INTERRUPTED),
 	.complete_args = "files", /* PLANFILE */
 	.exec = apply_exec,
@@ -273,7 +273,7 @@ const struct cmd_entry cmd_diff_entry = {
 	.help = "Observes and plans like apply, changes nothing and exits 0 when in sync, 1 when\n"
 		"changes are pending, 2 or more on errors: for CI and GitOps. Drift made outside\n"
 		"sbxapply is marked as such.\n",
-	.options = OPT_FILE | OPT_OUTPUT | OPT_QUIET | OPT_ENGINE | OPT_CHANGE | OPT_OBSERVE | OPT_STRICT | OPT_ADOPT |
+	.options = OPT_FILE | OPT_OUTPUT | OPT_QUIET | OPT_ENGINE | OPT_CHANGE | OPT_OBSERVE | OPT_STRICT | OPT_SECRETS | OPT_REFRESH |
 		   OPT_FORMAT | OPT_MARKDOWN,
 	.exit_codes = EXIT_BIT(EXIT_OK) | EXIT_BIT(EXIT_CHANGES) | EXIT_BIT(EXIT_USAGE) | EXIT_BIT(EXIT_INVALID) | EXIT_BIT(EXIT_BACKEND) | EXIT_BIT(EXIT_STATE) | EXIT_BIT(EXIT_INTERRUPTED),
 	.exec = diff_exec,
@@ -286,7 +286,7 @@ const struct cmd_entry cmd_plan_entry = {
 	.help = "The same as diff; -o json prints the plan with its format_version, each action's\n"
 		"kind, name, action, changed fields (sensitive ones as (sensitive)) and reason.\n",
 	.options = OPT_FILE | OPT_OUTPUT | OPT_QUIET | OPT_ENGINE | OPT_CHANGE | OPT_OBSERVE | OPT_OUT | OPT_STRICT |
-		   OPT_ADOPT | OPT_FORMAT | OPT_MARKDOWN,
+		   OPT_SECRETS | OPT_REFRESH | OPT_FORMAT | OPT_MARKDOWN,
 	.exit_codes = EXIT_BIT(EXIT_OK) | EXIT_BIT(EXIT_CHANGES) | EXIT_BIT(EXIT_USAGE) | EXIT_BIT(EXIT_INVALID) | EXIT_BIT(EXIT_BACKEND) | EXIT_BIT(EXIT_STATE) | EXIT_BIT(EXIT_INTERRUPTED),
 	.exec = plan_exec,
 };

@@ -135,9 +135,8 @@ static int init_exec(const struct cli_options *opts)
 		cli_error("init needs --from-host: it writes a sandbox.yaml describing what this machine already has");
 		return EXIT_USAGE;
 	}
-	if (opts->show_secrets || opts->nr_args) {
-		cli_error(opts->nr_args ? "init takes no argument: -f FILE names the file to write"
-					: "init never writes a secret value: --show-secrets does not apply");
+	if (opts->nr_args) {
+		cli_error("init takes no argument: -f FILE names the file to write");
 		return EXIT_USAGE;
 	}
 	bool to_stdout = !strcmp(opts->file, "-");
@@ -245,7 +244,7 @@ const struct cmd_entry cmd_init_entry = {
 		"validated before it is written, and an existing one is replaced only with --force.\n"
 		"The next 'sbxapply diff' shows nothing to do, and 'sbxapply apply' adopts everything:\n"
 		"adopted things are never deleted by sbxapply, not even by 'down'.\n",
-	.options = OPT_FILE | OPT_QUIET | OPT_ENGINE | OPT_INIT | OPT_FORCE,
+	.options = OPT_FILE | OPT_QUIET | OPT_ENGINE | OPT_REFRESH | OPT_INIT | OPT_FORCE,
 	.exit_codes = EXIT_BIT(EXIT_OK) | EXIT_BIT(EXIT_USAGE) | EXIT_BIT(EXIT_INVALID) | EXIT_BIT(EXIT_BACKEND) |
 		      EXIT_BIT(EXIT_STATE) | EXIT_BIT(EXIT_INTERRUPTED),
 	.exec = init_exec,

@@ -338,7 +338,7 @@ const struct cmd_entry cmd_status_entry = {
 	.summary = "list the project's resources with their live state (alias: ps)",
 	.usage = "sbxapply status [-f FILE] [-o text|json] [-q] [--runner URL] [--refresh] [--parallelism N]",
 	.help = STATUS_HELP,
-	.options = OPT_FILE | OPT_OUTPUT | OPT_QUIET | OPT_ENGINE | OPT_OBSERVE,
+	.options = OPT_FILE | OPT_OUTPUT | OPT_QUIET | OPT_ENGINE | OPT_REFRESH | OPT_OBSERVE,
 	.exit_codes = STATUS_EXIT_CODES,
 	.exec = status_exec,
 };
@@ -349,7 +349,7 @@ const struct cmd_entry cmd_ps_entry = {
 	.summary = "the same as status",
 	.usage = "sbxapply ps [-f FILE] [-o text|json] [-q] [--runner URL] [--refresh] [--parallelism N]",
 	.help = STATUS_HELP,
-	.options = OPT_FILE | OPT_OUTPUT | OPT_QUIET | OPT_ENGINE | OPT_OBSERVE,
+	.options = OPT_FILE | OPT_OUTPUT | OPT_QUIET | OPT_ENGINE | OPT_REFRESH | OPT_OBSERVE,
 	.exit_codes = STATUS_EXIT_CODES,
 	.exec = status_exec,
 };

@@ -285,7 +285,7 @@ const struct cmd_entry cmd_verify_entry = {
 		"--parallelism at once (default 8), and listed in file order. -o json prints the same as JSON.\n"
 		"Exit: 0 every check passed (skipped ones do not fail), 4 the runner or sbx is\n"
 		"unavailable, 5 a check failed, 2 a named sandbox is not declared, 3 invalid file.\n",
-	.options = OPT_FILE | OPT_OUTPUT | OPT_QUIET | OPT_ENGINE | OPT_VERIFY | OPT_OBSERVE,
+	.options = OPT_FILE | OPT_OUTPUT | OPT_QUIET | OPT_ENGINE | OPT_SECRETS | OPT_VERIFY | OPT_OBSERVE,
 	.exit_codes = EXIT_BIT(EXIT_OK) | EXIT_BIT(EXIT_USAGE) | EXIT_BIT(EXIT_INVALID) | EXIT_BIT(EXIT_BACKEND) | EXIT_BIT(EXIT_APPLY_FAILED) | EXIT_BIT(EXIT_INTERRUPTED),
 	.complete_args = "sandboxes",
 	.exec = verify_exec,

@@ -75,7 +75,7 @@ const struct cmd_entry cmd_watch_entry = {
 		"A save is acted on after --debounce of quiet (default 150ms), so an editor's burst of\n"
 		"writes is one run; saves made during a run are covered by one more run after it.\n"
 		"Ctrl-C while waiting exits 0; during an apply it stops it as apply does (130).\n",
-	.options = OPT_FILE | OPT_QUIET | OPT_ENGINE | OPT_CHANGE | OPT_APPLY | OPT_YES | OPT_STRICT | OPT_ADOPT |
+	.options = OPT_FILE | OPT_QUIET | OPT_ENGINE | OPT_CHANGE | OPT_APPLY | OPT_YES | OPT_STRICT | OPT_SECRETS | OPT_REFRESH |
 		   OPT_WATCH,
 	.exit_codes = EXIT_BIT(EXIT_OK) | EXIT_BIT(EXIT_USAGE) | EXIT_BIT(EXIT_INTERRUPTED),
 	.exec = watch_exec,

@@ -67,6 +67,16 @@ t_missing_value() { run 2 validate -f && has err "option '-f' needs a value"; }
 t_bad_output() { run 2 validate -o yaml -f "$src/examples/minimal/sandbox.yaml" && has err "unknown output format 'yaml'"; }
 t_option_not_taken() { run 2 schema -o json && has err "'schema' takes no --output option"; }
 t_extra_argument() { run 2 validate extra && has err "validate takes no arguments"; }
+# each command takes only the options it uses, and its --help offers only those
+t_options_only_where_used() {
+	run 2 doctor --refresh && has err "'doctor' takes no --refresh option" &&
+		run 2 version --show-secrets && has err "'version' takes no --show-secrets option" &&
+		run 2 verify --refresh && has err "'verify' takes no --refresh option" &&
+		run 2 init --from-host --show-secrets && has err "'init' takes no --show-secrets option" &&
+		run 0 doctor --help && lacks out "--refresh" && lacks out "--show-secrets" && has out "--runner URL" &&
+		run 0 diff --help && has out "--refresh" && has out "--show-secrets" && has out "--adopt" &&
+		run 0 status --help && has out "--refresh" && lacks out "--show-secrets"
+}
 t_command_help() { run 0 validate --help && has out "Usage: sbxapply validate" && has out "-o, --output FORMAT"; }
 t_file_forms() {
 	f="$src/examples/minimal/sandbox.yaml"
@@ -213,7 +223,7 @@ t_down_project_without_file() {
 }
 
 for t in t_version t_help t_help_lists_only_what_works t_no_command_is_apply t_unknown_command t_unknown_option \
-	t_missing_value t_bad_output t_option_not_taken t_extra_argument t_command_help t_file_forms \
+	t_missing_value t_bad_output t_option_not_taken t_extra_argument t_options_only_where_used t_command_help t_file_forms \
 	t_default_file t_missing_file t_stdin t_quiet t_json_invalid t_json_valid t_warnings_exit_zero \
 	t_dotenv_beside_file t_schema_matches_file t_colour_only_on_a_terminal \
 	t_unset_secret_reported_once t_offline_warns_for_machine_facts t_github_annotations t_markdown_only_for_plans t_pre_commit_hook \
