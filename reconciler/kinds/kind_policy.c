@@ -309,9 +309,18 @@ static size_t add_scope(const struct sbx_client *c, const char **args, size_t n,
 	return n;
 }
 
-/* The id of the rule just added, from a fresh `policy ls`: a rule of the same resource added by hand later is not ours. */
-static void remember_identity(struct engine *e, const struct action *a)
+/*
+ * The ids of rules just added (each of actions[0..nr) that is a rule), from
+ * one fresh `policy ls`: a rule of the same resource added by hand later is
+ * not ours. Nothing is asked when none of them is a rule.
+ */
+static void remember_identities(struct engine *e, const struct action *const *actions, size_t nr_actions)
 {
+	bool any = false;
+	for (size_t k = 0; k < nr_actions && !any; k++)
+		any = actions[k]->kind == &kind_policy_rule;
+	if (!any)
+		return;
 	struct sbx_rule *rules;
 	size_t nr;
 	struct strbuf ignored = STRBUF_INIT;
@@ -320,9 +329,11 @@ static void remember_identity(struct engine *e, const struct action *a)
 			if (!managed(&rules[i]) || !rules[i].id)
 				continue;
 			char *n = rule_name(rules[i].scope, rules[i].decision, rules[i].resource);
-			if (!strcmp(n, a->name)) {
+			for (size_t k = 0; k < nr_actions; k++) {
+				if (actions[k]->kind != &kind_policy_rule || strcmp(n, actions[k]->name))
+					continue;
 				char *id = xasprintf("id:%s", rules[i].id);
-				engine_set_attr(e, a, "identity", id);
+				engine_set_attr(e, actions[k], "identity", id);
 				free(id);
 			}
 			free(n);
@@ -330,6 +341,11 @@ static void remember_identity(struct engine *e, const struct action *a)
 		sbx_rules_free(rules, nr);
 	}
 	strbuf_release(&ignored);
+}
+
+void kinds_policy_identify(struct engine *e, const struct action *const *made, size_t nr)
+{
+	remember_identities(e, made, nr);
 }
 
 static int rule_apply(struct engine *e, const struct action *a, struct strbuf *err)
@@ -377,8 +393,9 @@ static int rule_apply(struct engine *e, const struct action *a, struct strbuf *e
 	args[n] = NULL;
 	struct spawn_result res = SPAWN_RESULT_INIT;
 	rc = sbx_call(c, args, NULL, 0, &res, err);
-	if (rc == 0 && a->type != ACTION_DELETE)
-		remember_identity(e, a);
+	/* a created rule's id is listed after the run, one listing for all (kinds_policy_identify) */
+	if (rc == 0 && a->type == ACTION_UPDATE)
+		remember_identities(e, &a, 1);
 	if (rc < 0 && strstr(res.err.buf, "not been configured"))
 		strbuf_addstr(err, " (choose a policy first: add 'init: balanced' under policy, or run 'sbx policy init')");
 	if (rc < 0 && a->type == ACTION_DELETE && scope && sbx_no_such_sandbox(&res)) {

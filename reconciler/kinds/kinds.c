@@ -63,6 +63,7 @@ static void *identify_sbx(void *p)
 {
 	struct identify_job *j = p;
 	kinds_sbx_identify(j->e, j->made, j->nr);
+	kinds_policy_identify(j->e, j->made, j->nr);
 	return NULL;
 }
 

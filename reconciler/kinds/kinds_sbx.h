@@ -41,6 +41,9 @@ char *kinds_sbx_identity(const struct sbx_sandbox *s);
 /* After the run created or replaced sandbox name (identity as listed then): its env block written in the run was written there. */
 void kinds_env_sandbox_made(struct engine *e, const char *name, const char *identity);
 
+/* kind_registry.identify for policy rules: one fresh `sbx policy ls` after the run for the ids of the ones it added. */
+void kinds_policy_identify(struct engine *e, const struct action *const *made, size_t nr);
+
 /* kind_registry.identify for sandboxes: one `sbx ls` after the run for the ones it created. */
 void kinds_sbx_identify(struct engine *e, const struct action *const *made, size_t nr);
 

@@ -399,6 +399,13 @@ check "two sbx ls in all" is "$(calls_count '"argv":\["sbx",("--no-input",)?"ls"
 check "the id listing comes after the env write" is \
 	"$(grep -E '"argv":\["sbx",("--no-input",)?"(ls","--(json|format)|exec)"' "$SBXSIM_STATE_DIR/calls.log" | tail -1 | grep -c '"ls"')" 1
 check "and the sbx it lives on" has_file "$XDG_STATE_HOME/sbxapply/claude-dmr.json" '"backend_info": "v0.45.1"'
+# likewise one rule listing to observe and one after the run for the ids of the rules it added
+check "two sbx policy ls in all" is "$(calls_count '"argv":\["sbx",("--no-input",)?"policy","ls","--(wide|json)"')" 2
+check "each rule it added is recorded with its id" is "$(python3 -c '
+import json, sys
+rules = [e for e in json.load(open(sys.argv[1]))["resources"] if e["kind"] == "policy_rule"]
+print(len(rules) > 0 and all(e["attrs"].get("identity", "").startswith("id:") for e in rules))' \
+	"$XDG_STATE_HOME/sbxapply/claude-dmr.json")" True
 # The env block: recorded with the id of the sandbox it was written on, so a no-op run does not read
 # it back; an edit made inside the sandbox to the block is found with --refresh
 inv="$XDG_STATE_HOME/sbxapply/claude-dmr.json"
@@ -480,6 +487,13 @@ mkdir -p "$work/bin3" && cp "$sim" "$work/bin3/sbx"
 SBXAPPLY_SBX="$work/bin3/sbx" sbxapply down -f "$I" --runner "$R" --dry-run
 check "another sbx: nothing of the first is deleted" lacks out "delete sandbox"
 check "and the plan says so" has out "recorded on $(readlink -f "$SBXAPPLY_SBX")"
+# three rules added: still one listing after the run for all their ids, not one each
+printf 'version: 1\nproject: rules3\npolicy:\n  allow: [a.example.com, b.example.com, c.example.com]\n' >"$work/id/rules3.yaml"
+calls_reset
+sbxapply -f "$work/id/rules3.yaml" --runner "$R" -q
+check "three rules apply" is "$rc" 0
+check "with two sbx policy ls in all" is "$(calls_count '"argv":\["sbx",("--no-input",)?"policy","ls","--(wide|json)"')" 2
+check "each with its id" is "$(grep -c '"identity": "id:' "$XDG_STATE_HOME/sbxapply/rules3.json")" 3
 stop_runner
 export SBXSIM_STATE_DIR="$work/sim-init" XDG_STATE_HOME="$work/xdg-init"
 
