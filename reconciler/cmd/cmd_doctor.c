@@ -247,11 +247,7 @@ static void check_policy(struct doctor *d)
 
 static void check_runner(struct doctor *d)
 {
-	const char *env_url = getenv("MODEL_RUNNER_HOST");
-	struct dmr_discovery where = { .flag_url = d->opts->runner,
-				       .config_url = d->have_cfg ? d->cfg.runner_endpoint : NULL,
-				       .env_url = env_url && *env_url ? env_url : NULL,
-				       .observe_only = true };
+	struct dmr_discovery where = dmr_discovery_of(d->opts->runner, d->have_cfg ? d->cfg.runner_endpoint : NULL, true);
 	struct dmr runner;
 	struct strbuf err = STRBUF_INIT, line = STRBUF_INIT;
 	struct dmr_model *models = NULL;

@@ -77,12 +77,7 @@ static int check_model(const struct config *cfg, const struct cfg_sandbox *s, co
 {
 	if (!s->model)
 		return EXIT_OK;
-	const char *env_url = getenv("MODEL_RUNNER_HOST");
-	struct dmr_discovery where = {
-		.flag_url = runner_url,
-		.config_url = cfg->runner_endpoint,
-		.env_url = env_url && *env_url ? env_url : NULL,
-	};
+	struct dmr_discovery where = dmr_discovery_of(runner_url, cfg->runner_endpoint, false);
 	struct dmr_session session;
 	struct strbuf err = STRBUF_INIT;
 	const struct dmr_model *models;

@@ -233,11 +233,7 @@ static int verify_exec(const struct cli_options *opts)
 	struct sbx_client sbx;
 	struct verify v = { .opts = opts, .cfg = &cfg, .report = &report, .dmr = &dmr, .sbx = &sbx };
 	int cancel_fd = signals_install();
-	const char *env_url = getenv("MODEL_RUNNER_HOST");
-	struct dmr_discovery where = { .flag_url = opts->runner,
-				       .config_url = cfg.runner_endpoint,
-				       .env_url = env_url && *env_url ? env_url : NULL,
-				       .observe_only = true };
+	struct dmr_discovery where = dmr_discovery_of(opts->runner, cfg.runner_endpoint, true);
 	dmr_session_init(&dmr, &where, cancel_fd, NULL, NULL);
 	sbx_client_init(&sbx, cancel_fd, NULL);
 	char *cache = inventory_dir(opts->state_dir);

@@ -49,11 +49,7 @@ static void print_runner(const struct cli_options *opts)
 	bool have_cfg = strcmp(opts->file, "-") && access(opts->file, R_OK) == 0 &&
 			config_load(&cfg, opts->file, NULL, &ignored) == 0;
 	diag_list_release(&ignored);
-	const char *env_url = getenv("MODEL_RUNNER_HOST");
-	struct dmr_discovery where = { .flag_url = opts->runner,
-				       .config_url = have_cfg ? cfg.runner_endpoint : NULL,
-				       .env_url = env_url && *env_url ? env_url : NULL,
-				       .observe_only = true };
+	struct dmr_discovery where = dmr_discovery_of(opts->runner, have_cfg ? cfg.runner_endpoint : NULL, true);
 	struct dmr d;
 	struct strbuf err = STRBUF_INIT;
 	char *version = NULL;

@@ -26,13 +26,7 @@ static void *backends_open(const struct backend_env *env)
 {
 	static const struct kinds_options none;
 	const struct kinds_options *opts = env->options ? env->options : &none;
-	const char *env_url = getenv("MODEL_RUNNER_HOST");
-	struct dmr_discovery where = {
-		.flag_url = opts->runner_url,
-		.config_url = env->cfg->runner_endpoint,
-		.env_url = env_url && *env_url ? env_url : NULL,
-		.observe_only = opts->observe_only,
-	};
+	struct dmr_discovery where = dmr_discovery_of(opts->runner_url, env->cfg->runner_endpoint, opts->observe_only);
 	struct backends *b = xcalloc(1, sizeof(*b));
 	dmr_session_init(&b->dmr, &where, env->cancel_fd, env->http_calls, env->process_calls);
 	b->dmr.dmr.progress = env->pull_progress;

@@ -14,6 +14,15 @@
 #define DESKTOP_SOCKET "unix:///var/run/docker.sock"
 #define PULL_STALL_S 120
 
+struct dmr_discovery dmr_discovery_of(const char *flag_url, const char *config_url, bool observe_only)
+{
+	const char *env_url = getenv("MODEL_RUNNER_HOST");
+	return (struct dmr_discovery){ .flag_url = flag_url,
+				       .config_url = config_url,
+				       .env_url = env_url && *env_url ? env_url : NULL,
+				       .observe_only = observe_only };
+}
+
 void dmr_init(struct dmr *d)
 {
 	memset(d, 0, sizeof(*d));

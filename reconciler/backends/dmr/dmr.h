@@ -64,6 +64,9 @@ struct dmr_discovery {
 	bool observe_only;
 };
 
+/* Where to look: --runner (flag_url) and runner.endpoint (config_url), either may be NULL, with MODEL_RUNNER_HOST from the environment. */
+struct dmr_discovery dmr_discovery_of(const char *flag_url, const char *config_url, bool observe_only);
+
 void dmr_init(struct dmr *d);
 void dmr_release(struct dmr *d);
 /*
