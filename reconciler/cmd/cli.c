@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "os/find_upward.h"
+#include "util/strbuf.h"
 #include "util/strutil.h"
 #include "util/xalloc.h"
 
@@ -91,6 +92,65 @@ const struct option_spec option_specs[] = {
 #define NR_OPTIONS (sizeof(option_specs) / sizeof(option_specs[0]))
 const size_t nr_option_specs = NR_OPTIONS;
 
+/* The options whose value comes from a fixed set: what it is called in errors, and the values. */
+static const struct {
+	const char *long_name, *noun, *values;
+} option_choices[] = {
+	{ "--output", "output format", "text json" },
+	{ "--format", "format", "text github" },
+	{ "--progress", "progress mode", "auto plain tty json" },
+};
+
+static int choices_index(const struct option_spec *o)
+{
+	for (size_t i = 0; i < sizeof(option_choices) / sizeof(option_choices[0]); i++)
+		if (!strcmp(option_choices[i].long_name, o->long_name))
+			return (int)i;
+	return -1;
+}
+
+const char *cli_option_choices(const struct option_spec *o, const struct cmd_entry *c)
+{
+	int i = choices_index(o);
+	if (i < 0)
+		return NULL;
+	if (o->flag == OPT_OUTPUT && c && (c->options & OPT_MARKDOWN))
+		return "text json markdown";
+	return option_choices[i].values;
+}
+
+/* Whether value (NULL: not given, its default) is one of o's choices as cmd takes them; else says so. */
+static bool valid_choice(const struct option_spec *o, const struct cmd_entry *cmd, const char *value)
+{
+	const char *choices = cli_option_choices(o, cmd);
+	if (!choices || !value)
+		return true;
+	size_t len = strlen(value);
+	for (const char *p = choices; *p;) {
+		size_t n = strcspn(p, " ");
+		if (n == len && !strncmp(p, value, n))
+			return true;
+		p += n + (p[n] == ' ');
+	}
+	/* "use a, b or c" */
+	struct strbuf use = STRBUF_INIT;
+	size_t words = 0, k = 0;
+	for (const char *p = choices; *p; p++)
+		words += *p == ' ';
+	words++;
+	for (const char *p = choices; *p;) {
+		size_t n = strcspn(p, " ");
+		k++;
+		strbuf_addf(&use, "%s%.*s", k == 1 ? "" : k == words ? " or "
+								     : ", ",
+			    (int)n, p);
+		p += n + (p[n] == ' ');
+	}
+	cli_error("unknown %s '%s'; use %s", option_choices[choices_index(o)].noun, value, use.buf);
+	strbuf_release(&use);
+	return false;
+}
+
 const char *const cli_global_options[][2] = {
 	{ "--no-color", "never colour output (NO_COLOR is honoured too)" },
 	{ "--help", "show help; 'sbxapply COMMAND --help' for one command" },
@@ -124,11 +184,12 @@ static void print_main_help(FILE *out)
 	for (size_t i = 0; commands[i]; i++)
 		fprintf(out, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
 	fputs("\nGlobal options:\n"
-	      "  -f, --file FILE   configuration file (default: sandbox.yaml here or above; - is stdin)\n"
-	      "      --no-color    never colour output (NO_COLOR is honoured too)\n"
-	      "  -h, --help        show help; 'sbxapply COMMAND --help' for one command\n"
-	      "      --version     show the version\n\n",
+	      "  -f, --file FILE   configuration file (default: sandbox.yaml here or above; - is stdin)\n",
 	      out);
+	for (size_t i = 0; cli_global_options[i][0]; i++)
+		fprintf(out, "  %s%-13s %s\n", strcmp(cli_global_options[i][0], "--help") ? "    " : "-h, ",
+			cli_global_options[i][0], cli_global_options[i][1]);
+	fputc('\n', out);
 	print_exit_codes(out, 0);
 }
 
@@ -215,13 +276,12 @@ static const struct option_spec *match_option(const char *arg, const char **inli
 
 static const char *suggest_option(const char *arg)
 {
-	const char *names[NR_OPTIONS + 4];
+	const char *names[NR_OPTIONS + sizeof(cli_global_options) / sizeof(cli_global_options[0])];
 	size_t n = 0;
 	for (size_t i = 0; i < NR_OPTIONS; i++)
 		names[n++] = option_specs[i].long_name;
-	names[n++] = "--help";
-	names[n++] = "--version";
-	names[n++] = "--no-color";
+	for (size_t i = 0; cli_global_options[i][0]; i++)
+		names[n++] = cli_global_options[i][0];
 	char *bare = xstrndup(arg, strcspn(arg, "="));
 	const char *hint = str_suggest(bare, names, n);
 	free(bare);
@@ -346,20 +406,10 @@ int cli_main(int argc, char **argv)
 				  cmd->name);
 			goto done;
 		}
-	if (strcmp(opts.progress, "auto") && strcmp(opts.progress, "plain") && strcmp(opts.progress, "tty") &&
-	    strcmp(opts.progress, "json")) {
-		cli_error("unknown progress mode '%s'; use auto, plain, tty or json", opts.progress);
-		goto done;
-	}
-	bool markdown = cmd->options & OPT_MARKDOWN;
-	if (strcmp(opts.output, "text") && strcmp(opts.output, "json") && (!markdown || strcmp(opts.output, "markdown"))) {
-		cli_error("unknown output format '%s'; use text%s", opts.output, markdown ? ", json or markdown" : " or json");
-		goto done;
-	}
-	if (opts.format && strcmp(opts.format, "text") && strcmp(opts.format, "github")) {
-		cli_error("unknown format '%s'; use text or github", opts.format);
-		goto done;
-	}
+	for (size_t i = 0; i < NR_OPTIONS; i++)
+		if (choices_index(&option_specs[i]) >= 0 &&
+		    !valid_choice(&option_specs[i], cmd, *(const char **)((const char *)&opts + option_specs[i].offset)))
+			goto done;
 	/* annotations go to stdout, as GitHub reads them: not mixed with a JSON or Markdown document */
 	if (opts.format && !strcmp(opts.format, "github") && strcmp(opts.output, "text")) {
 		cli_error("--format github prints annotations on stdout; it cannot be combined with -o %s", opts.output);

@@ -112,6 +112,8 @@ struct option_spec {
 	size_t offset; /* into struct cli_options */
 	const char *metavar, *help;
 };
+/* o's values as c takes them ("text json", plus markdown where c has OPT_MARKDOWN), or NULL when any value goes. */
+const char *cli_option_choices(const struct option_spec *o, const struct cmd_entry *c);
 extern const struct option_spec option_specs[];
 extern const size_t nr_option_specs;
 /* Options every command takes, outside option_specs: NULL-terminated {name, help} pairs. */

@@ -15,18 +15,6 @@ static const struct {
 	{ "fish", gen_fish },
 };
 
-/* The option values cli_main accepts; it rejects any other, so a value added there shows up here as a test failure. */
-const char *gen_option_choices(const struct option_spec *o, const struct cmd_entry *c)
-{
-	if (!strcmp(o->long_name, "--output"))
-		return c && (c->options & OPT_MARKDOWN) ? "text json markdown" : "text json";
-	if (!strcmp(o->long_name, "--format"))
-		return "text github";
-	if (!strcmp(o->long_name, "--progress"))
-		return "auto plain tty json";
-	return NULL;
-}
-
 const char *gen_option_path(const struct option_spec *o)
 {
 	if (!o->metavar)

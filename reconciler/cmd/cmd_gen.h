@@ -17,8 +17,6 @@ void gen_bash(FILE *out);
 void gen_zsh(FILE *out);
 void gen_fish(FILE *out);
 
-/* The values an option takes with command c when they are a fixed set ("text json"), or NULL. */
-const char *gen_option_choices(const struct option_spec *o, const struct cmd_entry *c);
 /* What an option's value names on disk: "file", "dir", or NULL. */
 const char *gen_option_path(const struct option_spec *o);
 

@@ -17,7 +17,7 @@ static bool takes(const struct cmd_entry *c, const struct option_spec *o)
 static bool has_choices(const struct option_spec *o)
 {
 	for (size_t c = 0; commands[c]; c++)
-		if (takes(commands[c], o) && gen_option_choices(o, commands[c]))
+		if (takes(commands[c], o) && cli_option_choices(o, commands[c]))
 			return true;
 	return false;
 }
@@ -103,7 +103,7 @@ void gen_bash(FILE *out)
 			for (size_t c = 0; commands[c]; c++)
 				if (takes(commands[c], o))
 					fprintf(out, "\t\t%s) COMPREPLY=($(compgen -W '%s' -- \"$cur\")) ;;\n", commands[c]->name,
-						gen_option_choices(o, commands[c]));
+						cli_option_choices(o, commands[c]));
 			fputs("\t\tesac", out);
 		} else if (path && !strcmp(path, "dir"))
 			fputs("COMPREPLY=($(compgen -d -- \"$cur\"))", out);
@@ -174,7 +174,7 @@ static void zsh_option(FILE *out, const struct option_spec *o, const struct cmd_
 	}
 	fputc(']', out);
 	if (o->metavar) {
-		const char *choices = c ? gen_option_choices(o, c) : NULL, *path = gen_option_path(o);
+		const char *choices = c ? cli_option_choices(o, c) : NULL, *path = gen_option_path(o);
 		fprintf(out, ":%s:", o->metavar);
 		if (choices)
 			fprintf(out, "(%s)", choices);
@@ -319,7 +319,7 @@ void gen_fish(FILE *out)
 		}
 		for (size_t c = 0; commands[c]; c++) /* one line per command: the values can differ */
 			if (takes(commands[c], o))
-				fish_option(out, o, commands[c], gen_option_choices(o, commands[c]));
+				fish_option(out, o, commands[c], cli_option_choices(o, commands[c]));
 	}
 	for (size_t i = 0; cli_global_options[i][0]; i++) {
 		fprintf(out, "complete -c sbxapply -l %s -d ", cli_global_options[i][0] + 2);
