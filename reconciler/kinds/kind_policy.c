@@ -46,17 +46,11 @@ static void init_desired(const struct config *cfg, struct resource_set *out)
 static int read_rules(struct sbx_client *c, enum sbx_policy_format f, bool fresh, struct sbx_rule **rules, size_t *nr,
 		      struct strbuf *err)
 {
-	static const char *const json_args[] = { "policy", "ls", "--json", NULL };
-	static const char *const wide_args[] = { "policy", "ls", "--wide", NULL };
-	static const char *const old_args[] = { "policy", "ls", NULL };
 	const struct strbuf *text;
 	struct spawn_result res = SPAWN_RESULT_INIT;
 	int rc;
 	if (fresh) {
-		rc = sbx_call(c, f == SBX_POLICY_JSON ? json_args : f == SBX_POLICY_WIDE ? wide_args
-											 : old_args,
-			      NULL, 0,
-			      &res, err);
+		rc = sbx_call(c, sbx_policy_ls_args(f), NULL, 0, &res, err);
 		text = &res.out;
 	} else if (f == SBX_POLICY_WIDE && c->caps.policy_list == SBX_POLICY_JSON) {
 		rc = sbx_policy_ls_wide_text(c, &text, err);

@@ -97,8 +97,6 @@ char *kinds_sbx_identity(const struct sbx_sandbox *s)
  */
 void kinds_sbx_identify(struct engine *e, const struct action *const *made, size_t nr)
 {
-	static const char *const json_args[] = { "ls", "--json", NULL };
-	static const char *const format_args[] = { "ls", "--format", "json", NULL };
 	bool any = false;
 	for (size_t i = 0; i < nr && !any; i++)
 		any = made[i]->kind == &kind_sandbox;
@@ -106,11 +104,9 @@ void kinds_sbx_identify(struct engine *e, const struct action *const *made, size
 		return;
 	struct strbuf ignored = STRBUF_INIT;
 	struct sbx_client *c = kinds_sbx_client(e, &ignored);
-	struct spawn_result res = SPAWN_RESULT_INIT;
 	struct sbx_sandbox *list = NULL;
 	size_t nr_list = 0;
-	if (c && sbx_call(c, c->caps.ls_json ? json_args : format_args, NULL, 0, &res, &ignored) == 0 &&
-	    sbx_parse_sandboxes(res.out.buf, res.out.len, &list, &nr_list, &ignored) == 0)
+	if (c && sbx_sandboxes_fresh(c, &list, &nr_list, &ignored) == 0)
 		for (size_t i = 0; i < nr; i++)
 			for (size_t k = 0; k < nr_list && made[i]->kind == &kind_sandbox; k++)
 				if (!strcmp(list[k].name, made[i]->name)) {
@@ -121,7 +117,6 @@ void kinds_sbx_identify(struct engine *e, const struct action *const *made, size
 					free(id);
 				}
 	sbx_sandboxes_free(list, nr_list);
-	spawn_result_release(&res);
 	strbuf_release(&ignored);
 }
 

@@ -187,35 +187,42 @@ static int once(struct sbx_client *c, struct sbx_once *o, const char *const *arg
 	return rc;
 }
 
-int sbx_ls_text(struct sbx_client *c, const struct strbuf **out, struct strbuf *err)
+/* `sbx ls` as this version lists sandboxes in JSON (detected first). */
+static const char *const *ls_args(const struct sbx_client *c)
 {
 	static const char *const json_args[] = { "ls", "--json", NULL };
 	static const char *const format_args[] = { "ls", "--format", "json", NULL };
-	if (sbx_client_detect(c, err) < 0)
-		return -1;
-	return once(c, &c->ls, c->caps.ls_json ? json_args : format_args, out, err);
+	return c->caps.ls_json ? json_args : format_args;
 }
 
-int sbx_policy_ls_text(struct sbx_client *c, const struct strbuf **out, struct strbuf *err)
+const char *const *sbx_policy_ls_args(enum sbx_policy_format f)
 {
 	static const char *const json_args[] = { "policy", "ls", "--json", NULL };
 	static const char *const wide_args[] = { "policy", "ls", "--wide", NULL };
 	static const char *const old_args[] = { "policy", "ls", NULL };
+	return f == SBX_POLICY_JSON ? json_args : f == SBX_POLICY_WIDE ? wide_args
+								       : old_args;
+}
+
+int sbx_ls_text(struct sbx_client *c, const struct strbuf **out, struct strbuf *err)
+{
 	if (sbx_client_detect(c, err) < 0)
 		return -1;
-	enum sbx_policy_format f = c->caps.policy_list;
-	return once(c, &c->policy_ls, f == SBX_POLICY_JSON ? json_args : f == SBX_POLICY_WIDE ? wide_args
-											      : old_args,
-		    out,
-		    err);
+	return once(c, &c->ls, ls_args(c), out, err);
+}
+
+int sbx_policy_ls_text(struct sbx_client *c, const struct strbuf **out, struct strbuf *err)
+{
+	if (sbx_client_detect(c, err) < 0)
+		return -1;
+	return once(c, &c->policy_ls, sbx_policy_ls_args(c->caps.policy_list), out, err);
 }
 
 int sbx_policy_ls_wide_text(struct sbx_client *c, const struct strbuf **out, struct strbuf *err)
 {
-	static const char *const wide_args[] = { "policy", "ls", "--wide", NULL };
 	if (sbx_client_detect(c, err) < 0)
 		return -1;
-	return once(c, &c->policy_ls_wide, wide_args, out, err);
+	return once(c, &c->policy_ls_wide, sbx_policy_ls_args(SBX_POLICY_WIDE), out, err);
 }
 
 int sbx_secret_ls_text(struct sbx_client *c, const struct strbuf **out, struct strbuf *err)
@@ -226,16 +233,33 @@ int sbx_secret_ls_text(struct sbx_client *c, const struct strbuf **out, struct s
 	return once(c, &c->secret_ls, args, out, err);
 }
 
-int sbx_sandboxes(struct sbx_client *c, struct sbx_sandbox **out, size_t *nr, struct strbuf *err)
+static int parse_sandboxes(const struct strbuf *text, struct sbx_sandbox **out, size_t *nr, struct strbuf *err)
 {
-	const struct strbuf *text;
-	if (sbx_ls_text(c, &text, err) < 0)
-		return -1;
 	struct strbuf why = STRBUF_INIT;
 	int rc = sbx_parse_sandboxes(text->buf, text->len, out, nr, &why);
 	if (rc < 0)
 		strbuf_addf(err, "cannot read 'sbx ls': %s", why.buf);
 	strbuf_release(&why);
+	return rc;
+}
+
+int sbx_sandboxes(struct sbx_client *c, struct sbx_sandbox **out, size_t *nr, struct strbuf *err)
+{
+	const struct strbuf *text;
+	if (sbx_ls_text(c, &text, err) < 0)
+		return -1;
+	return parse_sandboxes(text, out, nr, err);
+}
+
+int sbx_sandboxes_fresh(struct sbx_client *c, struct sbx_sandbox **out, size_t *nr, struct strbuf *err)
+{
+	struct spawn_result res = SPAWN_RESULT_INIT;
+	if (sbx_client_detect(c, err) < 0)
+		return -1;
+	int rc = sbx_call(c, ls_args(c), NULL, 0, &res, err);
+	if (rc == 0)
+		rc = parse_sandboxes(&res.out, out, nr, err);
+	spawn_result_release(&res);
 	return rc;
 }
 

@@ -93,10 +93,14 @@ int sbx_ls_text(struct sbx_client *c, const struct strbuf **out, struct strbuf *
 int sbx_policy_ls_text(struct sbx_client *c, const struct strbuf **out, struct strbuf *err);
 int sbx_policy_ls_wide_text(struct sbx_client *c, const struct strbuf **out, struct strbuf *err);
 int sbx_secret_ls_text(struct sbx_client *c, const struct strbuf **out, struct strbuf *err);
+/* The arguments of `sbx policy ls` in format f (static; for a listing made again after a change). */
+const char *const *sbx_policy_ls_args(enum sbx_policy_format f);
 
 struct sbx_sandbox;
 /* The sandboxes `sbx ls` shows, parsed from the shared listing; the caller frees them (sbx_sandboxes_free). */
 int sbx_sandboxes(struct sbx_client *c, struct sbx_sandbox **out, size_t *nr, struct strbuf *err);
+/* The same from a new `sbx ls` (after the run changed what it lists); not shared. */
+int sbx_sandboxes_fresh(struct sbx_client *c, struct sbx_sandbox **out, size_t *nr, struct strbuf *err);
 /*
  * The CLI's own reason for a failure, from its stderr, capped: the "ERROR: ..."
  * line when there is one (a deprecation warning may come first), else the
