@@ -390,6 +390,9 @@ static int rule_apply(struct engine *e, const struct action *a, struct strbuf *e
 	/* a created rule's id is listed after the run, one listing for all (kinds_policy_identify) */
 	if (rc == 0 && a->type == ACTION_UPDATE)
 		remember_identities(e, &a, 1);
+	if (rc < 0 && strstr(res.err.buf, "conflicts with existing allow rule"))
+		strbuf_addstr(err, " (sbx refuses a deny beside an allow of the same resource at the same scope, "
+				   "docker/sbx-releases#610: remove the allow rule, which the deny would override anyway)");
 	if (rc < 0 && strstr(res.err.buf, "not been configured"))
 		strbuf_addstr(err, " (choose a policy first: add 'init: balanced' under policy, or run 'sbx policy init')");
 	if (rc < 0 && a->type == ACTION_DELETE && scope && sbx_no_such_sandbox(&res)) {

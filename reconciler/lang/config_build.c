@@ -223,7 +223,7 @@ static char *lowercase(const char *text)
 	return out;
 }
 
-/* Rules listed twice, and rules both allowed and denied: hashed, linear in the number of rules. */
+/* Rules listed twice (a warning), and rules both allowed and denied (an error): hashed, linear in the number of rules. */
 static void check_rules(struct builder *b, const struct ynode *policy)
 {
 	const struct ynode *lists[2] = { field(policy, "allow"), field(policy, "deny") };
@@ -243,9 +243,12 @@ static void check_rules(struct builder *b, const struct ynode *policy)
 			else
 				strmap_put(&seen[l], key, seq->items[i]);
 			const struct ynode *allowed = l == 1 ? strmap_get(&seen[0], key) : NULL;
+			/* sbx refuses the deny (docker/sbx-releases#610), and it would win anyway: the allow is dead */
 			if (allowed)
-				warning_at(b, seq->items[i]->mark, "'%s' is both allowed (line %d) and denied: deny wins", rule,
-					   allowed->mark.line);
+				error_at(b, seq->items[i]->mark,
+					 "'%s' is both allowed (line %d) and denied: sbx refuses a deny beside an allow of the "
+					 "same resource, and deny would win anyway: remove it from allow",
+					 rule, allowed->mark.line);
 			free(key);
 		}
 	}

@@ -494,6 +494,13 @@ sbxapply -f "$work/id/rules3.yaml" --runner "$R" -q
 check "three rules apply" is "$rc" 0
 check "with two sbx policy ls in all" is "$(calls_count '"argv":\["sbx",("--no-input",)?"policy","ls","--(wide|json)"')" 2
 check "each with its id" is "$(grep -c '"identity": "id:' "$XDG_STATE_HOME/sbxapply/rules3.json")" 3
+# a deny of a resource someone allowed by hand at the same scope: sbx refuses it (v0.42+,
+# docker/sbx-releases#610), and the failure says why and what to do
+sbx policy allow network handmade.example.com >/dev/null
+printf 'version: 1\nproject: denyp\npolicy:\n  deny: [handmade.example.com]\n' >"$work/id/deny.yaml"
+sbxapply -f "$work/id/deny.yaml" --runner "$R"
+check "a deny beside a hand-made allow fails" is "$rc" 5
+check "saying why" has err "docker/sbx-releases#610: remove the allow rule"
 stop_runner
 export SBXSIM_STATE_DIR="$work/sim-init" XDG_STATE_HOME="$work/xdg-init"
 

@@ -70,16 +70,18 @@ sbxapply -f "$F" --runner "$R"
 sbxapply verify -f "$F" --runner "$R"
 check "apply restores the rule" is "$rc" 0
 
-# 2b. a deny rule beats the allow
-sbx policy deny network localhost:12434 >/dev/null
+# 2b. a deny rule beats the allow: one scoped to the sandbox (sbx refuses a deny beside the global allow
+# of the same resource, docker/sbx-releases#610)
+sbx policy deny network localhost:12434 >/dev/null 2>&1
+check "a global deny beside the global allow is refused" is "$?" 1
+sbx policy deny network --sandbox claude-dmr localhost:12434 >/dev/null
 sbxapply verify -f "$F" --runner "$R"
 check "deny rule fails" is "$rc" 5
 check "deny rule: named" line_has FAIL claude-dmr proxy "Blocked by local rule for localhost:12434"
 check "deny rule: cause" line_has FAIL claude-dmr proxy "cause: a deny rule; fix: remove the deny rule for localhost:12434"
-sbx policy rm network --resource localhost:12434 >/dev/null
-sbxapply -f "$F" --runner "$R"
+sbx policy rm network --sandbox claude-dmr --resource localhost:12434 >/dev/null
 sbxapply verify -f "$F" --runner "$R"
-check "deny removed, rule back" is "$rc" 0
+check "deny removed" is "$rc" 0
 
 # 3. the runner stopped: exit 4, and the sandbox's proxy cannot reach it either
 stop_runner

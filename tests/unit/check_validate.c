@@ -325,6 +325,16 @@ static const struct {
 	  "3:10: '10.0.0.0/40' is not a network rule: an IPv4 prefix length is 0 to 32\n" },
 	{ "version: 1\npolicy:\n  allow: [\"a.com, b.com\"]\n",
 	  "3:11: 'a.com, b.com' is not a network rule: a rule is one resource: no spaces or commas (write one list item per rule)\n" },
+	/* sbx refuses the deny (docker/sbx-releases#610): an error, the same resource however it is cased */
+	{ "version: 1\npolicy:\n  allow: [a.example.com]\n  deny: [A.example.com]\n",
+	  "4:10: 'A.example.com' is both allowed (line 3) and denied: sbx refuses a deny beside an allow of the same "
+	  "resource, and deny would win anyway: remove it from allow\n" },
+	/* a global allow and a sandbox's deny are two scopes: only the sandbox's own allow conflicts */
+	{ "version: 1\npolicy:\n  allow: [a.example.com]\nsandboxes:\n  box:\n    agent: claude\n    policy:\n"
+	  "      deny: [a.example.com]\n      allow: [a.example.com, a.example.com]\n",
+	  "8:14: 'a.example.com' is both allowed (line 9) and denied: sbx refuses a deny beside an allow of the same "
+	  "resource, and deny would win anyway: remove it from allow\n"
+	  "9:30: warning: rule 'a.example.com' is listed twice (line 9)\n" },
 	{ "version: 1\nsandboxes:\n  box:\n    agent: claude\n    policy:\n      init: deny-all\n",
 	  "6:7: unknown key 'init' in 'policy' (expected allow, deny)\n" },
 	{ "version: 1\nsandboxes:\n  box:\n    agent: claude\n    memory: 8\n",

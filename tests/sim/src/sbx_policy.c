@@ -277,7 +277,16 @@ static int allow_deny(struct sbx_ctx *ctx, const struct args *a, const char *dec
 			    has_resource(r, t))
 				existing = r;
 		}
-		if (existing && dup_mode && strcmp(dup_mode, "error") == 0) {
+		const cJSON *allowed = NULL;
+		cJSON_ArrayForEach(r, rules) {
+			if (!strcmp(decision, "deny") && is_user_rule(r) && same_scope(r, scope) &&
+			    strcmp(json_str(r, "decision", ""), "allow") == 0 && has_resource(r, t))
+				allowed = r;
+		}
+		if (allowed && sbx_has(ctx, F_DENY_BESIDE_ALLOW_REFUSED)) {
+			rc = sbx_error(ctx, "deny rule for \"%s\" conflicts with existing allow rule %s", t,
+				       json_str(allowed, "id", ""));
+		} else if (existing && dup_mode && strcmp(dup_mode, "error") == 0) {
 			rc = sbx_error(ctx, "a %s rule for \"%s\" already exists", decision, t);
 		} else if (existing && dup_mode && strcmp(dup_mode, "noop") == 0) {
 			fprintf(ctx->out, "Policy added: %s (%s)\n", json_str(existing, "id", ""), t);

@@ -109,6 +109,10 @@ static const struct sbx_feature_row rows[] = {
 	{ F_POLICY_JSON_POLICIES, "policy-json-policies", SBXV(42, 0), SBXV_LATEST, SBX_INVENTED,
 	  "`policy ls --json` = `{\"policies\":[{\"id\",\"name\",\"source\",\"rules\":[...]}]}`",
 	  "docs/backends.md §7 (shape undocumented), " SBXI("290") " (works in v0.42.1)" },
+	{ F_DENY_BESIDE_ALLOW_REFUSED, "deny-beside-allow-refused", SBXV(42, 0), SBXV_LATEST, SBX_NOT_CONFIRMED,
+	  "`policy deny network` of a resource that has an allow rule at the same scope fails (`conflicts with existing "
+	  "allow rule`; the words around that quote are sbxsim's own)",
+	  SBXI("610") " (v0.42.1 and v0.45.0; earlier releases not known)" },
 	{ F_RM_CONFIRM, "rm-confirm", SBXV(29, 0), SBXV_LATEST, SBX_CONFIRMED,
 	  "`rm` asks for confirmation; `-f/--force`, `--all`; no TTY and no `-f`: exit 1",
 	  SBXRN("v0.29.0") ", " DOCS(C1A4, "sbx_rm.yaml") },

@@ -242,6 +242,24 @@ run_sbx policy ls --type filesystem
 check_eq "policy-ls-type-filesystem@docs-v0.35plus.txt" "$(body policy-ls-type-filesystem@docs-v0.35plus.txt)" "$OUT"
 unset SBXSIM_POLICY_INIT
 
+# A deny beside an allow of the same resource at the same scope: refused from v0.42 (sbx-releases#610),
+# added where the release is not known to refuse it; another scope is never refused.
+for V in 0.38.0 0.42.1; do
+	release "$V" -deny
+	run_sbx policy init balanced
+	run_sbx policy allow network both.example.com
+	run_sbx policy deny network both.example.com
+	if [ "$V" = 0.42.1 ]; then
+		check_eq "$V deny beside an allow: refused" 1 "$RC"
+		check_has "$V with #610's words" "$ERR" "conflicts with existing allow rule"
+	else
+		check_eq "$V deny beside an allow: added" 0 "$RC"
+	fi
+	run_sbx create shell --name sc .
+	run_sbx policy deny network --sandbox sc both.example.com
+	check_eq "$V a deny at another scope: added" 0 "$RC"
+done
+
 # policy reset and sbx reset leave the store to be chosen again.
 release 0.45.1 -reset
 run_sbx policy reset --force
