@@ -191,6 +191,12 @@ START_TEST(rule_for_url)
 	}
 	ck_assert_ptr_null(sbx_proxy_rule_for_url("host.docker.internal:12434"));
 	ck_assert_ptr_null(sbx_proxy_rule_for_url("http:///path"));
+	/* the same URL reading as the rule matcher's (refs/rulematch.c): a port out of range is no rule */
+	ck_assert_ptr_null(sbx_proxy_rule_for_url("http://localhost:99999/"));
+	ck_assert_ptr_null(sbx_proxy_rule_for_url("http://[::1/"));
+	char *v6 = sbx_proxy_rule_for_url("https://[::1]/v1");
+	ck_assert_str_eq(v6, "[::1]:443");
+	free(v6);
 }
 END_TEST
 

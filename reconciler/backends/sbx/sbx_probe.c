@@ -1,10 +1,10 @@
 #include "sbx_probe.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "refs/rulematch.h"
 #include "util/strutil.h"
 #include "util/xalloc.h"
 
@@ -194,30 +194,14 @@ enum sbx_proxy_refusal sbx_proxy_refusal(const struct sbx_probe_http *h)
 
 char *sbx_proxy_rule_for_url(const char *url)
 {
-	const char *scheme_end = strstr(url, "://");
-	if (!scheme_end)
+	char *host;
+	int port;
+	if (!rulematch_parse_url(url, &host, &port) || !*host) {
+		free(host);
 		return NULL;
-	bool https = scheme_end - url == 5 && !strncmp(url, "https", 5);
-	const char *h = scheme_end + 3;
-	size_t n = strcspn(h, "/?#");
-	const char *at = memchr(h, '@', n); /* user:password@ is not part of the host */
-	if (at) {
-		n -= (size_t)(at + 1 - h);
-		h = at + 1;
 	}
-	char *hostport = xstrndup(h, n);
-	char *colon = hostport[0] == '[' ? strstr(hostport, "]:") : strrchr(hostport, ':');
-	if (colon && hostport[0] == '[')
-		colon++;
-	const char *port = colon ? colon + 1 : https ? "443"
-						     : "80";
-	if (colon)
-		*colon = '\0';
-	for (char *c = hostport; *c; c++)
-		*c = (char)tolower((unsigned char)*c);
-	char *rule = NULL;
-	if (*hostport)
-		rule = xasprintf("%s:%s", !strcmp(hostport, "host.docker.internal") ? "localhost" : hostport, port);
-	free(hostport);
-	return rule;
+	struct strbuf rule = STRBUF_INIT;
+	rulematch_rule_for(&rule, rulematch_destination(host), port);
+	free(host);
+	return strbuf_detach(&rule, NULL);
 }
