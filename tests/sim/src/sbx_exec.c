@@ -184,37 +184,6 @@ static void session_end(const char *name)
 	state_unlock(lock);
 }
 
-/* -e/--env-file as docker exec takes them: KEY=VALUE, or KEY from our env. */
-static int exec_env(struct sbx_ctx *ctx, const struct args *a, cJSON *env)
-{
-	const char **list;
-	int n = arg_list(a, "env-file", &list);
-	for (int i = 0; i < n; i++) {
-		char *text = read_file(list[i], NULL);
-		if (!text)
-			return sbx_error(ctx, "open %s: %s", list[i], strerror(errno));
-		char *save = NULL;
-		for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-			char *eq = strchr(line, '=');
-			if (*line && *line != '#' && eq) {
-				*eq = '\0';
-				json_set(env, line, cJSON_CreateString(eq + 1));
-			}
-		}
-		free(text);
-	}
-	n = arg_list(a, "env", &list);
-	for (int i = 0; i < n; i++) {
-		const char *eq = strchr(list[i], '=');
-		char *key = xstrndup(list[i], eq ? (size_t)(eq - list[i]) : strlen(list[i]));
-		const char *value = eq ? eq + 1 : getenv(key);
-		if (value)
-			json_set(env, key, cJSON_CreateString(value));
-		free(key);
-	}
-	return 0;
-}
-
 int sbx_cmd_exec(struct sbx_ctx *ctx, const struct args *a)
 {
 	/* Flags stop at the sandbox name: everything after it is the command. */
@@ -257,7 +226,7 @@ int sbx_cmd_exec(struct sbx_ctx *ctx, const struct args *a)
 			json_set(env, vars[i], cJSON_CreateString(url));
 		free(url);
 	}
-	int st = exec_env(ctx, a, env) ? -1 : 0;
+	int st = sbx_env_from_flags(ctx, a, env) ? -1 : 0;
 	char **cmd = xcalloc((size_t)a->npos, sizeof(char *));
 	for (int i = 1; i < a->npos; i++)
 		cmd[i - 1] = (char *)a->pos[i];

@@ -184,6 +184,10 @@ bool policies_initialised(const cJSON *doc);
 /* The error create/run give before a policy was chosen; 0 when chosen. */
 int policy_require_initialised(struct sbx_ctx *ctx);
 
+/* -e KEY=VALUE (or a bare KEY from our environment) and --env-file, as create and exec take them:
+ * the files in order, then -e (which wins); a malformed one is an error. */
+int sbx_env_from_flags(struct sbx_ctx *ctx, const struct args *a, cJSON *env);
+
 /* Run argv inside a sandbox's mount namespace and wait; returns the exit
  * status (128+signal when killed), or -1 after printing why it could not
  * start.  stdin_null: the command reads /dev/null instead of our stdin. */

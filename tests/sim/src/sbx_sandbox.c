@@ -71,8 +71,7 @@ static int add_env_file(struct sbx_ctx *ctx, cJSON *env, const char *path)
 	return rc;
 }
 
-/* --env-file in order, then -e (which wins); absent before v0.39. */
-static int env_from_flags(struct sbx_ctx *ctx, const struct args *a, cJSON *env)
+int sbx_env_from_flags(struct sbx_ctx *ctx, const struct args *a, cJSON *env)
 {
 	const char **list;
 	int n = arg_list(a, "env-file", &list), rc = 0;
@@ -222,7 +221,7 @@ static int do_create(struct sbx_ctx *ctx, const struct args *a, const char *agen
 		rc = check_name(ctx, name);
 	}
 	if (!rc)
-		rc = env_from_flags(ctx, a, env);
+		rc = sbx_env_from_flags(ctx, a, env);
 	if (!rc)
 		rc = policy_require_initialised(ctx);
 	int lock = rc ? -1 : state_lock();
@@ -361,7 +360,7 @@ int sbx_cmd_run(struct sbx_ctx *ctx, const struct args *a)
 		fprintf(ctx->out, "Created sandbox '%s'\n", name);
 	}
 	cJSON *session_env = cJSON_CreateObject();
-	if ((rc = env_from_flags(ctx, a, session_env))) {
+	if ((rc = sbx_env_from_flags(ctx, a, session_env))) {
 		cJSON_Delete(session_env);
 		free(name);
 		return rc;

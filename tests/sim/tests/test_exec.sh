@@ -25,6 +25,12 @@ for i in 1 2; do
 	check_eq "exec -d $i" 0 "$RC"
 done
 check_eq "appended twice" 2 "$(grep -c '^export ANTHROPIC_BASE_URL=http://host.docker.internal:12434$' "$ETC/sandbox-persistent.sh")"
+# -e and --env-file read as create reads them: a file in order, -e winning, a bad name refused
+printf 'FROM_FILE=one\nBOTH=file\n' >"$T/exec.env"
+run_sbx exec --env-file "$T/exec.env" -e BOTH=flag box sh -c 'printf "%s %s" "$FROM_FILE" "$BOTH"'
+check_eq "exec -e wins over --env-file" "0 one flag" "$RC $OUT"
+run_sbx exec -e 1BAD=x box true
+check_eq "exec -e refuses a bad name" 1 "$RC"
 run_sbx exec box bash -lc 'echo "$ANTHROPIC_BASE_URL"'
 check_eq "login shell sources it" "http://host.docker.internal:12434" "$OUT"
 run_sbx exec box sh -c 'echo "[$ANTHROPIC_BASE_URL]"'
