@@ -39,6 +39,10 @@ START_TEST(version_lines)
 	ck_assert_int_eq(sbx_parse_version("sbx version: v0.45.1 9b3d7a0\n", &a, &b, &c), 0);
 	ck_assert_int_eq(b, 45);
 	ck_assert_int_eq(c, 1);
+	/* a line before the labelled one (a warning naming another version) is not taken */
+	ck_assert_int_eq(sbx_parse_version("WARNING: config 2.1 is deprecated\nsbx version: v0.45.1 9b3d7a0\n", &a, &b, &c), 0);
+	ck_assert_int_eq(a, 0);
+	ck_assert_int_eq(b, 45);
 	ck_assert_int_eq(sbx_parse_version("command not found\n", &a, &b, &c), -1);
 	ck_assert_int_eq(sbx_parse_version("", &a, &b, &c), -1);
 }

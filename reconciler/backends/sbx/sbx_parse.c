@@ -11,8 +11,16 @@
 
 int sbx_parse_version(const char *text, int *major, int *minor, int *patch)
 {
-	const char *p = strstr(text, "Client Version:");
-	p = p ? p + strlen("Client Version:") : text;
+	/* the two forms' labels (docs/backends.md §6); a line before them (a banner, a warning) is not read */
+	static const char *const labels[] = { "Client Version:", "sbx version:", NULL };
+	const char *p = text;
+	for (size_t i = 0; labels[i]; i++) {
+		const char *at = strstr(text, labels[i]);
+		if (at) {
+			p = at + strlen(labels[i]);
+			break;
+		}
+	}
 	/* the first "vX.Y" or "X.Y" after the label; the sha after it is ignored */
 	for (; *p; p++) {
 		const char *q = *p == 'v' ? p + 1 : p;
