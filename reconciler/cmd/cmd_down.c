@@ -173,7 +173,7 @@ const struct cmd_entry cmd_down_entry = {
 		"sandboxes included, unless another project's inventory uses it too. Resources that\n"
 		"were already there when sbxapply first saw them (adopted) are never deleted.\n"
 		"--project NAME takes the project down from its inventory alone, when the file is gone.\n",
-	.options = OPT_FILE | OPT_QUIET | OPT_ENGINE | OPT_SECRETS | OPT_APPLY | OPT_YES | OPT_PROJECT,
+	.options = OPT_FILE | OPT_QUIET | OPT_ENGINE | OPT_APPLY | OPT_YES | OPT_PROJECT,
 	.exit_codes = EXIT_BIT(EXIT_OK) | EXIT_BIT(EXIT_USAGE) | EXIT_BIT(EXIT_INVALID) | EXIT_BIT(EXIT_BACKEND) | EXIT_BIT(EXIT_APPLY_FAILED) | EXIT_BIT(EXIT_LOCKED) | EXIT_BIT(EXIT_STATE) | EXIT_BIT(EXIT_BLOCKED) | EXIT_BIT(EXIT_INTERRUPTED),
 	.exec = down_exec,
 };

@@ -230,6 +230,7 @@ enum engine_status engine_plan(struct engine *e, struct strbuf *err)
 		if (sr < 0)
 			return ENGINE_STATE;
 	}
+	engine_confirm_missing_identities(e);
 	struct plan_options popts = {
 		.kinds = kinds,
 		.adopt = e->opts.adopt,

@@ -128,6 +128,13 @@ void *engine_backends(struct engine *e);
 /* For kinds, during apply: remember key=value in the inventory entry of action a once it completes. */
 void engine_set_attr(struct engine *e, const struct action *a, const char *key, const char *value);
 /*
+ * For kinds, during apply, before a change that would leave what attribute
+ * key vouches for untrue if it stopped halfway (an env block half written):
+ * the key is emptied in a's entry and saved at once. -1 with err when that
+ * cannot be saved: then the change must not start.
+ */
+int engine_withdraw_attr(struct engine *e, const struct action *a, const char *key, struct strbuf *err);
+/*
  * For kinds, during observation: key=value is now known to hold for the
  * inventory entry kind/name (e.g. what was read matches what was recorded).
  * An apply records it on that entry when no action of its run touches it

@@ -60,6 +60,29 @@ static void push_attr(struct engine *e, struct engine_attr **list, size_t *nr, s
 	pthread_mutex_unlock(&e->inventory_lock);
 }
 
+/*
+ * What this project created but has no identity for (a run killed or
+ * interrupted before its listing after the run, kind_registry.identify):
+ * the observed one, recorded by an apply (engine_confirm_attr), so a
+ * resource re-made by hand later is still told apart.
+ */
+void engine_confirm_missing_identities(struct engine *e)
+{
+	for (size_t i = 0; i < e->inventory.nr; i++) {
+		const struct inv_entry *en = &e->inventory.entries[i];
+		const char *id = inv_entry_attr(en, "identity");
+		const struct kind *k = kind_find(e->opts.registry->kinds, en->kind);
+		if (en->origin != INV_CREATED || (id && *id) || !k)
+			continue;
+		const char *was = inv_entry_attr(en, "backend"), *now = engine_backend_where(k, e);
+		if (was && now && strcmp(was, now))
+			continue; /* recorded on another backend instance: not what is observed here */
+		const struct resource *o = resource_set_find(&e->observed, k, en->name);
+		if (o && o->identity)
+			engine_confirm_attr(e, en->kind, en->name, "identity", o->identity);
+	}
+}
+
 void engine_set_attr(struct engine *e, const struct action *a, const char *key, const char *value)
 {
 	push_attr(e, &e->attrs, &e->nr_attrs, &e->alloc_attrs, a->kind->name, a->name, key, value);
@@ -166,6 +189,29 @@ int engine_write_intent(struct engine *e, const struct action *a, struct strbuf 
 			strbuf_addf(err, "not started: the inventory cannot be written: %s", e->state_err.buf);
 			rc = -1;
 		}
+	}
+	pthread_mutex_unlock(&e->inventory_lock);
+	return rc;
+}
+
+int engine_withdraw_attr(struct engine *e, const struct action *a, const char *key, struct strbuf *err)
+{
+	int rc = 0;
+	pthread_mutex_lock(&e->inventory_lock);
+	struct inv_entry *en = NULL;
+	for (size_t k = 0; k < e->inventory.nr && !en; k++)
+		if (!strcmp(e->inventory.entries[k].kind, a->kind->name) && !strcmp(e->inventory.entries[k].name, a->name))
+			en = &e->inventory.entries[k];
+	const char *was = en ? inv_entry_attr(en, key) : NULL;
+	if (was && *was) {
+		char *old = xstrdup(was);
+		inv_entry_set_attr(en, key, "");
+		if (engine_save_locked(e) < 0) {
+			inv_entry_set_attr(en, key, old);
+			strbuf_addf(err, "not started: the inventory cannot be written: %s", e->state_err.buf);
+			rc = -1;
+		}
+		free(old);
 	}
 	pthread_mutex_unlock(&e->inventory_lock);
 	return rc;

@@ -18,6 +18,8 @@ bool engine_kind_needed(const struct engine *e, const struct kind *k);
 const char *engine_backend_where(const struct kind *k, void *ctx);
 /* Resolves the intents a killed run left, from e->observed; returns how many there were. */
 size_t engine_resolve_intents(struct engine *e);
+/* Queues the observed identity of each created entry that has none, for an apply to record. */
+void engine_confirm_missing_identities(struct engine *e);
 /* Saves the inventory, holding inventory_lock; a failure stops the run (-1). */
 int engine_save_locked(struct engine *e);
 /* Before a create starts: records the intent; -1 (with err) when it cannot be saved: do not start. */

@@ -367,6 +367,9 @@ static int env_apply(struct engine *e, const struct action *a, struct strbuf *er
 	}
 	args[n] = NULL;
 	struct spawn_result res = SPAWN_RESULT_INIT;
+	/* a write stopped halfway may have changed the block: no run may trust the old record until this one ends */
+	if (rc == 0)
+		rc = engine_withdraw_attr(e, a, "sandbox", err);
 	if (rc == 0)
 		rc = sbx_call(c, args, in.buf, in.len, &res, err);
 	if (rc < 0 && a->type == ACTION_DELETE && sbx_no_such_sandbox(&res)) {

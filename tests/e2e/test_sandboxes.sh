@@ -451,6 +451,16 @@ check "env: an edited block read back" is "$rc" 1
 check "env: plans the repair" has out "update env of sandbox claude-dmr"
 sbxapply -f "$I" --runner "$R" -q
 check "env: repaired" is "$(grep -c "^export ANTHROPIC_BASE_URL='http://host.docker.internal:12434'$" "$etc")" 1
+# a write that fails (or stops halfway) leaves nothing vouched for: the file put back as recorded is read
+# (the changed file reads the block first, the first exec; the write is the second)
+sed 's#http://host.docker.internal:12434#http://changed.example:1#' "$I" >"$work/id/changed.yaml"
+SBXSIM_FAULTS='sbx.exec#2=exit:1:ERROR: the write failed' sbxapply -f "$work/id/changed.yaml" --runner "$R" -q
+check "env: a failed write fails the apply" is "$rc" 5
+check "env: and withdraws the vouching first" is "$(grep -c '"sandbox": "id:' "$inv")" 0
+calls_reset
+sbxapply diff -f "$I" --runner "$R"
+check "env: the file put back is read, not vouched for" is "$(calls_count '"exec"')" 1
+sbxapply -f "$I" --runner "$R" -q
 # the file changed to what was edited inside: in sync, but unlike the record, so nothing is vouched for
 sed -i 's#ANTHROPIC_BASE_URL=.*#ANTHROPIC_BASE_URL=http://edited-inside#' "$etc"
 sed 's#http://host.docker.internal:12434#http://edited-inside#' "$I" >"$work/id/edited.yaml"
@@ -494,6 +504,18 @@ sbxapply -f "$work/id/rules3.yaml" --runner "$R" -q
 check "three rules apply" is "$rc" 0
 check "with two sbx policy ls in all" is "$(calls_count '"argv":\["sbx",("--no-input",)?"policy","ls","--(wide|json)"')" 2
 check "each with its id" is "$(grep -c '"identity": "id:' "$XDG_STATE_HOME/sbxapply/rules3.json")" 3
+# a run stopped before that listing leaves rules without ids: the next apply records the observed ones
+python3 - "$XDG_STATE_HOME/sbxapply/rules3.json" <<'PY'
+import json, sys
+inv = json.load(open(sys.argv[1]))
+for e in inv["resources"]:
+    e["attrs"].pop("identity", None)
+json.dump(inv, open(sys.argv[1], "w"), indent=2)
+PY
+sbxapply diff -f "$work/id/rules3.yaml" --runner "$R"
+check "ids missing: diff records nothing" is "$(grep -c '"identity": "id:' "$XDG_STATE_HOME/sbxapply/rules3.json")" 0
+sbxapply -f "$work/id/rules3.yaml" --runner "$R" -q
+check "ids missing: the next apply records them" is "$(grep -c '"identity": "id:' "$XDG_STATE_HOME/sbxapply/rules3.json")" 3
 # a deny of a resource someone allowed by hand at the same scope: sbx refuses it (v0.42+,
 # docker/sbx-releases#610), and the failure says why and what to do
 sbx policy allow network handmade.example.com >/dev/null
