@@ -169,7 +169,7 @@ static int run(const struct cli_options *cli, enum mode mode)
 		return EXIT_USAGE;
 	}
 	if (from_saved) {
-		/* apply PLANFILE: the file, --prune, --allow-replace, --adopt and --force-shared are the plan's */
+		/* apply PLANFILE: the file, --prune, --allow-replace, --adopt, --force-shared and --refresh are the plan's */
 		if (saved_plan_read(&saved, cli->args[0], &err) < 0) {
 			if (looks_like_config(cli->args[0]))
 				strbuf_addf(&err, "; to apply a sandbox.yaml, name it with -f: sbxapply apply -f %s",
@@ -183,6 +183,7 @@ static int run(const struct cli_options *cli, enum mode mode)
 		local.allow_replace = saved.allow_replace;
 		local.adopt = saved.adopt;
 		local.force_shared = saved.force_shared;
+		local.refresh = saved.refresh;
 	}
 	int rc = cmd_load_config(opts, &cfg);
 	if (rc) {

@@ -13,7 +13,7 @@
 #include "util/xalloc.h"
 
 /* 2: salted digests, adopt and force_shared, and the checksum */
-#define SAVED_PLAN_FORMAT 2
+#define SAVED_PLAN_FORMAT 3
 
 static char *action_line(const struct action *a)
 {
@@ -62,8 +62,8 @@ static void plan_checksum(const struct saved_plan *sp, const char *salt, char ou
 	strbuf_add(&msg, "", 1);
 	strbuf_addstr(&msg, sp->project);
 	strbuf_add(&msg, "", 1);
-	strbuf_addf(&msg, "%lld %s %s %d%d%d%d", sp->inventory_serial, sp->desired, sp->observed, sp->prune,
-		    sp->allow_replace, sp->adopt, sp->force_shared);
+	strbuf_addf(&msg, "%lld %s %s %d%d%d%d%d", sp->inventory_serial, sp->desired, sp->observed, sp->prune,
+		    sp->allow_replace, sp->adopt, sp->force_shared, sp->refresh);
 	for (size_t i = 0; i < sp->nr_actions; i++) {
 		strbuf_add(&msg, "", 1);
 		strbuf_addstr(&msg, sp->actions[i]);
@@ -97,6 +97,7 @@ int saved_plan_write(const char *path, struct engine *e, const char *config_path
 	sp.allow_replace = e->opts.allow_replace;
 	sp.adopt = e->opts.adopt;
 	sp.force_shared = e->opts.force_shared;
+	sp.refresh = e->opts.refresh; /* what was read, or vouched for, is part of the observed digest */
 	sp.actions = xcalloc(e->plan.nr + 1, sizeof(*sp.actions));
 	for (size_t i = 0; i < e->plan.nr; i++)
 		sp.actions[sp.nr_actions++] = action_line(&e->plan.actions[i]);
@@ -115,6 +116,7 @@ int saved_plan_write(const char *path, struct engine *e, const char *config_path
 	jsonw_kv_bool(&w, "allow_replace", sp.allow_replace);
 	jsonw_kv_bool(&w, "adopt", sp.adopt);
 	jsonw_kv_bool(&w, "force_shared", sp.force_shared);
+	jsonw_kv_bool(&w, "refresh", sp.refresh);
 	jsonw_key(&w, "actions");
 	jsonw_begin_array(&w);
 	for (size_t i = 0; i < sp.nr_actions; i++)
@@ -152,7 +154,8 @@ static bool well_typed(const cJSON *root)
 	    !cJSON_IsBool(cJSON_GetObjectItemCaseSensitive(root, "prune")) ||
 	    !cJSON_IsBool(cJSON_GetObjectItemCaseSensitive(root, "allow_replace")) ||
 	    !cJSON_IsBool(cJSON_GetObjectItemCaseSensitive(root, "adopt")) ||
-	    !cJSON_IsBool(cJSON_GetObjectItemCaseSensitive(root, "force_shared")) || !actions)
+	    !cJSON_IsBool(cJSON_GetObjectItemCaseSensitive(root, "force_shared")) ||
+	    !cJSON_IsBool(cJSON_GetObjectItemCaseSensitive(root, "refresh")) || !actions)
 		return false;
 	cJSON_ArrayForEach(a, actions)
 		if (!cJSON_IsString(a))
@@ -173,7 +176,8 @@ int saved_plan_read(struct saved_plan *sp, const char *path, struct strbuf *err)
 	strbuf_release(&text);
 	const char *kind = json_string(root, "kind"), *config = json_string(root, "config"),
 		   *project = json_string(root, "project");
-	if (kind && !strcmp(kind, "sbxapply-plan") && json_int(root, "format_version", 0) == 1) {
+	long long version = json_int(root, "format_version", 0);
+	if (kind && !strcmp(kind, "sbxapply-plan") && version >= 1 && version < SAVED_PLAN_FORMAT) {
 		strbuf_addf(err, "'%s' was written by an older sbxapply: run plan -out again", path);
 		cJSON_Delete(root);
 		return -1;
@@ -193,6 +197,7 @@ int saved_plan_read(struct saved_plan *sp, const char *path, struct strbuf *err)
 	sp->allow_replace = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "allow_replace"));
 	sp->adopt = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "adopt"));
 	sp->force_shared = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "force_shared"));
+	sp->refresh = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "refresh"));
 	const cJSON *actions = json_array(root, "actions"), *a;
 	sp->actions = xcalloc((size_t)cJSON_GetArraySize(actions) + 1, sizeof(*sp->actions));
 	cJSON_ArrayForEach(a, actions)

@@ -22,7 +22,7 @@ struct saved_plan {
 	char *project;
 	long long inventory_serial;
 	char desired[65], observed[65];
-	bool prune, allow_replace, adopt, force_shared;
+	bool prune, allow_replace, adopt, force_shared, refresh;
 	char checksum[65]; /* HMAC-SHA-256 keyed with the inventory's salt */
 	char **actions;	   /* "create model/ai/x:latest", in plan order */
 	size_t nr_actions;

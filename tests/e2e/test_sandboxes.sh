@@ -430,6 +430,13 @@ calls_reset
 sbxapply -f "$I" --runner "$R" --refresh -q
 check "env: apply --refresh repairs it" is "$(grep -c "^export ANTHROPIC_BASE_URL='http://host.docker.internal:12434'$" "$etc")" 1
 check "env: with one write" is "$(calls_count '"exec".*"write"')" 1
+# a plan saved with --refresh applies as it was made (which blocks were read is part of what it observed)
+sed -i 's#ANTHROPIC_BASE_URL=.*#ANTHROPIC_BASE_URL=http://edited-inside#' "$etc"
+sbxapply plan -f "$I" --runner "$R" --refresh -out "$work/id/refresh.plan"
+check "env: plan --refresh -out finds the edit" is "$rc" 1
+sbxapply apply "$work/id/refresh.plan" --runner "$R"
+check "env: and apply PLANFILE applies it" is "$rc" 0
+check "env: repaired from the saved plan" is "$(grep -c "^export ANTHROPIC_BASE_URL='http://host.docker.internal:12434'$" "$etc")" 1
 # an inventory from before the attribute (or one whose sandbox changed) is read, and an apply that
 # reads the block back as recorded vouches for it again; diff records nothing
 drop_env_attr

@@ -30,7 +30,7 @@ static void remove_dir(void) { scratch_dir_remove(dir); }
 
 /* What saved_plan_write writes, key by key. */
 static const char *const plan_keys[][2] = {
-	{ "format_version", "2" },
+	{ "format_version", "3" },
 	{ "kind", "\"sbxapply-plan\"" },
 	{ "config", "\"/srv/demo/sbx.yaml\"" },
 	{ "project", "\"demo\"" },
@@ -41,6 +41,7 @@ static const char *const plan_keys[][2] = {
 	{ "allow_replace", "false" },
 	{ "adopt", "false" },
 	{ "force_shared", "false" },
+	{ "refresh", "false" },
 	{ "actions", "[\"create model/ai/smollm2:latest\", \"adopt model/ai/gpt-oss:latest\", "
 		     "\"delete package/ai/old:16k\"]" },
 	{ "checksum", "\"" HEX_B "\"" },
@@ -113,7 +114,7 @@ static const struct bad_field {
 	const char *key, *value; /* value NULL: the key is missing */
 } bad_fields[] = {
 	{ "format_version", NULL },
-	{ "format_version", "3" },
+	{ "format_version", "4" },
 	{ "format_version", "0" },
 	{ "format_version", "\"1\"" },
 	/* fuzzing finding: numbers out of long long's range were converted anyway (undefined) */
@@ -150,6 +151,8 @@ static const struct bad_field {
 	{ "adopt", "\"true\"" },
 	{ "force_shared", NULL },
 	{ "force_shared", "1" },
+	{ "refresh", NULL },
+	{ "refresh", "\"no\"" },
 	{ "checksum", NULL },
 	{ "checksum", "\"" HEX_A "0\"" },
 	{ "checksum", "42" },
@@ -276,6 +279,25 @@ START_TEST(missing_file_is_refused)
 }
 END_TEST
 
+/* A plan of an older format (2: before "refresh") is told apart from a damaged file: plan again. */
+START_TEST(older_format_says_plan_again)
+{
+	for (int version = 1; version <= 2; version++) {
+		char *path = xasprintf("%s/old-%d.json", dir, version);
+		char value[8];
+		snprintf(value, sizeof(value), "%d", version);
+		write_plan(path, "format_version", value);
+		struct saved_plan sp;
+		struct strbuf err = STRBUF_INIT;
+		ck_assert_int_eq(saved_plan_read(&sp, path, &err), -1);
+		ck_assert_msg(strstr(err.buf, "written by an older sbxapply: run plan -out again") != NULL, "%s", err.buf);
+		saved_plan_release(&sp);
+		strbuf_release(&err);
+		free(path);
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("saved_plan_read");
@@ -287,6 +309,7 @@ int main(void)
 	tcase_add_test(rd, truncated_file_is_refused);
 	tcase_add_test(rd, file_with_something_after_is_refused);
 	tcase_add_test(rd, missing_file_is_refused);
+	tcase_add_test(rd, older_format_says_plan_again);
 	suite_add_tcase(s, rd);
 	return check_run_suite(s);
 }
