@@ -201,6 +201,13 @@ static void add_rules(struct resource_set *out, const struct config *cfg, const 
 			resource_add_dep(r, &kind_sandbox, scope);
 		if (cfg->policy.init)
 			resource_add_dep(r, &kind_policy_init, "network");
+		if (!strcmp(decision, "deny")) {
+			/* sbx refuses a deny beside an allow of it (docker/sbx-releases#610): an allow this run
+			 * deletes (moved from allow to deny in the file) goes first */
+			char *allow = rule_name(scope, "allow", list->items[i]);
+			resource_add_dep(r, &kind_policy_rule, allow);
+			free(allow);
+		}
 		resource_set_add(out, r);
 		free(name);
 		free(display);
@@ -392,7 +399,8 @@ static int rule_apply(struct engine *e, const struct action *a, struct strbuf *e
 		remember_identities(e, &a, 1);
 	if (rc < 0 && strstr(res.err.buf, "conflicts with existing allow rule"))
 		strbuf_addstr(err, " (sbx refuses a deny beside an allow of the same resource at the same scope, "
-				   "docker/sbx-releases#610: remove the allow rule, which the deny would override anyway)");
+				   "docker/sbx-releases#610: remove the allow rule, which the deny would override anyway; "
+				   "one this project made goes with --prune)");
 	if (rc < 0 && strstr(res.err.buf, "not been configured"))
 		strbuf_addstr(err, " (choose a policy first: add 'init: balanced' under policy, or run 'sbx policy init')");
 	if (rc < 0 && a->type == ACTION_DELETE && scope && sbx_no_such_sandbox(&res)) {

@@ -346,6 +346,19 @@ static void add_dep(struct action *a, size_t dep)
  * after everything else and in reverse kind order, so a package goes before
  * the model it was made from.
  */
+/* Whether b's desired resource names a among what it depends on (then a delete a goes before b). */
+static bool names_dep(const struct action *b, const struct action *a)
+{
+	if (!b->desired)
+		return false;
+	char *id = xasprintf("%s/%s", a->kind->name, a->name);
+	bool named = false;
+	for (size_t k = 0; k < b->desired->nr_deps && !named; k++)
+		named = !strcmp(b->desired->deps[k], id);
+	free(id);
+	return named;
+}
+
 static void link_dependencies(struct plan *plan, const struct kind *const *table)
 {
 	for (size_t i = 0; i < plan->nr; i++) {
@@ -353,7 +366,8 @@ static void link_dependencies(struct plan *plan, const struct kind *const *table
 		if (a->type == ACTION_DELETE) {
 			for (size_t j = 0; j < plan->nr; j++) {
 				const struct action *b = &plan->actions[j];
-				if (b->type != ACTION_DELETE && b->type != ACTION_NOOP)
+				/* deletes wait for the rest, except what waits for this delete (a rule moved to deny) */
+				if (b->type != ACTION_DELETE && b->type != ACTION_NOOP && !names_dep(b, a))
 					add_dep(a, j);
 				else if (b->type == ACTION_DELETE && j != i && b->kind != a->kind) {
 					/* the later a kind is listed, the more it depends on earlier ones */

@@ -530,6 +530,20 @@ printf 'version: 1\nproject: denyp\npolicy:\n  deny: [handmade.example.com]\n' >
 sbxapply -f "$work/id/deny.yaml" --runner "$R"
 check "a deny beside a hand-made allow fails" is "$rc" 5
 check "saying why" has err "docker/sbx-releases#610: remove the allow rule"
+# a rule moved from allow to deny in the file: with --prune the allow goes first, then the deny is added
+printf 'version: 1\nproject: movep\npolicy:\n  allow: [moved.example.com]\n' >"$work/id/move.yaml"
+sbxapply -f "$work/id/move.yaml" --runner "$R" -q
+printf 'version: 1\nproject: movep\npolicy:\n  deny: [moved.example.com]\n' >"$work/id/move.yaml"
+sbxapply -f "$work/id/move.yaml" --runner "$R" -o json plan --prune
+check "moved to deny: the deny waits for the allow's delete" is "$(python3 -c '
+import json, sys
+acts = {a["id"]: a for a in json.load(sys.stdin)["actions"]}
+print(acts["policy_rule/deny:moved.example.com"]["depends_on"] == ["policy_rule/allow:moved.example.com"])' <"$work/out")" True
+sbxapply -f "$work/id/move.yaml" --runner "$R" --prune --yes -q
+check "moved to deny: applies with --prune" is "$rc" 0
+sbx policy ls --wide >"$work/out"
+check "moved to deny: the deny is there" has out "deny       moved.example.com"
+check "moved to deny: the allow is gone" lacks out "allow      moved.example.com"
 stop_runner
 export SBXSIM_STATE_DIR="$work/sim-init" XDG_STATE_HOME="$work/xdg-init"
 
