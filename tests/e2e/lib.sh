@@ -75,7 +75,8 @@ isolated() {
 	return 1
 }
 
-calls_reset() { : >"$SBXSIM_STATE_DIR/calls.log"; }
+# (and sbxsim's in-flight files a killed call left, so "concurrent" counts only this run's calls)
+calls_reset() { : >"$SBXSIM_STATE_DIR/calls.log"; rm -rf "$SBXSIM_STATE_DIR/inflight"; }
 # calls_count PATTERN: lines of the call log matching an extended regex
 calls_count() { grep -cE "$1" "$SBXSIM_STATE_DIR/calls.log"; }
 

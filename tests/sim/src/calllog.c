@@ -110,6 +110,16 @@ void calllog_sbx(int argc, char **argv)
 	cJSON_Delete(o);
 }
 
+void calllog_pull(const char *ref, int active)
+{
+	cJSON *o = header("pull");
+	cJSON *a = cJSON_AddArrayToObject(o, "argv");
+	cJSON_AddItemToArray(a, cJSON_CreateString(ref));
+	cJSON_AddNumberToObject(o, "active", active);
+	append_line(o);
+	cJSON_Delete(o);
+}
+
 void calllog_http(const char *method, const char *path, const char *query, const char *transport)
 {
 	cJSON *o = header("http");

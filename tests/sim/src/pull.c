@@ -29,8 +29,8 @@ static int g_active;
 
 /*
  * A request that finds both slots taken waits, and the call log says so
- * ("pull-queued", with the reference asked): a client that keeps to the
- * runner's limit never causes one.
+ * ("pull-queued", with the reference asked); each pull that gets a slot is
+ * logged with how many run then ("pull", "active").
  */
 static void slot_acquire(const char *ref)
 {
@@ -50,6 +50,8 @@ static void slot_acquire(const char *ref)
 		pthread_cond_timedwait(&g_slot_cv, &g_slot_mu, &ts);
 	}
 	g_active++;
+	if (!g_http_stopping)
+		calllog_pull(ref ? ref : "", g_active);
 	pthread_mutex_unlock(&g_slot_mu);
 }
 

@@ -30,7 +30,7 @@ printf 'FROM_FILE=one\nBOTH=file\n' >"$T/exec.env"
 run_sbx exec --env-file "$T/exec.env" -e BOTH=flag box sh -c 'printf "%s %s" "$FROM_FILE" "$BOTH"'
 check_eq "exec -e wins over --env-file" "0 one flag" "$RC $OUT"
 run_sbx exec -e 1BAD=x box true
-check_eq "exec -e refuses a bad name" 1 "$RC"
+check_eq "exec -e refuses a bad name" "1 ERROR: invalid environment variable \"1BAD=x\": expected KEY=VALUE" "$RC $ERR"
 run_sbx exec box bash -lc 'echo "$ANTHROPIC_BASE_URL"'
 check_eq "login shell sources it" "http://host.docker.internal:12434" "$OUT"
 run_sbx exec box sh -c 'echo "[$ANTHROPIC_BASE_URL]"'

@@ -244,14 +244,16 @@ unset SBXSIM_POLICY_INIT
 
 # A deny beside an allow of the same resource at the same scope: refused from v0.42 (sbx-releases#610),
 # added where the release is not known to refuse it; another scope is never refused.
-for V in 0.38.0 0.42.1; do
+for V in 0.38.0 0.42.0 0.42.1; do
 	release "$V" -deny
 	run_sbx policy init balanced
 	run_sbx policy allow network both.example.com
 	run_sbx policy deny network both.example.com
-	if [ "$V" = 0.42.1 ]; then
+	if [ "$V" != 0.38.0 ]; then
 		check_eq "$V deny beside an allow: refused" 1 "$RC"
 		check_has "$V with #610's words" "$ERR" "conflicts with existing allow rule"
+		run_sbx policy ls --wide
+		check_not_has "$V and no deny rule left" "$OUT" "deny       both.example.com"
 	else
 		check_eq "$V deny beside an allow: added" 0 "$RC"
 	fi
