@@ -42,6 +42,10 @@ bool kinds_sbx_sandbox_replaced(const struct plan_context *pc, const char *name)
 		if (!recorded || strcmp(recorded, digest))
 			return true;
 	}
+	/* a live field the file no longer sets (its mounts removed) replaces it too, as plan.c's compare() has it */
+	for (size_t i = 0; i < o->nr_fields; i++)
+		if (o->fields[i].value && !resource_field(d, o->fields[i].name))
+			return true;
 	return false;
 }
 

@@ -268,6 +268,27 @@ START_TEST(an_env_not_read_is_still_written_again_when_its_sandbox_is_replaced)
 }
 END_TEST
 
+/* A field only the live sandbox has (mounts the file no longer lists) replaces it as a changed one does: its env goes too. */
+START_TEST(a_sandbox_replaced_for_a_live_only_field_rewrites_its_env)
+{
+	struct fixture f;
+	fixture_desired(&f, "version: 1\nproject: t\nsandboxes:\n  box1:\n    agent: claude\n    workspace: .\n"
+			    "    env:\n      A: one\n");
+	observe_sbx(&f, "v0.45.1", "yes");
+	observe_box_unread(&f, "claude", true);
+	struct resource *box = (struct resource *)resource_set_find(&f.observed, &kind_sandbox, "box1");
+	resource_set_field(box, "mounts", "/srv/data", false);
+	struct plan_options opts = { .kinds = kinds_registry.kinds, .allow_replace = true };
+	plan_build(&f.plan, &f.desired, &f.observed, &f.inv, &opts);
+	ck_assert_int_eq(find_action(&f.plan, &kind_sandbox, "box1")->type, ACTION_REPLACE);
+	const struct action *env = find_action(&f.plan, &kind_env, "box1");
+	ck_assert_ptr_nonnull(env);
+	ck_assert_int_eq(env->type, ACTION_UPDATE);
+	ck_assert_uint_eq(f.plan.not_read, 0);
+	fixture_release(&f);
+}
+END_TEST
+
 int main(void)
 {
 	if (!mkdtemp(project))
@@ -281,6 +302,7 @@ int main(void)
 	tcase_add_test(tc, env_key_missing_from_the_block_is_absent_not_unobservable);
 	tcase_add_test(tc, a_vouched_env_is_in_sync_counted_and_said_once);
 	tcase_add_test(tc, an_env_not_read_is_still_written_again_when_its_sandbox_is_replaced);
+	tcase_add_test(tc, a_sandbox_replaced_for_a_live_only_field_rewrites_its_env);
 	suite_add_tcase(s, tc);
 
 	int rc = check_run_suite(s);
