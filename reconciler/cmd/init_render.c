@@ -266,7 +266,15 @@ size_t init_render_rules(struct render *r, const char *scope, const char *decisi
 		char *s, *d;
 		const char *res;
 		split_rule(rules[i]->name, &s, &d, &res);
-		if (!strcmp(d, decision) && ((!s && !scope) || (s && scope && !strcmp(s, scope)))) {
+		/* an allow beside the deny of it (an sbx before v0.42 adds both): deny wins, and sbx now refuses the pair */
+		char *deny = !strcmp(d, "allow") ? (s ? xasprintf("%s/deny:%s", s, res) : xasprintf("deny:%s", res)) : NULL;
+		bool denied = deny && init_find(r->h->observed, "policy_rule", deny);
+		free(deny);
+		if (denied && !strcmp(d, decision) && ((!s && !scope) || (s && scope && !strcmp(s, scope)))) {
+			strbuf_addf(notes, "# left out: the rule allow %s%s%s, beside a deny of it, which wins\n", res,
+				    s ? " of sandbox " : "", s ? s : "");
+			r->sum->left_out++;
+		} else if (!strcmp(d, decision) && ((!s && !scope) || (s && scope && !strcmp(s, scope)))) {
 			char *id = xasprintf("rule/%s", rules[i]->name), *what = xasprintf("the rule %s %s", d, res);
 			struct strbuf *out = r->out;
 			r->out = notes;

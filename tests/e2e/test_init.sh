@@ -151,6 +151,21 @@ check "package still there" sh -c "curl -s '$R/models/gpt-oss:32k' | grep -q 320
 check "the guide's line still there" has_file "$SBXSIM_STATE_DIR/sandboxes/claude-dmr/etc/sandbox-persistent.sh" \
 	"ANTHROPIC_BASE_URL=http://host.docker.internal:12434"
 
+# --- an allow beside the deny of it, which sbx before v0.42 adds: the deny is kept, the allow left out
+# (sbx refuses the pair from v0.42, docker/sbx-releases#610; the file could not declare both) ---
+if [ "$minor" -lt 42 ]; then
+	if [ "$minor" -ge 32 ]; then g=; else g=-g; fi
+	sbx policy allow network $g both.example.com >/dev/null
+	sbx policy deny network $g both.example.com >/dev/null
+	sbxapply init --from-host --runner "$R" -f "$work/both.yaml"
+	check "allow and deny of one rule: init succeeds" is "$rc" 0
+	check "the deny is declared" is "$(grep -c '^    - both.example.com' "$work/both.yaml")" 1
+	check "the allow is left out, said why" has_file "$work/both.yaml" \
+		"# left out: the rule allow both.example.com, beside a deny of it, which wins"
+	sbxapply validate -f "$work/both.yaml"
+	check "and the file validates" is "$rc" 0
+fi
+
 # --- no runner: nothing is written ---
 stop_runner
 sbxapply init --from-host --runner "$R" -f "$work/none.yaml"
