@@ -83,6 +83,8 @@ struct engine {
 	size_t nr_attrs, alloc_attrs;
 	struct engine_attr *confirms; /* seen during observation, recorded by apply (engine_confirm_attr) */
 	size_t nr_confirms, alloc_confirms;
+	const struct resource **confirmed_records; /* borrowed from desired (engine_confirm_record) */
+	size_t nr_confirmed_records, alloc_confirmed_records;
 	atomic_ulong http_calls, process_calls;
 	atomic_bool stop;
 	/*
@@ -141,6 +143,13 @@ int engine_withdraw_attr(struct engine *e, const struct action *a, const char *k
  * (an action records its own). Never recorded by diff or plan.
  */
 void engine_confirm_attr(struct engine *e, const char *kind, const char *name, const char *key, const char *value);
+/*
+ * For kinds, during observation: the live resource was read and is exactly
+ * desired (one of e->desired), though the inventory recorded other digests
+ * (the file changed to what was already there): an apply records desired's
+ * digests on that entry when no action touches it, as engine_confirm_attr.
+ */
+void engine_confirm_record(struct engine *e, const struct resource *desired);
 /* For kinds: a line on the log, e.g. progress. */
 void engine_log(struct engine *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 bool engine_cancelled(const struct engine *e);

@@ -93,14 +93,37 @@ void engine_confirm_attr(struct engine *e, const char *kind, const char *name, c
 	push_attr(e, &e->confirms, &e->nr_confirms, &e->alloc_confirms, kind, name, key, value);
 }
 
+void engine_confirm_record(struct engine *e, const struct resource *desired)
+{
+	pthread_mutex_lock(&e->inventory_lock);
+	XGROW(e->confirmed_records, e->alloc_confirmed_records, e->nr_confirmed_records + 1);
+	e->confirmed_records[e->nr_confirmed_records++] = desired;
+	pthread_mutex_unlock(&e->inventory_lock);
+}
+
+/* Whether an action of e's plan is about kind/name. */
+static bool plan_touches(const struct engine *e, const char *kind, const char *name)
+{
+	for (size_t k = 0; k < e->plan.nr; k++)
+		if (!strcmp(e->plan.actions[k].kind->name, kind) && !strcmp(e->plan.actions[k].name, name))
+			return true;
+	return false;
+}
+
 bool engine_record_confirmed_locked(struct engine *e)
 {
 	bool changed = false;
+	for (size_t i = 0; i < e->nr_confirmed_records; i++) {
+		const struct resource *r = e->confirmed_records[i];
+		const struct inv_entry *en = inventory_find(&e->inventory, r->kind->name, r->name);
+		if (en && !plan_touches(e, r->kind->name, r->name)) {
+			inventory_record(&e->inventory, r, en->origin); /* the fields' digests; origin and attributes stay */
+			changed = true;
+		}
+	}
 	for (size_t i = 0; i < e->nr_confirms; i++) {
 		const struct engine_attr *c = &e->confirms[i];
-		bool touched = false;
-		for (size_t k = 0; k < e->plan.nr && !touched; k++)
-			touched = !strcmp(e->plan.actions[k].kind->name, c->kind) && !strcmp(e->plan.actions[k].name, c->name);
+		bool touched = plan_touches(e, c->kind, c->name);
 		struct inv_entry *en = NULL;
 		for (size_t k = 0; k < e->inventory.nr && !touched && !en; k++)
 			if (!strcmp(e->inventory.entries[k].kind, c->kind) && !strcmp(e->inventory.entries[k].name, c->name))
@@ -131,6 +154,9 @@ void engine_free_attrs(struct engine *e)
 {
 	free_attr_list(&e->attrs, &e->nr_attrs, &e->alloc_attrs);
 	free_attr_list(&e->confirms, &e->nr_confirms, &e->alloc_confirms);
+	free(e->confirmed_records);
+	e->confirmed_records = NULL;
+	e->nr_confirmed_records = e->alloc_confirmed_records = 0;
 }
 
 /*

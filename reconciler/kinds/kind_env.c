@@ -14,7 +14,8 @@
  * through the inventory's digests) or sbxapply never wrote the block.
  *
  * A running sandbox is not read either when the inventory vouches for its
- * block: sbxapply wrote it, or read it back as recorded, on the very sandbox
+ * block: sbxapply wrote it (the attribute is withdrawn before each write), or
+ * an apply read it back as recorded or as the file declares it, on the very sandbox
  * `sbx ls` lists now (its id or creation time, the entry's "sandbox"
  * attribute). A sandbox re-made under the name, an inventory from before
  * the attribute, or --refresh: read. So a no-op run is one round of calls;
@@ -208,6 +209,19 @@ static bool read_as_recorded(const struct engine *e, const struct resource *r)
 	return true;
 }
 
+/* Whether r holds exactly want's fields and values (the block is what the file declares). */
+static bool read_as_desired(const struct resource *r, const struct resource *want)
+{
+	if (!want || want->nr_fields != r->nr_fields)
+		return false;
+	for (size_t i = 0; i < want->nr_fields; i++) {
+		const struct res_field *live = resource_field(r, want->fields[i].name);
+		if (!live || !live->value || !want->fields[i].value || strcmp(live->value, want->fields[i].value))
+			return false;
+	}
+	return true;
+}
+
 /* The env reads of one observation, run in parallel (one `sbx exec` each). */
 struct env_reads {
 	struct engine *e;
@@ -282,8 +296,17 @@ static int env_observe(struct engine *e, struct resource_set *out, struct strbuf
 				strbuf_addstr(err, tasks[i].error.len ? tasks[i].error.buf : "interrupted");
 			}
 			strbuf_release(&tasks[i].error);
-			/* read back as recorded, on a sandbox told apart by its id: an apply lets the next run trust it */
-			if (rc == 0 && reads.present[i] && reads.identity[i] && read_as_recorded(e, reads.out[i]))
+			/*
+			 * read back as recorded, on a sandbox told apart by its id: an apply lets the next run
+			 * trust it; read back as the file declares it, though recorded otherwise (the file
+			 * changed to what was there), the record is brought up to date first
+			 */
+			const struct resource *want = resource_set_find(&e->desired, &kind_env, reads.names[i]);
+			bool recorded = rc == 0 && reads.present[i] && read_as_recorded(e, reads.out[i]);
+			bool as_desired = rc == 0 && reads.present[i] && !recorded && read_as_desired(reads.out[i], want);
+			if (as_desired && reads.identity[i])
+				engine_confirm_record(e, want);
+			if ((recorded || as_desired) && reads.identity[i])
 				engine_confirm_attr(e, kind_env.name, reads.names[i], "sandbox", reads.identity[i]);
 			/* no block at all: absent, so writing one is a creation this project owns */
 			if (rc == 0 && reads.present[i])

@@ -468,13 +468,17 @@ calls_reset
 sbxapply diff -f "$I" --runner "$R"
 check "env: the file put back is read, not vouched for" is "$(calls_count '"exec"')" 1
 sbxapply -f "$I" --runner "$R" -q
-# the file changed to what was edited inside: in sync, but unlike the record, so nothing is vouched for
+# the file changed to what was edited inside: in sync though unlike the record; the apply that reads it
+# brings the record up to date, so the next run vouches for it instead of reading it every time
 sed -i 's#ANTHROPIC_BASE_URL=.*#ANTHROPIC_BASE_URL=http://edited-inside#' "$etc"
 sed 's#http://host.docker.internal:12434#http://edited-inside#' "$I" >"$work/id/edited.yaml"
 drop_env_attr
 sbxapply -f "$work/id/edited.yaml" --runner "$R"
 check "env: matching the file" has out "No changes:"
-check "env: unlike the record, not vouched for" is "$(grep -c '"sandbox": "id:' "$inv")" 0
+check "env: read as the file has it, the record follows" is "$(grep -c '"sandbox": "id:' "$inv")" 1
+calls_reset
+sbxapply diff -f "$work/id/edited.yaml" --runner "$R"
+check "env: and the next run vouches for it" is "$rc $(calls_count '"exec"')" "0 0"
 sbxapply -f "$I" --runner "$R" -q
 sbx rm -f claude-dmr >/dev/null 2>&1
 sbx create claude "$work/id/project" --name claude-dmr >/dev/null 2>&1
