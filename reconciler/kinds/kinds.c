@@ -53,24 +53,36 @@ struct identify_job {
 	size_t nr;
 };
 
-static void *identify_sbx(void *p)
+static void *identify_sandboxes(void *p)
 {
 	struct identify_job *j = p;
 	kinds_sbx_identify(j->e, j->made, j->nr);
+	return NULL;
+}
+
+static void *identify_rules(void *p)
+{
+	struct identify_job *j = p;
 	kinds_policy_identify(j->e, j->made, j->nr);
 	return NULL;
 }
 
+/* `sbx ls`, `sbx policy ls` and GET /models side by side: one call's time after the run, not three. */
 static void identify(struct engine *e, const struct action *const *made, size_t nr)
 {
 	struct identify_job job = { e, made, nr };
-	pthread_t sbx;
-	bool threaded = pthread_create(&sbx, NULL, identify_sbx, &job) == 0;
-	if (!threaded)
-		identify_sbx(&job);
+	void *(*const listings[])(void *) = { identify_sandboxes, identify_rules };
+	pthread_t threads[2];
+	bool threaded[2];
+	for (size_t i = 0; i < 2; i++) {
+		threaded[i] = pthread_create(&threads[i], NULL, listings[i], &job) == 0;
+		if (!threaded[i])
+			listings[i](&job);
+	}
 	kinds_dmr_identify(e, made, nr);
-	if (threaded)
-		pthread_join(sbx, NULL);
+	for (size_t i = 0; i < 2; i++)
+		if (threaded[i])
+			pthread_join(threads[i], NULL);
 }
 
 const struct kind_registry kinds_registry = {
