@@ -263,6 +263,8 @@ static int env_observe(struct engine *e, struct resource_set *out, struct strbuf
 		bool recorded = inventory_find(&e->inventory, kind_env.name, s->name) != NULL;
 		if (!declared && !recorded && !e->opts.observe_all)
 			continue; /* not ours: never exec'd into (init --from-host reads them all) */
+		if (resource_set_find(out, &kind_env, s->name))
+			continue; /* a name listed twice is taken once (read ones: `seen` below) */
 		bool running = s->status && !strcmp(s->status, "running");
 		if (!running && !e->opts.refresh) {
 			struct resource *r = unread(e, s);
