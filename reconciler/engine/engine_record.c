@@ -101,6 +101,13 @@ void engine_confirm_record(struct engine *e, const struct resource *desired)
 	pthread_mutex_unlock(&e->inventory_lock);
 }
 
+/* The inventory entry kind/name, to change (under inventory_lock), or NULL. */
+static struct inv_entry *entry_of(struct engine *e, const char *kind, const char *name)
+{
+	const struct inv_entry *en = inventory_find(&e->inventory, kind, name);
+	return en ? &e->inventory.entries[en - e->inventory.entries] : NULL;
+}
+
 /* Whether an action of e's plan is about kind/name. */
 static bool plan_touches(const struct engine *e, const char *kind, const char *name)
 {
@@ -123,11 +130,7 @@ bool engine_record_confirmed_locked(struct engine *e)
 	}
 	for (size_t i = 0; i < e->nr_confirms; i++) {
 		const struct engine_attr *c = &e->confirms[i];
-		bool touched = plan_touches(e, c->kind, c->name);
-		struct inv_entry *en = NULL;
-		for (size_t k = 0; k < e->inventory.nr && !touched && !en; k++)
-			if (!strcmp(e->inventory.entries[k].kind, c->kind) && !strcmp(e->inventory.entries[k].name, c->name))
-				en = &e->inventory.entries[k];
+		struct inv_entry *en = plan_touches(e, c->kind, c->name) ? NULL : entry_of(e, c->kind, c->name);
 		const char *was = en ? inv_entry_attr(en, c->key) : NULL;
 		if (en && (!was || strcmp(was, c->value))) {
 			inv_entry_set_attr(en, c->key, c->value);
@@ -224,10 +227,7 @@ int engine_withdraw_attr(struct engine *e, const struct action *a, const char *k
 {
 	int rc = 0;
 	pthread_mutex_lock(&e->inventory_lock);
-	struct inv_entry *en = NULL;
-	for (size_t k = 0; k < e->inventory.nr && !en; k++)
-		if (!strcmp(e->inventory.entries[k].kind, a->kind->name) && !strcmp(e->inventory.entries[k].name, a->name))
-			en = &e->inventory.entries[k];
+	struct inv_entry *en = entry_of(e, a->kind->name, a->name);
 	const char *was = en ? inv_entry_attr(en, key) : NULL;
 	if (was && *was) {
 		char *old = xstrdup(was);
