@@ -329,6 +329,7 @@ done:
 	"-q lists only resources that are missing or that apply would change (nothing when\n" \
 	"all is in sync). -o json prints the same, always every resource.\n"
 
+#define STATUS_OPTIONS (OPT_FILE | OPT_OUTPUT | OPT_QUIET | OPT_ENGINE | OPT_REFRESH | OPT_OBSERVE)
 #define STATUS_EXIT_CODES \
 	(EXIT_BIT(EXIT_OK) | EXIT_BIT(EXIT_USAGE) | EXIT_BIT(EXIT_INVALID) | EXIT_BIT(EXIT_BACKEND) | \
 	 EXIT_BIT(EXIT_STATE) | EXIT_BIT(EXIT_INTERRUPTED))
@@ -338,7 +339,7 @@ const struct cmd_entry cmd_status_entry = {
 	.summary = "list the project's resources with their live state (alias: ps)",
 	.usage = "sbxapply status [-f FILE] [-o text|json] [-q] [--runner URL] [--refresh] [--parallelism N]",
 	.help = STATUS_HELP,
-	.options = OPT_FILE | OPT_OUTPUT | OPT_QUIET | OPT_ENGINE | OPT_REFRESH | OPT_OBSERVE,
+	.options = STATUS_OPTIONS,
 	.exit_codes = STATUS_EXIT_CODES,
 	.exec = status_exec,
 };
@@ -349,7 +350,7 @@ const struct cmd_entry cmd_ps_entry = {
 	.summary = "the same as status",
 	.usage = "sbxapply ps [-f FILE] [-o text|json] [-q] [--runner URL] [--refresh] [--parallelism N]",
 	.help = STATUS_HELP,
-	.options = OPT_FILE | OPT_OUTPUT | OPT_QUIET | OPT_ENGINE | OPT_REFRESH | OPT_OBSERVE,
+	.options = STATUS_OPTIONS,
 	.exit_codes = STATUS_EXIT_CODES,
 	.exec = status_exec,
 };

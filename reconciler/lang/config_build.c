@@ -1,14 +1,10 @@
 #include "config_build.h"
+#include "config_build_parts.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <pwd.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "lang/config_guide.h"
 #include "lang/interpolate.h"
@@ -20,32 +16,6 @@
 #include "util/strmap.h"
 #include "util/strutil.h"
 #include "util/xalloc.h"
-
-struct builder {
-	struct config *cfg;
-	struct diag_list *diags;
-	char *root;	       /* the project directory (the file's), symlinks resolved */
-	char *home;	       /* the home directory, symlinks resolved; NULL if unknown */
-	struct strmap trusted; /* trusted_paths, symlinks resolved, without trailing '/' */
-	bool offline;	       /* validate --offline: what only the applying machine has is a warning */
-};
-
-/* Diagnostics at a mark of the document being read. */
-#define error_at(b, m, ...) \
-	diag_add((b)->diags, DIAG_ERROR, &(b)->cfg->doc.source, (m).line, (m).col, __VA_ARGS__)
-#define warning_at(b, m, ...) \
-	diag_add((b)->diags, DIAG_WARNING, &(b)->cfg->doc.source, (m).line, (m).col, __VA_ARGS__)
-/* What only the machine that applies has (a directory, a secret): an error, a warning --offline. */
-#define local_problem_at(b, m, ...) \
-	diag_add((b)->diags, (b)->offline ? DIAG_WARNING : DIAG_ERROR, &(b)->cfg->doc.source, (m).line, (m).col, \
-		 __VA_ARGS__)
-#define OFFLINE_NOTE(b) ((b)->offline ? "; it must exist where the file is applied (--offline: a warning)" : "")
-
-static const char *text_of(const struct ynode *n)
-{
-	const struct yvalue *v = yvalue_of(n);
-	return v ? v->text : NULL;
-}
 
 static char *dup_text(const struct ynode *n)
 {
@@ -60,25 +30,7 @@ static long long_of(const struct ynode *n)
 	return t && str_to_long(t, LONG_MIN, LONG_MAX, &v) ? v : 0;
 }
 
-static const struct ynode *field(const struct ynode *map, const char *key)
-{
-	const struct ypair *p = ynode_find(map, key);
-	return p ? p->value : NULL;
-}
-
-static struct ymark field_mark(const struct ynode *map, const char *key, struct ymark fallback)
-{
-	const struct ypair *p = ynode_find(map, key);
-	return p ? p->value_mark : fallback;
-}
-
 static bool is_map(const struct ynode *n) { return n && n->kind == YNODE_MAP; }
-
-static void add_string(struct cfg_strings *list, char *s)
-{
-	XGROW(list->items, list->alloc, list->nr + 1);
-	list->items[list->nr++] = s;
-}
 
 static void strings_of(const struct ynode *seq, struct cfg_strings *out)
 {
@@ -92,24 +44,6 @@ static void strings_of(const struct ynode *seq, struct cfg_strings *out)
 		XGROW(out->lines, out->lines_alloc, out->nr);
 		out->lines[out->nr - 1] = seq->items[i]->mark.line;
 	}
-}
-
-/* Joins a path written in the file onto the file's directory, then resolves symlinks if it exists. */
-static char *resolve_path(const char *dir, const char *rel)
-{
-	char *joined = rel[0] == '/' ? xstrdup(rel) : xasprintf("%s/%s", dir, rel);
-	char *real = realpath(joined, NULL);
-	if (real) {
-		free(joined);
-		return real;
-	}
-	return joined;
-}
-
-static bool is_directory(const char *path)
-{
-	struct stat st;
-	return !stat(path, &st) && S_ISDIR(st.st_mode);
 }
 
 /* The declared model or package closest to ref, compared in the CLI's short form. */
@@ -362,95 +296,6 @@ static void build_secrets(struct builder *b, const struct ynode *secrets, struct
 	}
 }
 
-/* path is dir or inside it (both absolute, symlinks resolved). */
-static bool path_under(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-	while (n > 1 && dir[n - 1] == '/')
-		n--;
-	if (n == 1 && dir[0] == '/')
-		return path[0] == '/';
-	return !strncmp(path, dir, n) && (path[n] == '\0' || path[n] == '/');
-}
-
-/*
- * Where a workspace or mount may be: in the project directory, or outside it
- * when the sandbox says allow_outside_project or a trusted path holds it; never
- * the home directory, /, or a directory that holds home, read-write. `abs` is
- * the resolved directory; `what` names it for messages ("workspace", "mount").
- */
-static void check_location(struct builder *b, const struct ynode *box, const char *what, const char *text,
-			   const char *abs, bool ro, struct ymark at, const char *sandbox)
-{
-	if (str_ends_with(abs, ":ro")) {
-		error_at(b, at,
-			 "%s '%s' resolves to %s, whose name ends in ':ro': sbx would read it as a read-only mount of "
-			 "%.*s; rename the directory (or mount it through a symlink of another name)",
-			 what, text, abs, (int)(strlen(abs) - 3), abs);
-		return;
-	}
-	if (!ro && b->home && path_under(b->home, abs)) {
-		error_at(b, at,
-			 "%s '%s' resolves to %s, %s: it is never given to a sandbox read-write, even when trusted; "
-			 "%s",
-			 what, text, abs, !strcmp(abs, b->home) ? "the home directory" : "which holds the home directory",
-			 *what == 'w' ? "use a project directory as the workspace" : "mount a subdirectory, or add :ro");
-		return;
-	}
-	if (!ro && !strcmp(abs, "/")) {
-		error_at(b, at, "%s '%s' resolves to /: it is never given to a sandbox read-write, even when trusted; %s",
-			 what, text, *what == 'w' ? "use a project directory as the workspace" : "mount a subdirectory, or add :ro");
-		return;
-	}
-	if (path_under(abs, b->root))
-		return;
-	const struct ynode *flag = field(box, "allow_outside_project");
-	if (flag && text_of(flag) && tolower((unsigned char)text_of(flag)[0]) == 't')
-		return;
-	/* abs or one of its parents is trusted: one lookup per component, however many are listed */
-	if (strmap_get(&b->trusted, "/"))
-		return;
-	char *prefix = xstrdup(abs);
-	bool trusted = false;
-	for (size_t n = strlen(prefix); n > 1 && !trusted;) {
-		prefix[n] = '\0';
-		trusted = strmap_get(&b->trusted, prefix) != NULL;
-		while (n > 0 && prefix[n - 1] != '/')
-			n--;
-		while (n > 1 && prefix[n - 1] == '/')
-			n--;
-	}
-	free(prefix);
-	if (trusted)
-		return;
-	error_at(b, at,
-		 "%s '%s' is outside the project directory: it resolves to %s; if the sandbox should see it, add "
-		 "allow_outside_project: true to sandbox '%s', or list %s (or a parent) under trusted_paths",
-		 what, text, abs, sandbox, abs);
-}
-
-static void build_mounts(struct builder *b, const struct ynode *box, const struct ynode *seq, struct cfg_sandbox *sb)
-{
-	if (!seq || seq->kind != YNODE_SEQ)
-		return;
-	for (size_t i = 0; i < seq->nr_items; i++) {
-		const char *text = text_of(seq->items[i]);
-		if (!text)
-			continue;
-		bool ro = str_ends_with(text, ":ro");
-		char *rel = xstrndup(text, strlen(text) - (ro ? 3 : 0));
-		char *abs = resolve_path(b->cfg->dir, rel);
-		if (!is_directory(abs))
-			local_problem_at(b, seq->items[i]->mark, "mount '%s' is not a directory (%s)%s", rel, abs,
-					 OFFLINE_NOTE(b));
-		else
-			check_location(b, box, "mount", rel, abs, ro, seq->items[i]->mark, sb->name);
-		add_string(&sb->mounts, ro ? xasprintf("%s:ro", abs) : xstrdup(abs));
-		free(abs);
-		free(rel);
-	}
-}
-
 static void build_sandbox(struct builder *b, const struct ypair *p, struct cfg_sandbox *sb)
 {
 	struct config *cfg = b->cfg;
@@ -458,20 +303,7 @@ static void build_sandbox(struct builder *b, const struct ypair *p, struct cfg_s
 	sb->name = xstrdup(p->key->value); /* keys are never interpolated */
 	sb->mark = p->key->mark;
 	sb->agent = dup_text(field(v, "agent"));
-	const char *ws = field(v, "workspace") ? text_of(field(v, "workspace")) : ".";
-	if (ws) {
-		sb->workspace = resolve_path(cfg->dir, ws);
-		struct ymark at = field_mark(v, "workspace", p->key->mark);
-		const char *base = strrchr(sb->workspace, '/');
-		if (!is_directory(sb->workspace))
-			local_problem_at(b, at, "workspace '%s' is not a directory (%s)%s", ws, sb->workspace,
-					 OFFLINE_NOTE(b));
-		else
-			check_location(b, v, "workspace", ws, sb->workspace, false, at, sb->name);
-		if (is_directory(sb->workspace) && base && base[1] == '.')
-			warning_at(b, at, "workspace directory '%s' starts with a dot: sbx fails to create such sandboxes (https://github.com/docker/sbx-releases/issues/602)",
-				   base + 1);
-	}
+	build_workspace(b, p, sb);
 	build_mounts(b, v, field(v, "mounts"), sb);
 	sb->model = dup_text(field(v, "model"));
 	if (sb->model) {
@@ -498,63 +330,6 @@ static void build_sandbox(struct builder *b, const struct ypair *p, struct cfg_s
 		qsort(sb->env, sb->nr_env, sizeof(*sb->env), compare_env);
 	build_policy(b, field(v, "policy"), &sb->policy);
 	build_secrets(b, field(v, "secrets"), &sb->secrets, &sb->nr_secrets);
-}
-
-/* Compose's rule: lowercase, keep only [a-z0-9_-]. */
-static char *project_from_dir(const char *dir)
-{
-	const char *base = strrchr(dir, '/');
-	base = base ? base + 1 : dir;
-	struct strbuf sb = STRBUF_INIT;
-	for (const char *p = base; *p; p++) {
-		int c = tolower((unsigned char)*p);
-		if (isalnum(c) || ((c == '-' || c == '_') && sb.len))
-			strbuf_addch(&sb, c);
-	}
-	return strbuf_detach(&sb, NULL);
-}
-
-/* The home directory, symlinks resolved: $HOME, else the password database's; NULL if neither. */
-static char *home_dir(void)
-{
-	const char *home = getenv("HOME");
-	if (!home || home[0] != '/') {
-		const struct passwd *pw = getpwuid(getuid());
-		home = pw && pw->pw_dir && pw->pw_dir[0] == '/' ? pw->pw_dir : NULL;
-	}
-	if (!home)
-		return NULL;
-	char *real = realpath(home, NULL);
-	return real ? real : xstrdup(home);
-}
-
-static void builder_paths(struct builder *b, const struct ynode *root)
-{
-	char *real = realpath(b->cfg->dir, NULL);
-	b->root = real ? real : xstrdup(b->cfg->dir);
-	b->home = home_dir();
-	const struct ynode *list = field(root, "trusted_paths");
-	if (!list || list->kind != YNODE_SEQ)
-		return;
-	for (size_t i = 0; i < list->nr_items; i++) {
-		const char *t = text_of(list->items[i]);
-		if (!t)
-			continue;
-		real = realpath(t, NULL);
-		char *path = real ? real : xstrdup(t);
-		size_t n = strlen(path);
-		while (n > 1 && path[n - 1] == '/')
-			path[--n] = '\0';
-		strmap_put(&b->trusted, path, list->items[i]);
-		free(path);
-	}
-}
-
-static void builder_release(struct builder *b)
-{
-	free(b->root);
-	free(b->home);
-	strmap_release(&b->trusted);
 }
 
 void config_build(struct config *cfg, bool offline, struct diag_list *diags)

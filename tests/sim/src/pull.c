@@ -93,7 +93,7 @@ struct pull {
 	char cached_size[32];
 	char *pending;
 	size_t plen, poff;
-	bool slot_held; /* released with the last line, as DMR's handler returns after writing it */
+	bool slot_held; /* released as the last line is queued (sbxsim's choice: when DMR frees its slot is not known) */
 };
 
 static void pull_slot_done(struct pull *p)
